@@ -1,0 +1,90 @@
+import Crypto
+import Foundation
+
+/// Seals and opens secret values with AES-GCM under the master key (SPEC §9).
+/// Sealed form: one format byte, then nonce ‖ ciphertext ‖ tag.
+public struct SecretBox: Sendable {
+    private static let formatV1: UInt8 = 1
+    // Kept as bytes: SymmetricKey is not Sendable.
+    private let keyBytes: Data
+    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+    /// Where the key came from, for error messages (never the key itself).
+    public let keySource: String
+
+    public init(key: SymmetricKey, keySource: String) {
+        self.keyBytes = key.withUnsafeBytes { Data($0) }
+        self.keySource = keySource
+    }
+
+    public func seal(_ plaintext: String) throws -> Data {
+        do {
+            let box = try AES.GCM.seal(Data(plaintext.utf8), using: key)
+            guard let combined = box.combined else { throw SwitchboardError.secretKey("AES-GCM produced no output") }
+            return Data([Self.formatV1]) + combined
+        } catch let error as SwitchboardError {
+            throw error
+        } catch {
+            throw SwitchboardError.secretKey("could not encrypt a secret: \(error)")
+        }
+    }
+
+    public func open(_ sealed: Data) throws -> String {
+        guard sealed.first == Self.formatV1 else {
+            throw SwitchboardError.secretKey("a stored secret has an unknown format")
+        }
+        do {
+            let box = try AES.GCM.SealedBox(combined: sealed.dropFirst())
+            let plain = try AES.GCM.open(box, using: key)
+            guard let text = String(data: plain, encoding: .utf8) else {
+                throw SwitchboardError.secretKey("a stored secret is not valid text")
+            }
+            return text
+        } catch let error as SwitchboardError {
+            throw error
+        } catch {
+            throw SwitchboardError.wrongMasterKey(source: keySource)
+        }
+    }
+}
+
+/// Finds the master key: `SWITCHBOARD_MASTER_KEY` (base64 of 32 bytes), else a 0600 key
+/// file under `$XDG_CONFIG_HOME/switchboard/`, created on first run.
+public enum MasterKey {
+    public static let environmentVariable = "SWITCHBOARD_MASTER_KEY"
+
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SecretBox {
+        if let encoded = environment[environmentVariable] {
+            return SecretBox(key: try decode(encoded, source: environmentVariable), keySource: environmentVariable)
+        }
+        let path = Paths.keyFile(environment: environment)
+        let source = "key file \(path)"
+        if FileManager.default.fileExists(atPath: path) {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw SwitchboardError.secretKey("cannot read the \(source)")
+            }
+            return SecretBox(key: try decode(text, source: source), keySource: source)
+        }
+        let key = SymmetricKey(size: .bits256)
+        let encoded = key.withUnsafeBytes { Data($0).base64EncodedString() }
+        try Paths.createPrivateDirectory(for: path)
+        // O_EXCL: two first runs racing must not each write a different key.
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        if fd < 0 {
+            if errno == EEXIST { return try load(environment: environment) }
+            throw SwitchboardError.secretKey("cannot create the \(source): \(String(cString: strerror(errno)))")
+        }
+        let bytes = Array((encoded + "\n").utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == bytes.count else { throw SwitchboardError.secretKey("cannot write the \(source)") }
+        return SecretBox(key: key, keySource: source)
+    }
+
+    static func decode(_ text: String, source: String) throws -> SymmetricKey {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let data = Data(base64Encoded: trimmed), data.count == 32 else {
+            throw SwitchboardError.secretKey("the master key in \(source) must be 32 bytes in base64 (generate one with: openssl rand -base64 32)")
+        }
+        return SymmetricKey(data: data)
+    }
+}

@@ -1,0 +1,73 @@
+/// Who is looking: team members see every field; customers only customer-visible ones.
+public enum Role: Sendable, Equatable {
+    case team
+    case customer(String)
+
+    public var isCustomer: Bool { if case .customer = self { true } else { false } }
+    public var customerName: String? { if case .customer(let name) = self { name } else { nil } }
+}
+
+/// One field of one instance connection as a person sees it: definition, visibility,
+/// default, stored value and the value that counts.
+public struct FieldState: Sendable, Equatable {
+    public var definition: FieldDefinition
+    public var label: String
+    public var customerVisible: Bool
+    public var defaultValue: String?
+    /// What was entered and stored; nil when nothing was stored.
+    public var storedValue: String?
+    /// Stored value, else default; templates rendered from the other fields.
+    public var effectiveValue: String?
+    public var error: FieldValidationError?
+
+    public var key: String { definition.key }
+    public var isSecret: Bool { definition.type.isSecret }
+    public var isSet: Bool { !(effectiveValue ?? "").isEmpty }
+}
+
+public enum FieldStates {
+    /// Computes every field's state. Hidden fields always take their defaults (SPEC §3).
+    public static func compute(variable: ResolvedVariable, stored: [String: String]) -> [FieldState] {
+        let type = variable.connectionType
+        var states: [FieldState] = type.fields.map { field in
+            let visible = variable.isCustomerVisible(field.key)
+            let defaultValue = variable.defaultValue(of: field)
+            let storedValue = field.type == .template ? nil : stored[field.key]
+            var effective: String? = storedValue.flatMap { $0.isEmpty ? nil : $0 } ?? defaultValue
+            if field.type == .template { effective = nil }
+            return FieldState(
+                definition: field, label: type.displayLabel(of: field), customerVisible: visible,
+                defaultValue: defaultValue, storedValue: storedValue, effectiveValue: effective, error: nil)
+        }
+        var values: [String: String] = [:]
+        for state in states where state.definition.type != .template {
+            values[state.key] = state.effectiveValue ?? ""
+        }
+        for index in states.indices {
+            let field = states[index].definition
+            if field.type == .template {
+                let rendered = Template.render(field.defaultValue ?? "", values: values)
+                let missingInput = field.templateReferences.contains { (values[$0] ?? "").isEmpty }
+                states[index].effectiveValue = missingInput ? nil : rendered
+                if field.required && missingInput {
+                    states[index].error = .missing(label: states[index].label)
+                }
+            } else {
+                states[index].error = FieldValidator.validate(states[index].effectiveValue ?? "", for: field, label: states[index].label)
+            }
+        }
+        return states
+    }
+
+    /// Every required field set and every value valid.
+    public static func isComplete(_ states: [FieldState]) -> Bool {
+        states.allSatisfy { $0.error == nil }
+    }
+
+    /// The values handed to code and used in requests: every field, templates rendered.
+    public static func effectiveValues(_ states: [FieldState]) -> [String: String] {
+        var values: [String: String] = [:]
+        for state in states { values[state.key] = state.effectiveValue ?? "" }
+        return values
+    }
+}
