@@ -1,0 +1,193 @@
+import Foundation
+import Yams
+
+/// A definition read from a file, with where it came from for error messages.
+public struct Located<Value: Sendable>: Sendable {
+    public var value: Value
+    public var file: String
+    public var line: Int?
+}
+
+public struct DefinitionBatch: Sendable {
+    public var components: [Located<Component>] = []
+    public var integrations: [Located<IntegrationDefinition>] = []
+    public init() {}
+}
+
+/// Turns YAML text into component and integration definitions (SPEC §11).
+/// Only shape and types are checked here; cross references are `DefinitionValidator`'s job.
+public enum DefinitionParser {
+    public static func parse(yaml: String, file: String) throws -> DefinitionBatch {
+        let reader = YAMLReader(file: file)
+        var batch = DefinitionBatch()
+        let documents: [Node]
+        do {
+            documents = try Array(Yams.compose_all(yaml: yaml))
+        } catch let error as YamlError {
+            throw describe(error, file: file)
+        }
+        for document in documents {
+            let map = try reader.mapping(document, context: "")
+            let line = document.mark?.line
+            if map.value("component") != nil {
+                batch.components.append(Located(value: try component(map), file: file, line: line))
+            } else if map.value("integration") != nil {
+                batch.integrations.append(Located(value: try integration(map), file: file, line: line))
+            } else {
+                throw reader.error(document, "", "a document needs a top-level 'component:' or 'integration:' key")
+            }
+        }
+        return batch
+    }
+
+    static func describe(_ error: YamlError, file: String) -> SwitchboardError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+            return .definition(file: file, line: mark.line, message: "malformed YAML: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return .definition(file: file, line: context.mark.line, message: "duplicate key '\(duplicates.joined(separator: "', '"))'")
+        default:
+            let first = String(describing: error).split(separator: "\n").first.map(String.init) ?? "unreadable"
+            return .definition(file: file, line: nil, message: "malformed YAML: \(first)")
+        }
+    }
+
+    static func component(_ map: MappingReader) throws -> Component {
+        try map.rejectUnknownKeys(["component", "label", "description", "actions", "connections"])
+        let key = try map.requiredString("component")
+        let context = "component \(key)"
+        let inner = MappingReader(reader: map.reader, node: map.node, pairs: map.pairs, context: context)
+        var component = Component(
+            key: key, label: try inner.string("label") ?? key, description: try inner.string("description"),
+            actions: try inner.stringList("actions"))
+        for node in try inner.list("connections") {
+            component.connections.append(try connectionType(try map.reader.mapping(node, context: context), component: key))
+        }
+        return component
+    }
+
+    static func connectionType(_ map: MappingReader, component: String) throws -> ConnectionType {
+        try map.rejectUnknownKeys(["key", "label", "fields", "oauth2", "test"])
+        let key = try map.requiredString("key")
+        let context = "component \(component), connection \(key)"
+        let inner = MappingReader(reader: map.reader, node: map.node, pairs: map.pairs, context: context)
+        var type = ConnectionType(key: key, label: try inner.string("label") ?? key, fields: [])
+        for node in try inner.list("fields") {
+            type.fields.append(try field(try map.reader.mapping(node, context: context)))
+        }
+        if let node = inner.value("oauth2") {
+            type.oauth2 = try oauth(try map.reader.mapping(node, context: "\(context), oauth2"))
+        }
+        if let node = inner.value("test") {
+            type.test = try testRequest(try map.reader.mapping(node, context: "\(context), test"))
+        }
+        return type
+    }
+
+    static func field(_ map: MappingReader) throws -> FieldDefinition {
+        let key = try map.requiredString("key")
+        let inner = MappingReader(reader: map.reader, node: map.node, pairs: map.pairs, context: "\(map.context), field \(key)")
+        try inner.rejectUnknownKeys(["key", "label", "type", "required", "default", "template", "placeholder", "comments", "example", "pattern", "choices"])
+        let typeName = try inner.string("type") ?? "string"
+        guard let type = FieldType(rawValue: typeName) else {
+            throw inner.error("type", "unknown field type '\(typeName)' (expected one of: \(FieldType.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        var choices: [Choice] = []
+        for node in try inner.list("choices") {
+            if case .scalar(let scalar) = node {
+                choices.append(Choice(label: scalar.string, value: scalar.string))
+                continue
+            }
+            let choice = try map.reader.mapping(node, context: inner.context)
+            try choice.rejectUnknownKeys(["label", "value"])
+            let value = try choice.requiredString("value")
+            choices.append(Choice(label: try choice.string("label") ?? value, value: value))
+        }
+        return FieldDefinition(
+            key: key, label: try inner.string("label") ?? key, type: type, required: try inner.bool("required") ?? false,
+            defaultValue: try inner.string("default") ?? inner.string("template"), placeholder: try inner.string("placeholder"),
+            comments: try inner.string("comments"), example: try inner.string("example"), pattern: try inner.string("pattern"),
+            choices: choices)
+    }
+
+    static func oauth(_ map: MappingReader) throws -> OAuthOptions {
+        try map.rejectUnknownKeys([
+            "grant", "pkce", "clientAuth", "scopeSeparator", "authorizeParams", "tokenParams",
+            "deviceAuthorizationUrl", "callbackMetadata", "tokenMetadata", "labels", "callbackPort",
+        ])
+        var options = OAuthOptions()
+        options.grant = try enumValue(map, "grant", default: .authorizationCode)
+        options.pkce = try enumValue(map, "pkce", default: .s256)
+        options.clientAuth = try enumValue(map, "clientAuth", default: .basic)
+        if let node = map.value("scopeSeparator"), case .scalar(let scalar) = node {
+            options.scopeSeparator = scalar.string.isEmpty ? " " : scalar.string
+        }
+        options.authorizeParams = try map.stringMap("authorizeParams")
+        options.tokenParams = try map.stringMap("tokenParams")
+        options.deviceAuthorizationUrl = try map.string("deviceAuthorizationUrl")
+        options.callbackMetadata = try map.stringList("callbackMetadata")
+        options.tokenMetadata = try map.stringList("tokenMetadata")
+        options.labels = try map.stringMap("labels")
+        options.callbackPort = try map.int("callbackPort")
+        if let port = options.callbackPort, !(1...65535).contains(port) {
+            throw map.error("callbackPort", "'callbackPort' must be between 1 and 65535")
+        }
+        return options
+    }
+
+    static func enumValue<E: RawRepresentable & CaseIterable>(_ map: MappingReader, _ key: String, default fallback: E) throws -> E where E.RawValue == String {
+        guard let raw = try map.string(key) else { return fallback }
+        guard let value = E(rawValue: raw) else {
+            throw map.error(key, "'\(key)' must be one of: \(E.allCases.map(\.rawValue).joined(separator: ", ")) (found '\(raw)')")
+        }
+        return value
+    }
+
+    static func testRequest(_ map: MappingReader) throws -> TestRequest {
+        try map.rejectUnknownKeys(["method", "url", "headers", "body", "expectStatus"])
+        let method = (try map.string("method") ?? "GET").uppercased()
+        guard ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"].contains(method) else {
+            throw map.error("method", "'method' must be an HTTP method such as GET or POST")
+        }
+        let status = try map.int("expectStatus") ?? 200
+        guard (100...599).contains(status) else { throw map.error("expectStatus", "'expectStatus' must be an HTTP status code") }
+        return TestRequest(
+            method: method, url: try map.requiredString("url"), headers: try map.stringMap("headers"),
+            body: try map.string("body"), expectStatus: status)
+    }
+
+    static func integration(_ map: MappingReader) throws -> IntegrationDefinition {
+        try map.rejectUnknownKeys(["integration", "name", "description", "configVariables", "steps"])
+        let key = try map.requiredString("integration")
+        let context = "integration \(key)"
+        let inner = MappingReader(reader: map.reader, node: map.node, pairs: map.pairs, context: context)
+        var integration = IntegrationDefinition(key: key, name: try inner.string("name") ?? key, description: try inner.string("description"))
+        for node in try inner.list("configVariables") {
+            let variable = try map.reader.mapping(node, context: context)
+            let variableKey = try variable.requiredString("key")
+            let vctx = MappingReader(reader: map.reader, node: variable.node, pairs: variable.pairs, context: "\(context), variable \(variableKey)")
+            try vctx.rejectUnknownKeys(["key", "component", "connection", "fields"])
+            var definition = ConfigVariableDefinition(
+                key: variableKey, component: try vctx.requiredString("component"), connection: try vctx.string("connection"))
+            if let fieldsNode = vctx.value("fields") {
+                let fields = try map.reader.mapping(fieldsNode, context: vctx.context)
+                for (fieldKey, overrideNode) in fields.pairs {
+                    let o = try map.reader.mapping(overrideNode, context: "\(vctx.context), field \(fieldKey)")
+                    try o.rejectUnknownKeys(["default", "customerVisible"])
+                    definition.fields[fieldKey] = FieldOverride(defaultValue: try o.string("default"), customerVisible: try o.bool("customerVisible"))
+                }
+            }
+            integration.configVariables.append(definition)
+        }
+        for node in try inner.list("steps") {
+            let step = try map.reader.mapping(node, context: context)
+            let stepKey = try step.requiredString("key")
+            let sctx = MappingReader(reader: map.reader, node: step.node, pairs: step.pairs, context: "\(context), step \(stepKey)")
+            try sctx.rejectUnknownKeys(["key", "component", "action", "connection"])
+            integration.steps.append(StepDefinition(
+                key: stepKey, component: try sctx.requiredString("component"), action: try sctx.requiredString("action"),
+                connection: try sctx.string("connection")))
+        }
+        return integration
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+
+/// Removes every known secret value from a message before it is stored or shown (SPEC §5).
+public struct Redactor: Sendable {
+    public static let mask = "[redacted]"
+    private let secrets: [String]
+
+    public init(secrets: [String]) {
+        // Longest first, so a secret that contains another is removed whole.
+        self.secrets = Array(Set(secrets.filter { !$0.isEmpty })).sorted { $0.count > $1.count }
+    }
+
+    public func redact(_ message: String) -> String {
+        var result = message
+        for secret in secrets where result.contains(secret) {
+            result = result.replacingOccurrences(of: secret, with: Self.mask)
+        }
+        return result
+    }
+}

@@ -1,0 +1,107 @@
+import GRDB
+
+/// Named migrations; never edit one that has landed, add a new one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: definitions, instances, values, tokens, logs") { db in
+            try db.create(table: "meta") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .blob).notNull()
+            }
+            try db.create(table: "component") { t in
+                t.primaryKey("key", .text)
+                t.column("label", .text).notNull()
+                t.column("definition", .text).notNull()
+                t.column("sealedSecrets", .blob)
+                t.column("importedAt", .text).notNull()
+                t.column("importedBy", .text).notNull()
+            }
+            try db.create(table: "integrationVersion") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("key", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.column("name", .text).notNull()
+                t.column("definition", .text).notNull()
+                t.column("sealedSecrets", .blob)
+                t.column("importedAt", .text).notNull()
+                t.column("importedBy", .text).notNull()
+                t.uniqueKey(["key", "version"])
+            }
+            try db.create(table: "customer") { t in
+                t.primaryKey("name", .text)
+                t.column("createdAt", .text).notNull()
+            }
+            try db.create(table: "instance") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull().unique()
+                t.column("customer", .text).notNull().references("customer", onDelete: .restrict)
+                t.column("integrationVersionId", .integer).notNull().references("integrationVersion", onDelete: .restrict)
+                t.column("createdAt", .text).notNull()
+                t.column("createdBy", .text).notNull()
+            }
+            try db.create(index: "instance_customer", on: "instance", columns: ["customer"])
+            try db.create(table: "connection") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("instanceId", .text).notNull().references("instance", onDelete: .cascade)
+                t.column("variable", .text).notNull()
+                t.column("component", .text).notNull()
+                t.column("connectionType", .text).notNull()
+                t.column("complete", .boolean).notNull().defaults(to: false)
+                t.column("outcome", .text).notNull().defaults(to: "none")
+                t.column("reason", .text)
+                t.column("metadata", .text)
+                t.column("revision", .integer).notNull().defaults(to: 1)
+                t.column("updatedAt", .text).notNull()
+                t.uniqueKey(["instanceId", "variable"])
+            }
+            try db.create(table: "fieldValue") { t in
+                t.column("connectionId", .integer).notNull().references("connection", onDelete: .cascade)
+                t.column("key", .text).notNull()
+                t.column("value", .text)
+                t.column("sealed", .blob)
+                t.column("updatedAt", .text).notNull()
+                t.column("updatedBy", .text).notNull()
+                t.primaryKey(["connectionId", "key"])
+            }
+            try db.create(table: "token") { t in
+                t.primaryKey("connectionId", .integer).references("connection", onDelete: .cascade)
+                t.column("sealed", .blob).notNull()
+                t.column("expiresAt", .text)
+                t.column("obtainedAt", .text).notNull()
+            }
+            try db.create(table: "execution") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("connectionId", .integer).references("connection", onDelete: .cascade)
+                t.column("instanceId", .text).notNull().references("instance", onDelete: .cascade)
+                t.column("step", .text).notNull()
+                t.column("command", .text).notNull()
+                t.column("exitCode", .integer)
+                t.column("outcome", .text).notNull()
+                t.column("startedAt", .text).notNull()
+                t.column("finishedAt", .text)
+                t.column("user", .text).notNull()
+            }
+            try db.create(table: "logEntry") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("instanceId", .text).notNull().references("instance", onDelete: .cascade)
+                t.column("connectionId", .integer).references("connection", onDelete: .cascade)
+                t.column("time", .text).notNull()
+                t.column("level", .text).notNull()
+                t.column("source", .text).notNull()
+                t.column("user", .text).notNull()
+                t.column("message", .text).notNull()
+            }
+            try db.create(index: "logEntry_connection", on: "logEntry", columns: ["connectionId", "id"])
+            try db.create(index: "logEntry_instance", on: "logEntry", columns: ["instanceId", "id"])
+            try db.create(table: "draft") { t in
+                t.column("instanceId", .text).notNull().references("instance", onDelete: .cascade)
+                t.column("user", .text).notNull()
+                t.column("sealed", .blob).notNull()
+                t.column("savedAt", .text).notNull()
+                t.primaryKey(["instanceId", "user"])
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+
+// One record type per table (GRDB's recommended practices).
+
+struct ComponentRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "component"
+    var key: String
+    var label: String
+    var definition: String
+    var sealedSecrets: Data?
+    var importedAt: String
+    var importedBy: String
+}
+
+struct IntegrationVersionRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "integrationVersion"
+    var id: Int64?
+    var key: String
+    var version: Int
+    var name: String
+    var definition: String
+    var sealedSecrets: Data?
+    var importedAt: String
+    var importedBy: String
+
+    enum Columns {
+        static let key = Column("key")
+        static let version = Column("version")
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+struct CustomerRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "customer"
+    var name: String
+    var createdAt: String
+}
+
+struct InstanceRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "instance"
+    var id: String
+    var name: String
+    var customer: String
+    var integrationVersionId: Int64
+    var createdAt: String
+    var createdBy: String
+
+    enum Columns {
+        static let id = Column("id")
+        static let name = Column("name")
+        static let customer = Column("customer")
+    }
+}
+
+struct ConnectionRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "connection"
+    var id: Int64?
+    var instanceId: String
+    var variable: String
+    var component: String
+    var connectionType: String
+    var complete: Bool
+    var outcome: ConnectionOutcome
+    var reason: String?
+    var metadata: String?
+    var revision: Int
+    var updatedAt: String
+
+    enum Columns {
+        static let instanceId = Column("instanceId")
+        static let variable = Column("variable")
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    var status: ConnectionStatus { StatusRule.status(complete: complete, outcome: outcome) }
+}
+
+struct FieldValueRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "fieldValue"
+    var connectionId: Int64
+    var key: String
+    /// Plain value of a non-secret field.
+    var value: String?
+    /// AES-GCM sealed value of a secret field.
+    var sealed: Data?
+    var updatedAt: String
+    var updatedBy: String
+
+    enum Columns {
+        static let connectionId = Column("connectionId")
+    }
+}
+
+struct TokenRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "token"
+    var connectionId: Int64
+    var sealed: Data
+    var expiresAt: String?
+    var obtainedAt: String
+}
+
+struct LogEntryRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "logEntry"
+    var id: Int64?
+    var instanceId: String
+    var connectionId: Int64?
+    var time: String
+    var level: LogLevel
+    var source: String
+    var user: String
+    var message: String
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+struct ExecutionRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "execution"
+    var id: Int64?
+    var connectionId: Int64?
+    var instanceId: String
+    var step: String
+    var command: String
+    var exitCode: Int32?
+    var outcome: String
+    var startedAt: String
+    var finishedAt: String?
+    var user: String
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+struct DraftRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "draft"
+    var instanceId: String
+    var user: String
+    var sealed: Data
+    var savedAt: String
+}

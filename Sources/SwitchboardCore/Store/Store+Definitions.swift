@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+
+public struct ImportResult: Sendable, Codable, Equatable {
+    public struct Item: Sendable, Codable, Equatable {
+        public var kind: String        // "component" | "integration"
+        public var key: String
+        public var version: Int?
+        public var action: String      // "added" | "updated" | "unchanged"
+    }
+    public var items: [Item]
+}
+
+public struct CatalogEntry: Sendable, Codable, Equatable {
+    public struct ConnectionSummary: Sendable, Codable, Equatable {
+        public var key: String
+        public var label: String
+        public var oauth2: Bool
+        public var grant: String?
+        public var fields: [String]
+    }
+    public var key: String
+    public var label: String
+    public var source: String          // "bundled" | "imported"
+    public var actions: [String]
+    public var connections: [ConnectionSummary]
+}
+
+public struct IntegrationSummary: Sendable, Codable, Equatable {
+    public var key: String
+    public var name: String
+    public var version: Int
+    public var versions: [Int]
+    public var variables: [String]
+    public var steps: [String]
+}
+
+extension Store {
+    /// Imports definition files all or nothing: any error means nothing was written.
+    public func importDefinitions(_ files: [(path: String, text: String)]) throws -> ImportResult {
+        var batch = DefinitionBatch()
+        for file in files {
+            let parsed = try DefinitionParser.parse(yaml: file.text, file: file.path)
+            batch.components += parsed.components
+            batch.integrations += parsed.integrations
+        }
+        var seen: [String: Located<Component>] = [:]
+        for component in batch.components {
+            if let earlier = seen[component.value.key] {
+                throw SwitchboardError.definition(file: component.file, line: component.line,
+                    message: "component \(component.value.key) is defined twice (also in \(earlier.file)\(earlier.line.map { ":\($0)" } ?? ""))")
+            }
+            seen[component.value.key] = component
+            try DefinitionValidator.validate(component)
+        }
+        var seenIntegrations = Set<String>()
+        for integration in batch.integrations where !seenIntegrations.insert(integration.value.key).inserted {
+            throw SwitchboardError.definition(file: integration.file, line: integration.line, message: "integration \(integration.value.key) is defined twice in this import")
+        }
+        let bundled = try BundledCatalog.components()
+        return try database.write { db in
+            let box = try secretBox(db, writing: true)
+            let stored = try storedComponents(db, box: box)
+            func lookup(_ key: String) -> Component? {
+                seen[key]?.value ?? stored[key] ?? bundled.first { $0.value.key == key }?.value
+            }
+            var items: [ImportResult.Item] = []
+            let now = Timestamp.now()
+            for located in batch.components {
+                var component = located.value
+                let secrets = SecretDefaults.extract(from: &component)
+                let json = try JSON.encode(component)
+                let existing = try ComponentRecord.fetchOne(db, key: component.key)
+                let action = existing == nil ? "added" : (existing?.definition == json ? "unchanged" : "updated")
+                try ComponentRecord(
+                    key: component.key, label: component.label, definition: json,
+                    sealedSecrets: secrets.isEmpty ? nil : try box.seal(JSON.encode(secrets)),
+                    importedAt: now, importedBy: actor.user
+                ).save(db)
+                items.append(.init(kind: "component", key: component.key, version: nil, action: action))
+            }
+            for located in batch.integrations {
+                var resolved = try DefinitionValidator.resolve(located, components: lookup)
+                let secrets = SecretDefaults.extract(from: &resolved)
+                let json = try JSON.encode(resolved)
+                let latest = try IntegrationVersionRecord
+                    .filter(IntegrationVersionRecord.Columns.key == resolved.key)
+                    .order(IntegrationVersionRecord.Columns.version.desc).fetchOne(db)
+                if let latest, latest.definition == json,
+                   try latest.sealedSecrets.map({ try box.open($0) }) == (secrets.isEmpty ? nil : try JSON.encode(secrets)) {
+                    items.append(.init(kind: "integration", key: resolved.key, version: latest.version, action: "unchanged"))
+                    continue
+                }
+                var record = IntegrationVersionRecord(
+                    id: nil, key: resolved.key, version: (latest?.version ?? 0) + 1, name: resolved.name, definition: json,
+                    sealedSecrets: secrets.isEmpty ? nil : try box.seal(JSON.encode(secrets)),
+                    importedAt: now, importedBy: actor.user)
+                try record.insert(db)
+                items.append(.init(kind: "integration", key: resolved.key, version: record.version, action: latest == nil ? "added" : "updated"))
+            }
+            return ImportResult(items: items)
+        }
+    }
+
+    func storedComponents(_ db: Database, box: SecretBox?) throws -> [String: Component] {
+        var result: [String: Component] = [:]
+        for record in try ComponentRecord.fetchAll(db) {
+            var component = try JSON.decode(Component.self, from: record.definition)
+            if let sealed = record.sealedSecrets, let box {
+                SecretDefaults.restore(into: &component, try JSON.decode([String: String].self, from: box.open(sealed)))
+            }
+            result[record.key] = component
+        }
+        return result
+    }
+
+    /// Bundled and imported components; an imported component of the same key wins.
+    public func catalog() throws -> [CatalogEntry] {
+        let stored = try database.read { db in try storedComponents(db, box: nil) }
+        var entries: [String: CatalogEntry] = [:]
+        for located in try BundledCatalog.components() {
+            entries[located.value.key] = Self.entry(located.value, source: "bundled")
+        }
+        for component in stored.values {
+            entries[component.key] = Self.entry(component, source: "imported")
+        }
+        return entries.values.sorted { $0.key < $1.key }
+    }
+
+    static func entry(_ component: Component, source: String) -> CatalogEntry {
+        CatalogEntry(
+            key: component.key, label: component.label, source: source, actions: component.actions,
+            connections: component.connections.map {
+                .init(key: $0.key, label: $0.label, oauth2: $0.oauth2 != nil, grant: $0.oauth2?.grant.rawValue, fields: $0.fields.map(\.key))
+            })
+    }
+
+    public func integrations() throws -> [IntegrationSummary] {
+        try database.read { db in
+            let records = try IntegrationVersionRecord.order(IntegrationVersionRecord.Columns.key, IntegrationVersionRecord.Columns.version).fetchAll(db)
+            var result: [IntegrationSummary] = []
+            for (key, versions) in Dictionary(grouping: records, by: \.key).sorted(by: { $0.key < $1.key }) {
+                guard let latest = versions.last else { continue }
+                let resolved = try JSON.decode(ResolvedIntegration.self, from: latest.definition)
+                result.append(IntegrationSummary(
+                    key: key, name: latest.name, version: latest.version, versions: versions.map(\.version),
+                    variables: resolved.variables.map(\.key), steps: resolved.steps.map(\.key)))
+            }
+            return result
+        }
+    }
+
+    /// A stored integration version with its secret defaults restored.
+    func integrationVersion(_ db: Database, id: Int64, box: SecretBox?) throws -> (record: IntegrationVersionRecord, resolved: ResolvedIntegration) {
+        guard let record = try IntegrationVersionRecord.fetchOne(db, key: id) else {
+            throw SwitchboardError.notFound("integration version \(id) is missing from the database")
+        }
+        var resolved = try JSON.decode(ResolvedIntegration.self, from: record.definition)
+        if let sealed = record.sealedSecrets, let box {
+            SecretDefaults.restore(into: &resolved, try JSON.decode([String: String].self, from: box.open(sealed)))
+        }
+        return (record, resolved)
+    }
+}

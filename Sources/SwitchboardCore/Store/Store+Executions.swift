@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+
+/// What a step's code is handed (SPEC §7), plus what `run` needs to report on it.
+public struct ExecutionContext: Sendable {
+    public var instance: InstanceInfo
+    public var step: String
+    public var variable: String?
+    /// The JSON document given on stdin and in `SWITCHBOARD_CONNECTION_FILE`.
+    public var payload: Data
+    public var redactor: Redactor
+}
+
+extension Store {
+    public func executionContext(instance reference: String, step stepKey: String) throws -> ExecutionContext {
+        try database.read { db in
+            let (instance, _) = try resolveInstance(db, reference)
+            let box = try secretBox(db)
+            let (versionRecord, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
+            guard let step = resolved.step(stepKey) else {
+                throw SwitchboardError.notFound("integration \(resolved.key) has no step '\(stepKey)' (has: \(resolved.steps.map(\.key).joined(separator: ", ")))")
+            }
+            let info = InstanceInfo(id: instance.id, name: instance.name, customer: instance.customer, integration: resolved.key, version: versionRecord.version)
+            var document: [String: Any] = [
+                "instance": ["id": instance.id, "name": instance.name, "customer": instance.customer],
+                "step": step.key, "action": step.action, "component": step.component,
+            ]
+            guard let variableKey = step.connection else {
+                document["variable"] = NSNull()
+                return ExecutionContext(instance: info, step: step.key, variable: nil, payload: try Self.json(document), redactor: Redactor(secrets: []))
+            }
+            let (connection, variable) = try resolveConnection(db, instance, resolved, variable: variableKey)
+            let states = FieldStates.compute(variable: variable, stored: try storedValues(db, connectionId: connection.id!, box: box))
+            document["variable"] = variable.key
+            document["connectionType"] = variable.connectionType.key
+            document["status"] = connection.status.rawValue
+            document["fields"] = FieldStates.effectiveValues(states)
+            document["metadata"] = try connection.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
+            if let record = try TokenRecord.fetchOne(db, key: connection.id!) {
+                let token = try StoredToken.decode(box.open(record.sealed))
+                var tokenDocument: [String: Any] = ["accessToken": token.accessToken, "tokenType": token.tokenType ?? "Bearer"]
+                tokenDocument["expiresAt"] = token.expiresAt ?? NSNull()
+                tokenDocument["scope"] = token.scope ?? NSNull()
+                document["token"] = tokenDocument
+            } else {
+                document["token"] = NSNull()
+            }
+            return ExecutionContext(
+                instance: info, step: step.key, variable: variable.key, payload: try Self.json(document),
+                redactor: try redactor(db, connectionId: connection.id!, resolved: resolved, box: box))
+        }
+    }
+
+    static func json(_ document: [String: Any]) throws -> Data {
+        try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    /// Records an execution's outcome (SPEC §7): exit 0 → ok; 78 (EX_CONFIG) → error with
+    /// the last stderr line as reason; anything else → logged, status left alone.
+    public func recordExecution(_ context: ExecutionContext, command: String, exitCode: Int32, lastErrorLine: String?, startedAt: String, durationMs: Int) throws {
+        let reason = lastErrorLine.map { context.redactor.redact(String($0.prefix(500))) }
+        try database.write { db in
+            let (instance, resolved) = try resolveInstance(db, context.instance.id)
+            var connectionId: Int64?
+            var connection: ConnectionRecord?
+            if let variable = context.variable {
+                let found = try resolveConnection(db, instance, resolved, variable: variable)
+                connection = found.0
+                connectionId = found.0.id
+            }
+            let outcome: String
+            let level: LogLevel
+            let message: String
+            switch exitCode {
+            case 0:
+                outcome = "ok"; level = .info
+                message = "Step \(context.step) succeeded (exit 0, \(durationMs) ms)"
+                connection?.outcome = .ok
+                connection?.reason = nil
+            case 78:
+                outcome = "connection-error"; level = .error
+                message = "Step \(context.step) failed with a connection error (exit 78): \(reason ?? "no reason given on stderr")"
+                connection?.outcome = .error
+                connection?.reason = reason ?? "step \(context.step) exited 78 (EX_CONFIG)"
+            default:
+                outcome = "failed"; level = .warning
+                message = "Step \(context.step) failed (exit \(exitCode), \(durationMs) ms); connection status unchanged" + (reason.map { ": \($0)" } ?? "")
+            }
+            if var changed = connection, exitCode == 0 || exitCode == 78 {
+                changed.updatedAt = Timestamp.now()
+                try changed.update(db)
+            }
+            var record = ExecutionRecord(
+                id: nil, connectionId: connectionId, instanceId: instance.id, step: context.step,
+                command: context.redactor.redact(String(command.prefix(500))), exitCode: exitCode, outcome: outcome,
+                startedAt: startedAt, finishedAt: Timestamp.now(), user: actor.logUser)
+            try record.insert(db)
+            try appendLog(db, instanceId: instance.id, connectionId: connectionId, level: level, message: message)
+        }
+    }
+}

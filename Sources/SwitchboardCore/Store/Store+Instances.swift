@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+
+public struct InstanceInfo: Sendable, Codable, Equatable {
+    public var id: String
+    public var name: String
+    public var customer: String
+    public var integration: String
+    public var version: Int
+}
+
+extension Store {
+    /// Deploys an integration (its latest version unless `version` is given) for a customer.
+    public func deploy(integration key: String, customer: String, name: String? = nil, version: Int? = nil) throws -> InstanceInfo {
+        let customer = customer.trimmingCharacters(in: .whitespaces)
+        guard Self.isValidName(customer) else {
+            throw SwitchboardError.invalidValue("customer name '\(customer)' must be 1-64 letters, digits, '.', '_' or '-'")
+        }
+        if let only = actor.role.customerName, only != customer {
+            throw SwitchboardError.forbidden("in customer role you can only deploy for customer \(only)")
+        }
+        let instanceName = name ?? "\(customer)/\(key)"
+        guard !instanceName.isEmpty, instanceName.count <= 128, !instanceName.contains(where: \.isNewline) else {
+            throw SwitchboardError.invalidValue("instance name must be 1-128 characters on one line")
+        }
+        return try database.write { db in
+            var request = IntegrationVersionRecord.filter(IntegrationVersionRecord.Columns.key == key)
+            if let version { request = request.filter(IntegrationVersionRecord.Columns.version == version) }
+            guard let record = try request.order(IntegrationVersionRecord.Columns.version.desc).fetchOne(db) else {
+                if let version { throw SwitchboardError.notFound("integration \(key) has no version \(version)") }
+                throw SwitchboardError.notFound("unknown integration '\(key)' (see: switchboard integrations)")
+            }
+            if try InstanceRecord.filter(InstanceRecord.Columns.name == instanceName).fetchCount(db) > 0 {
+                throw SwitchboardError.conflict("an instance named \(instanceName) already exists; choose another with --name")
+            }
+            let box = try secretBox(db, writing: true)
+            let (_, resolved) = try integrationVersion(db, id: record.id!, box: box)
+            let now = Timestamp.now()
+            if try CustomerRecord.fetchOne(db, key: customer) == nil {
+                try CustomerRecord(name: customer, createdAt: now).insert(db)
+            }
+            let instance = InstanceRecord(
+                id: Self.newInstanceID(), name: instanceName, customer: customer,
+                integrationVersionId: record.id!, createdAt: now, createdBy: actor.user)
+            try instance.insert(db)
+            for variable in resolved.variables {
+                var connection = ConnectionRecord(
+                    id: nil, instanceId: instance.id, variable: variable.key, component: variable.component,
+                    connectionType: variable.connectionType.key, complete: false, outcome: .none, reason: nil,
+                    metadata: nil, revision: 1, updatedAt: now)
+                connection.complete = FieldStates.isComplete(FieldStates.compute(variable: variable, stored: [:])) && !variable.connectionType.needsTokens
+                try connection.insert(db)
+                try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: .info,
+                              message: "Deployed \(key) v\(record.version) for customer \(customer) as \(instanceName)")
+            }
+            return InstanceInfo(id: instance.id, name: instanceName, customer: customer, integration: key, version: record.version)
+        }
+    }
+
+    /// Moves an instance to the latest version of its integration. Connections of variables
+    /// that still exist with the same component and connection type keep their values.
+    public func upgrade(instance reference: String) throws -> InstanceInfo {
+        try database.write { db in
+            let (instance, current) = try resolveInstance(db, reference)
+            guard let latest = try IntegrationVersionRecord
+                .filter(IntegrationVersionRecord.Columns.key == current.key)
+                .order(IntegrationVersionRecord.Columns.version.desc).fetchOne(db) else {
+                throw SwitchboardError.notFound("integration \(current.key) no longer exists")
+            }
+            let info = InstanceInfo(id: instance.id, name: instance.name, customer: instance.customer, integration: latest.key, version: latest.version)
+            if latest.id == instance.integrationVersionId { return info }
+            let box = try secretBox(db, writing: true)
+            let (_, resolved) = try integrationVersion(db, id: latest.id!, box: box)
+            var updated = instance
+            updated.integrationVersionId = latest.id!
+            try updated.update(db)
+            let existing = try ConnectionRecord.filter(ConnectionRecord.Columns.instanceId == instance.id).fetchAll(db)
+            for old in existing where !resolved.variables.contains(where: { $0.key == old.variable && $0.component == old.component && $0.connectionType.key == old.connectionType }) {
+                _ = try old.delete(db)
+            }
+            let now = Timestamp.now()
+            for variable in resolved.variables {
+                if var kept = existing.first(where: { $0.variable == variable.key && $0.component == variable.component && $0.connectionType == variable.connectionType.key }) {
+                    try recomputeCompleteness(db, connection: &kept, variable: variable, box: box)
+                    try kept.update(db)
+                    try appendLog(db, instanceId: instance.id, connectionId: kept.id, level: .info, message: "Upgraded to \(latest.key) v\(latest.version)")
+                } else {
+                    var connection = ConnectionRecord(
+                        id: nil, instanceId: instance.id, variable: variable.key, component: variable.component,
+                        connectionType: variable.connectionType.key, complete: false, outcome: .none, reason: nil,
+                        metadata: nil, revision: 1, updatedAt: now)
+                    try recomputeCompleteness(db, connection: &connection, variable: variable, box: box)
+                    try connection.insert(db)
+                    try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: .info, message: "Added by upgrade to \(latest.key) v\(latest.version)")
+                }
+            }
+            return info
+        }
+    }
+
+    /// Finds an instance by id or name, within the role's reach. Customers get "not found"
+    /// for other customers' instances, never a hint that they exist.
+    func resolveInstance(_ db: Database, _ reference: String) throws -> (InstanceRecord, ResolvedIntegration) {
+        var request = InstanceRecord.filter(InstanceRecord.Columns.id == reference || InstanceRecord.Columns.name == reference)
+        if let customer = actor.role.customerName {
+            request = request.filter(InstanceRecord.Columns.customer == customer)
+        }
+        guard let instance = try request.fetchOne(db) else {
+            throw SwitchboardError.notFound("unknown instance '\(reference)' (see: switchboard instances)")
+        }
+        let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: nil)
+        return (instance, resolved)
+    }
+
+    func resolveConnection(_ db: Database, _ instance: InstanceRecord, _ resolved: ResolvedIntegration, variable key: String) throws -> (ConnectionRecord, ResolvedVariable) {
+        guard let variable = resolved.variable(key),
+              let connection = try ConnectionRecord
+                .filter(ConnectionRecord.Columns.instanceId == instance.id && ConnectionRecord.Columns.variable == key)
+                .fetchOne(db) else {
+            let known = resolved.variables.map(\.key).joined(separator: ", ")
+            throw SwitchboardError.notFound("instance \(instance.name) has no connection '\(key)' (has: \(known))")
+        }
+        return (connection, variable)
+    }
+
+    public func instance(_ reference: String) throws -> InstanceInfo {
+        try database.read { db in
+            let (instance, resolved) = try resolveInstance(db, reference)
+            let version = try Int.fetchOne(db, sql: "SELECT version FROM integrationVersion WHERE id = ?", arguments: [instance.integrationVersionId]) ?? 0
+            return InstanceInfo(id: instance.id, name: instance.name, customer: instance.customer, integration: resolved.key, version: version)
+        }
+    }
+
+    public func customers() throws -> [String] {
+        if let only = actor.role.customerName { return [only] }
+        return try database.read { db in try String.fetchAll(db, sql: "SELECT name FROM customer ORDER BY name") }
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+    }
+
+    static func newInstanceID() -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
+        var generator = SystemRandomNumberGenerator()
+        return "i-" + String((0..<10).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] })
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Appends one log entry. Messages built here name fields, never values; text from
+    /// outside (stderr, provider bodies) must go through `redactor(...)` first.
+    func appendLog(_ db: Database, instanceId: String, connectionId: Int64?, level: LogLevel, message: String, source: String? = nil) throws {
+        var record = LogEntryRecord(
+            id: nil, instanceId: instanceId, connectionId: connectionId, time: Timestamp.now(), level: level,
+            source: source ?? actor.source, user: actor.logUser, message: String(message.prefix(2000)))
+        try record.insert(db)
+    }
+
+    /// A redactor for every secret the connection knows: secret field values, secret
+    /// defaults and tokens.
+    func redactor(_ db: Database, connectionId: Int64, resolved: ResolvedIntegration, box: SecretBox) throws -> Redactor {
+        var secrets = SecretDefaults.values(in: resolved)
+        if let connection = try ConnectionRecord.fetchOne(db, key: connectionId),
+           let variable = resolved.variable(connection.variable) {
+            let stored = try storedValues(db, connectionId: connectionId, box: box)
+            for field in variable.connectionType.fields where field.type.isSecret {
+                if let value = stored[field.key] { secrets.append(value) }
+            }
+        }
+        if let token = try TokenRecord.fetchOne(db, key: connectionId) {
+            secrets += try StoredToken.decode(box.open(token.sealed)).secretValues
+        }
+        return Redactor(secrets: secrets)
+    }
+
+    /// Newest first. `before` is an entry id (paging: pass the last id you saw).
+    public func logs(instance reference: String, variable: String? = nil, limit: Int = 50, before: Int64? = nil) throws -> [LogEntry] {
+        guard limit > 0, limit <= 10_000 else { throw SwitchboardError.usage("--limit must be between 1 and 10000") }
+        return try database.read { db in
+            let (instance, resolved) = try resolveInstance(db, reference)
+            var sql: String
+            var arguments: StatementArguments
+            if let variable {
+                let (connection, _) = try resolveConnection(db, instance, resolved, variable: variable)
+                sql = "SELECT l.id, l.time, l.level, l.source, l.user, l.message, ? AS variable FROM logEntry l WHERE l.connectionId = ?"
+                arguments = [variable, connection.id]
+            } else {
+                sql = """
+                    SELECT l.id, l.time, l.level, l.source, l.user, l.message, c.variable FROM logEntry l
+                    LEFT JOIN connection c ON c.id = l.connectionId WHERE l.instanceId = ?
+                    """
+                arguments = [instance.id]
+            }
+            if let before {
+                sql += " AND l.id < ?"
+                arguments += [before]
+            }
+            sql += " ORDER BY l.id DESC LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                LogEntry(
+                    id: row["id"], time: row["time"], instance: instance.name, variable: row["variable"],
+                    level: LogLevel(rawValue: row["level"]) ?? .info, source: row["source"], user: row["user"], message: row["message"])
+            }
+        }
+    }
+}

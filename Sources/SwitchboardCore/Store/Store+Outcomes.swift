@@ -1,0 +1,23 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Records what happened when the connection was used (execution, test, refresh) and
+    /// sets the badge through the status rule. `message` is redacted before it is stored.
+    public func recordOutcome(instance reference: String, variable: String, outcome: ConnectionOutcome?, level: LogLevel, message: String, reason: String? = nil) throws {
+        try database.write { db in
+            let (instance, _) = try resolveInstance(db, reference)
+            let box = try secretBox(db, writing: true)
+            let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
+            var (connection, _) = try resolveConnection(db, instance, resolved, variable: variable)
+            let redactor = try redactor(db, connectionId: connection.id!, resolved: resolved, box: box)
+            if let outcome {
+                connection.outcome = outcome
+                connection.reason = reason.map(redactor.redact)
+                connection.updatedAt = Timestamp.now()
+                try connection.update(db)
+            }
+            try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: level, message: redactor.redact(message))
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+
+public struct ConnectionStatusRow: Sendable, Codable, Equatable {
+    public var variable: String
+    public var component: String
+    public var connection: String
+    public var status: ConnectionStatus
+    public var reason: String?
+    public var expiresAt: String?
+    public var updatedAt: String
+}
+
+public struct InstanceStatus: Sendable, Codable, Equatable {
+    public var id: String
+    public var name: String
+    public var integration: String
+    public var version: Int
+    public var customer: String
+    public var connections: [ConnectionStatusRow]
+}
+
+extension Store {
+    /// Every instance in reach (or one), each with every connection's badge. One query;
+    /// completeness is a stored column, so this never opens secrets.
+    public func status(instance reference: String? = nil, filter: String? = nil) throws -> [InstanceStatus] {
+        try database.read { db in
+            var sql = """
+                SELECT i.id, i.name, i.customer, v.key, v.version, c.variable, c.component, c.connectionType,
+                       c.complete, c.outcome, c.reason, t.expiresAt, c.updatedAt
+                FROM instance i
+                JOIN integrationVersion v ON v.id = i.integrationVersionId
+                JOIN connection c ON c.instanceId = i.id
+                LEFT JOIN token t ON t.connectionId = c.id
+                """
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let reference {
+                let (instance, _) = try resolveInstance(db, reference)
+                conditions.append("i.id = ?")
+                arguments += [instance.id]
+            }
+            if let customer = actor.role.customerName {
+                conditions.append("i.customer = ?")
+                arguments += [customer]
+            }
+            if let filter, !filter.isEmpty {
+                conditions.append("(i.name LIKE ? ESCAPE '\\' OR v.key LIKE ? ESCAPE '\\')")
+                let like = "%" + filter.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+                arguments += [like, like]
+            }
+            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+            sql += " ORDER BY i.name, c.id"
+            var result: [InstanceStatus] = []
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try rows.next() {
+                let id: String = row[0]
+                let complete: Bool = row[8]
+                let outcome = ConnectionOutcome(rawValue: row[9]) ?? .none
+                let connection = ConnectionStatusRow(
+                    variable: row[5], component: row[6], connection: row[7],
+                    status: StatusRule.status(complete: complete, outcome: outcome),
+                    reason: row[10], expiresAt: row[11], updatedAt: row[12])
+                if result.last?.id == id {
+                    result[result.count - 1].connections.append(connection)
+                } else {
+                    result.append(InstanceStatus(id: id, name: row[1], integration: row[3], version: row[4], customer: row[2], connections: [connection]))
+                }
+            }
+            return result
+        }
+    }
+}

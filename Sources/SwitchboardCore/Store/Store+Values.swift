@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+
+/// One connection of an instance, as the wizard and `show` present it.
+public struct ConnectionDetail: Sendable, Equatable {
+    public var instance: InstanceInfo
+    public var variable: String
+    public var component: String
+    public var componentLabel: String
+    public var connectionType: ConnectionType
+    /// Fields the actor may see; in customer role hidden fields are absent.
+    public var fields: [FieldState]
+    public var status: ConnectionStatus
+    public var reason: String?
+    public var revision: Int
+    public var updatedAt: String
+    public var hasTokens: Bool
+    public var tokenExpiresAt: String?
+    public var metadata: [String: String]
+}
+
+/// A change asked for by `configure --set VAR.FIELD=VALUE` or the wizard's save.
+public struct FieldChange: Sendable, Equatable {
+    public var variable: String
+    public var field: String
+    /// nil clears the stored value, so the default applies again.
+    public var value: String?
+
+    public init(variable: String, field: String, value: String?) {
+        self.variable = variable
+        self.field = field
+        self.value = value
+    }
+}
+
+extension Store {
+    public func connectionDetail(instance reference: String, variable: String) throws -> ConnectionDetail {
+        try database.read { db in
+            let (instance, _) = try resolveInstance(db, reference)
+            let box = try secretBox(db)
+            let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
+            let (connection, resolvedVariable) = try resolveConnection(db, instance, resolved, variable: variable)
+            return try detail(db, instance: instance, resolved: resolved, connection: connection, variable: resolvedVariable, box: box)
+        }
+    }
+
+    func detail(_ db: Database, instance: InstanceRecord, resolved: ResolvedIntegration, connection: ConnectionRecord, variable: ResolvedVariable, box: SecretBox) throws -> ConnectionDetail {
+        let stored = try storedValues(db, connectionId: connection.id!, box: box)
+        var fields = FieldStates.compute(variable: variable, stored: stored)
+        if actor.role.isCustomer { fields = fields.filter(\.customerVisible) }
+        let token = try TokenRecord.fetchOne(db, key: connection.id!)
+        let version = try Int.fetchOne(db, sql: "SELECT version FROM integrationVersion WHERE id = ?", arguments: [instance.integrationVersionId]) ?? 0
+        let metadata = try connection.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
+        return ConnectionDetail(
+            instance: InstanceInfo(id: instance.id, name: instance.name, customer: instance.customer, integration: resolved.key, version: version),
+            variable: variable.key, component: variable.component, componentLabel: variable.componentLabel,
+            connectionType: variable.connectionType, fields: fields, status: connection.status, reason: connection.reason,
+            revision: connection.revision, updatedAt: connection.updatedAt, hasTokens: token != nil,
+            tokenExpiresAt: token?.expiresAt, metadata: metadata)
+    }
+
+    /// Stored values of a connection, secrets opened.
+    func storedValues(_ db: Database, connectionId: Int64, box: SecretBox) throws -> [String: String] {
+        var values: [String: String] = [:]
+        for record in try FieldValueRecord.filter(FieldValueRecord.Columns.connectionId == connectionId).fetchAll(db) {
+            if let sealed = record.sealed {
+                values[record.key] = try box.open(sealed)
+            } else if let value = record.value {
+                values[record.key] = value
+            }
+        }
+        return values
+    }
+
+    /// Applies changes all or nothing. Every value is validated for its field's type and
+    /// pattern first; customers cannot touch fields that are not customer visible; when
+    /// `expectedRevision` is given and another session saved in between, nothing is written
+    /// and a conflict is reported instead of overwriting their change (SPEC §3).
+    @discardableResult
+    public func configure(instance reference: String, changes: [FieldChange], expectedRevision: Int? = nil) throws -> [ConnectionDetail] {
+        guard !changes.isEmpty else { throw SwitchboardError.usage("nothing to change: give --set VAR.FIELD=VALUE") }
+        return try database.write { db in
+            let (instance, _) = try resolveInstance(db, reference)
+            let box = try secretBox(db, writing: true)
+            let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
+            var order: [String] = []
+            for change in changes where !order.contains(change.variable) { order.append(change.variable) }
+            var details: [ConnectionDetail] = []
+            for variableKey in order {
+                var (connection, variable) = try resolveConnection(db, instance, resolved, variable: variableKey)
+                if let expectedRevision, connection.revision != expectedRevision {
+                    throw SwitchboardError.conflict(
+                        "\(instance.name) \(variableKey) was changed by another session (now revision \(connection.revision), you edited revision \(expectedRevision)); reload and apply your change again")
+                }
+                let stored = try storedValues(db, connectionId: connection.id!, box: box)
+                var changedAny = false
+                for change in changes where change.variable == variableKey {
+                    guard let field = variable.connectionType.field(change.field),
+                          !(actor.role.isCustomer && !variable.isCustomerVisible(change.field)) else {
+                        let visible = variable.connectionType.fields.filter { !actor.role.isCustomer || variable.isCustomerVisible($0.key) }
+                        throw SwitchboardError.notFound("connection \(variableKey) has no field '\(change.field)' (has: \(visible.map(\.key).joined(separator: ", ")))")
+                    }
+                    let label = variable.connectionType.displayLabel(of: field)
+                    var newValue: String? = nil
+                    if let raw = change.value {
+                        switch FieldValidator.normalize(raw, for: field, label: "\(variableKey).\(field.key) (\(label))") {
+                        case .failure(let error): throw SwitchboardError.invalidValue(error.description)
+                        case .success(let value): newValue = value.isEmpty ? nil : value
+                        }
+                    }
+                    if stored[field.key] == newValue { continue }
+                    changedAny = true
+                    try writeValue(db, connectionId: connection.id!, field: field, value: newValue, box: box)
+                    let what: String
+                    if newValue == nil {
+                        what = "cleared (default applies)"
+                    } else if field.type.isSecret {
+                        what = stored[field.key] == nil ? "set (secret)" : "changed (secret)"
+                    } else {
+                        what = "set to \(Self.preview(newValue!))"
+                    }
+                    try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: .info, message: "\(label) (\(field.key)) \(what)")
+                }
+                if changedAny {
+                    connection.revision += 1
+                    connection.outcome = .none
+                    connection.reason = nil
+                    connection.updatedAt = Timestamp.now()
+                    try recomputeCompleteness(db, connection: &connection, variable: variable, box: box)
+                    try connection.update(db)
+                }
+                details.append(try detail(db, instance: instance, resolved: resolved, connection: connection, variable: variable, box: box))
+            }
+            return details
+        }
+    }
+
+    func writeValue(_ db: Database, connectionId: Int64, field: FieldDefinition, value: String?, box: SecretBox) throws {
+        guard let value else {
+            try db.execute(sql: "DELETE FROM fieldValue WHERE connectionId = ? AND key = ?", arguments: [connectionId, field.key])
+            return
+        }
+        try FieldValueRecord(
+            connectionId: connectionId, key: field.key,
+            value: field.type.isSecret ? nil : value,
+            sealed: field.type.isSecret ? try box.seal(value) : nil,
+            updatedAt: Timestamp.now(), updatedBy: actor.logUser
+        ).save(db)
+    }
+
+    /// Stores the result of the pure completeness rule with the connection, so status
+    /// listings read a column instead of re-validating every field.
+    func recomputeCompleteness(_ db: Database, connection: inout ConnectionRecord, variable: ResolvedVariable, box: SecretBox) throws {
+        let stored = try storedValues(db, connectionId: connection.id ?? -1, box: box)
+        let fieldsComplete = FieldStates.isComplete(FieldStates.compute(variable: variable, stored: stored))
+        let tokensPresent = try !variable.connectionType.needsTokens || (connection.id != nil && TokenRecord.fetchOne(db, key: connection.id!) != nil)
+        connection.complete = fieldsComplete && tokensPresent
+    }
+
+    static func preview(_ value: String) -> String {
+        let line = value.replacingOccurrences(of: "\n", with: "⏎")
+        return line.count > 80 ? "\"\(line.prefix(77))...\"" : "\"\(line)\""
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+
+/// Intent-named operations over the database: the only way the CLI and the wizard read or
+/// change stored facts. A value; pass it in (no singletons).
+public struct Store: Sendable {
+    public let database: AppDatabase
+    public let actor: Actor
+    private let loadSecrets: @Sendable () throws -> SecretBox
+
+    /// `secrets` is called only when a secret must be sealed or opened, so read-only
+    /// commands such as `status` and `logs` never touch the key.
+    public init(database: AppDatabase, actor: Actor, secrets: @escaping @Sendable () throws -> SecretBox) {
+        self.database = database
+        self.actor = actor
+        self.loadSecrets = secrets
+    }
+
+    public func withActor(_ actor: Actor) -> Store {
+        Store(database: database, actor: actor, secrets: loadSecrets)
+    }
+
+    private static let keyCheckPlaintext = "switchboard key check v1"
+
+    /// The secret box, verified against the check value the database was first sealed with,
+    /// so a wrong key fails clearly instead of producing garbage.
+    func secretBox(_ db: Database, writing: Bool = false) throws -> SecretBox {
+        let box = try loadSecrets()
+        if let check = try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'keyCheck'") {
+            guard (try? box.open(check)) == Self.keyCheckPlaintext else {
+                throw SwitchboardError.wrongMasterKey(source: box.keySource)
+            }
+        } else if writing {
+            try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('keyCheck', ?)", arguments: [box.seal(Self.keyCheckPlaintext)])
+        }
+        return box
+    }
+
+    /// Checks the master key against the database without changing anything.
+    public func verifyMasterKey() throws {
+        _ = try database.read { db in try secretBox(db) }
+    }
+}

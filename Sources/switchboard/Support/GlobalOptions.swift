@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import SwitchboardCore
+
+enum RoleName: String, ExpressibleByArgument, CaseIterable {
+    case team, customer
+}
+
+/// Options every command accepts (SPEC §9, §10).
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Database file (default: $SWITCHBOARD_DB, else $XDG_DATA_HOME/switchboard/switchboard.sqlite).")
+    var db: String?
+
+    @Option(name: .long, help: "Act as a team member (default) or as a customer.")
+    var role: RoleName = .team
+
+    @Option(name: .long, help: "The customer: who you act as with --role customer; the deploy target for deploy.")
+    var customer: String?
+
+    func resolvedRole() throws -> Role {
+        switch role {
+        case .team:
+            // In team role --customer only names a deploy target.
+            return .team
+        case .customer:
+            guard let customer, !customer.isEmpty else { throw SwitchboardError.usage("--role customer needs --customer NAME") }
+            return .customer(customer)
+        }
+    }
+
+    func store(source: String) throws -> Store {
+        let role = try resolvedRole()
+        let database = try AppDatabase.open(path: Paths.database(option: db))
+        return Store(database: database, actor: Actor(user: Actor.osUser(), role: role, source: source)) {
+            try MasterKey.load()
+        }
+    }
+}
+
+/// Runs a command body, turning any error into one line on stderr and a non-zero exit.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as SwitchboardError {
+        throw fail(error)
+    }
+}
+
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as SwitchboardError {
+        throw fail(error)
+    }
+}
+
+private func fail(_ error: SwitchboardError) -> ExitCode {
+    FileHandle.standardError.write(Data("switchboard: \(error.description)\n".utf8))
+    switch error {
+    case .usage: return ExitCode(2)
+    case .conflict: return ExitCode(3)
+    case .notFound: return ExitCode(4)
+    case .forbidden: return ExitCode(5)
+    default: return ExitCode(1)
+    }
+}
+
+func printOut(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
