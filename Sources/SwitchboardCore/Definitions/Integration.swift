@@ -66,6 +66,14 @@ public struct ResolvedIntegration: Codable, Sendable, Hashable {
     public var variables: [ResolvedVariable]
     public var steps: [StepDefinition]
 
+    public init(key: String, name: String, description: String? = nil, variables: [ResolvedVariable], steps: [StepDefinition]) {
+        self.key = key
+        self.name = name
+        self.description = description
+        self.variables = variables
+        self.steps = steps
+    }
+
     public func variable(_ key: String) -> ResolvedVariable? { variables.first { $0.key == key } }
     public func step(_ key: String) -> StepDefinition? { steps.first { $0.key == key } }
 }
@@ -76,6 +84,14 @@ public struct ResolvedVariable: Codable, Sendable, Hashable {
     public var componentLabel: String
     public var connectionType: ConnectionType
     public var overrides: [String: FieldOverride]
+
+    public init(key: String, component: String, componentLabel: String, connectionType: ConnectionType, overrides: [String: FieldOverride] = [:]) {
+        self.key = key
+        self.component = component
+        self.componentLabel = componentLabel
+        self.connectionType = connectionType
+        self.overrides = overrides
+    }
 
     public func isCustomerVisible(_ fieldKey: String) -> Bool {
         overrides[fieldKey]?.customerVisible ?? true
