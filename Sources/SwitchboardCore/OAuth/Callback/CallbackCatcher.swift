@@ -81,9 +81,12 @@ public final class CallbackCatcher: Sendable {
         }
     }
 
-    /// Stops accepting, lets responses in flight finish (up to 2 s), closes idle connections.
+    /// Stops accepting, gives responses in flight a moment to go out (a loopback write of
+    /// a small page takes microseconds), then closes every connection, idle ones included.
     public func stop() async {
-        await server.stop(timeout: 2)
+        // FlyingFox waits the whole grace period (its socket pool runs until cancelled),
+        // so keep it short.
+        await server.stop(timeout: 0.2)
         runTask.cancel()
         await runTask.value
     }
