@@ -114,6 +114,24 @@ final class SwitchboardSandbox: Sendable {
         }
     }
 
+    /// Moves every stored token's expiry to `seconds` from now, as if time had passed (the
+    /// expiry column is plain; the tokens themselves stay sealed).
+    func makeTokensExpire(in seconds: Int) async throws {
+        let result = try await EndToEnd.run("/usr/bin/sqlite3", [databasePath,
+            "UPDATE token SET expiresAt = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+\(seconds) seconds')"])
+        guard result.status == 0 else { throw EndToEndError("sqlite3 failed: \(result.stderr)") }
+    }
+
+    /// connect → the URL on stdout → the scripted browser approves → exit 0.
+    func connect(_ variable: String, instance: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let child = try spawn(["connect", instance ?? self.instance, variable])
+        let browser = try await ScriptedBrowser.authorize(try await child.firstLine(sourceLocation: sourceLocation))
+        #expect(browser.status == 0, "browser: \(browser.log)", sourceLocation: sourceLocation)
+        let status = try await child.exitStatus(sourceLocation: sourceLocation)
+        record(child)
+        #expect(status == 0, "connect exited \(status): \(child.stderr)", sourceLocation: sourceLocation)
+    }
+
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }
 
