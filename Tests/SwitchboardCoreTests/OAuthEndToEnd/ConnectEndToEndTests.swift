@@ -201,6 +201,44 @@ struct ConnectEndToEndTests {
         try await sandbox.expectNoPlainSecrets([token, refresh])
     }
 
+    @Test func ctrlCAndTimeoutEndTheWaitCleanly() async throws {
+        let provider = try LocalProviderTrait.provider()
+        let sandbox = try SwitchboardSandbox()
+        defer { sandbox.remove() }
+        try await sandbox.setUpDemo(provider)
+        let child = try sandbox.spawn(["connect", sandbox.instance, "confidential", "--json"])
+        let first = try await child.firstLine()
+        let redirect = try #require((try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])?["redirectUri"] as? String)
+        child.signal(SIGINT)
+        #expect(try await child.exitStatus() == 130)
+        sandbox.record(child)
+        #expect(child.stderr.contains("switchboard: cancelled; nothing was changed"))
+        #expect(try await sandbox.logs("confidential").first == "CONNECT cancelled")
+        // The catcher is gone.
+        await #expect(throws: (any Error).self) { try await CurlTransport().send(HTTPRequest(url: redirect, timeout: .seconds(5))) }
+
+        let timeout = try await sandbox.run(["connect", sandbox.instance, "confidential", "--timeout", "1"])
+        #expect(timeout.status == 1)
+        #expect(timeout.stderr.contains("switchboard: no callback arrived within 1 s"))
+        #expect(try await sandbox.logs("confidential").first == "CONNECT timed out after 1 s without a callback")
+        #expect(try await sandbox.status("confidential").status == "unconfigured")
+    }
+
+    @Test func runRefreshesATokenNearExpiryFirst() async throws {
+        let provider = try LocalProviderTrait.provider()
+        let sandbox = try SwitchboardSandbox()
+        defer { sandbox.remove() }
+        try await sandbox.setUpDemo(provider)
+        try await sandbox.ok(["connect", sandbox.instance, "service"])
+        let before = try #require(try await sandbox.accessToken("service"))
+        try await sandbox.makeTokensExpire(in: 20)
+        let after = try #require(try await sandbox.accessToken("service"))
+        #expect(after != before)
+        #expect(try await provider.me(after) == 200)
+        #expect(try await sandbox.logs("service").contains { $0.hasPrefix("Token refreshed:") })
+        try await sandbox.expectNoPlainSecrets([before, after])
+    }
+
     @Test func teamCallbackServerHandsTheCallbackToTheWaitingCLI() async throws {
         let provider = try LocalProviderTrait.provider()
         let sandbox = try SwitchboardSandbox()
