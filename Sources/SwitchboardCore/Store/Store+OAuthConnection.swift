@@ -51,7 +51,9 @@ extension Store {
             resolved = try integrationVersion(db, id: instance.integrationVersionId, box: box).resolved
             cache?.remember(resolved, for: instance.integrationVersionId)
         }
-        let (_, variable) = try resolveConnection(db, instance, resolved, variable: connection.variable)
+        guard let variable = resolved.variable(connection.variable) else {
+            throw SwitchboardError.notFound("\(instance.name) has no connection '\(connection.variable)' any more")
+        }
         return try oauthConnection(db, instance: instance, resolved: resolved, connection: connection, variable: variable, box: box)
     }
 
@@ -72,7 +74,8 @@ extension Store {
         }
         var token: StoredToken?
         var generation = 0
-        if let row = try Row.fetchOne(db, sql: "SELECT sealed, generation FROM token WHERE connectionId = ?", arguments: [connection.id]) {
+        let tokenQuery = try db.cachedStatement(sql: "SELECT sealed, generation FROM token WHERE connectionId = ?")
+        if let row = try Row.fetchOne(tokenQuery, arguments: [connection.id]) {
             token = try StoredToken.decode(box.open(row["sealed"]))
             generation = row["generation"]
             secrets += token?.secretValues ?? []

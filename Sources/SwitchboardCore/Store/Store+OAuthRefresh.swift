@@ -9,6 +9,8 @@ public struct RefreshLease: Sendable {
     public var generation: Int
     public var failures: Int
     public var grant: TokenGrant
+    /// The secret box verified when the lease was taken (reused to seal the result).
+    let box: SecretBox
 }
 
 /// Which tokens a refresh pass looks at.
@@ -71,14 +73,15 @@ extension Store {
             let nowText = Timestamp.string(from: now)
             let horizon = Timestamp.string(from: now.addingTimeInterval(selection.within))
             var leases: [RefreshLease] = []
+            let take = try db.cachedStatement(sql: """
+                UPDATE token SET leaseOwner = ?, leaseUntil = ?
+                WHERE connectionId = ? AND refreshable AND refreshError IS NULL
+                  AND (leaseUntil IS NULL OR leaseUntil < ?)
+                  AND (? OR (expiresAt IS NOT NULL AND expiresAt <= ? AND (retryAt IS NULL OR retryAt <= ?)))
+                """)
             for id in ids {
-                try db.execute(sql: """
-                    UPDATE token SET leaseOwner = ?, leaseUntil = ?
-                    WHERE connectionId = ? AND refreshable AND refreshError IS NULL
-                      AND (leaseUntil IS NULL OR leaseUntil < ?)
-                      AND (? OR (expiresAt IS NOT NULL AND expiresAt <= ? AND (retryAt IS NULL OR retryAt <= ?)))
-                    """, arguments: [owner, Timestamp.string(from: now.addingTimeInterval(leaseDuration)), id, nowText,
-                                     selection.force, horizon, nowText])
+                try take.execute(arguments: [owner, Timestamp.string(from: now.addingTimeInterval(leaseDuration)), id, nowText,
+                                             selection.force, horizon, nowText])
                 guard db.changesCount == 1 else { continue }
                 let connection: OAuthConnection
                 do {
@@ -92,7 +95,7 @@ extension Store {
                     }
                     continue
                 }
-                let row = try Row.fetchOne(db, sql: "SELECT generation, refreshFailures FROM token WHERE connectionId = ?", arguments: [id])
+                let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT generation, refreshFailures FROM token WHERE connectionId = ?"), arguments: [id])
                 let grant: TokenGrant
                 if let refreshToken = connection.token?.refreshToken {
                     grant = .refreshToken(refreshToken)
@@ -100,7 +103,7 @@ extension Store {
                     grant = .clientCredentials
                 }
                 leases.append(RefreshLease(connection: connection, owner: owner, generation: row?["generation"] ?? 0,
-                                           failures: row?["refreshFailures"] ?? 0, grant: grant))
+                                           failures: row?["refreshFailures"] ?? 0, grant: grant, box: box))
             }
             return leases
         }
@@ -116,15 +119,15 @@ extension Store {
             accessToken: response.accessToken, tokenType: response.tokenType,
             refreshToken: response.refreshToken ?? old?.refreshToken, scope: response.scope ?? old?.scope,
             expiresAt: response.expiresAt(after: receivedAt).map(Timestamp.string(from:)))
+        let sealed = try lease.box.seal(token.encoded())
         let stored: Bool = try database.write { db in
-            let box = try secretBox(db, writing: true)
             try db.execute(sql: """
                 UPDATE token SET sealed = ?, expiresAt = ?, obtainedAt = ?, generation = generation + 1,
                     refreshFailures = 0, retryAt = NULL,
                     leaseOwner = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseOwner END,
                     leaseUntil = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseUntil END
                 WHERE connectionId = ? AND generation = ?
-                """, arguments: [try box.seal(token.encoded()), token.expiresAt, Timestamp.now(), lease.owner, lease.owner,
+                """, arguments: [sealed, token.expiresAt, Timestamp.now(), lease.owner, lease.owner,
                                  lease.connection.connectionId, lease.generation])
             return db.changesCount == 1
         }
