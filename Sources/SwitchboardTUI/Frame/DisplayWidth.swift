@@ -84,6 +84,7 @@ extension String {
         guard width > 0 else { return [] }
         var lines: [String] = []
         for paragraph in split(separator: "\n", omittingEmptySubsequences: false) {
+            let before = lines.count
             var line = ""
             for word in paragraph.split(separator: " ") {
                 var word = String(word)
@@ -94,6 +95,7 @@ extension String {
                     lines.append(head)
                     word = String(word.dropFirst(head.count))
                 }
+                if word.isEmpty { continue }
                 if line.isEmpty {
                     line = word
                 } else if line.displayWidth + 1 + word.displayWidth <= width {
@@ -103,7 +105,7 @@ extension String {
                     line = word
                 }
             }
-            lines.append(line)
+            if !line.isEmpty || lines.count == before { lines.append(line) }
         }
         return lines
     }

@@ -38,14 +38,21 @@ extension Renderer {
             let caret = drawText(field, x: boxX, y: boxY, width: boxWidth, rows: rows, style: style)
             if focused, let caret { frame.cursor = caret }
         }
-        if let error = field.visibleError {
-            frame.write("✗ " + error.description, x: boxX, y: boxY + rows, maxWidth: boxWidth, style: .error)
+        for (offset, line) in errorLines(field, width: w).enumerated() {
+            frame.write(line, x: x + 2, y: boxY + rows + offset, maxWidth: w - 2, style: .error)
         }
     }
 
+    /// The field's visible error under it, wrapped to at most two lines.
+    func errorLines(_ field: FieldEdit, width: Int) -> [String] {
+        guard let error = field.visibleError else { return [] }
+        let lines = ("✗ " + error.description).wrapped(toWidth: max(1, width - 2))
+        return lines.count <= 2 ? lines : [lines[0], lines[1...].joined(separator: " ").truncated(toWidth: max(1, width - 2))]
+    }
+
     /// Rows a field takes in the form.
-    func fieldRows(_ field: FieldEdit, inline: Bool) -> Int {
-        (inline ? 0 : 1) + valueRows(field) + (field.visibleError == nil ? 0 : 1)
+    func fieldRows(_ field: FieldEdit, inline: Bool, width: Int) -> Int {
+        (inline ? 0 : 1) + valueRows(field) + errorLines(field, width: width).count
     }
 
     /// Draws a text field's value (masked when secret) and returns where the caret is.

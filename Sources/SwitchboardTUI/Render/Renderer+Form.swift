@@ -38,7 +38,7 @@ extension Renderer {
         let longestLabel = form.fields.map { $0.label.displayWidth + ($0.state.definition.required ? 2 : 0) }.max() ?? 0
         let labelWidth: Int? = w >= 44 ? min(26, max(12, longestLabel + 4), w / 2) : nil
         var blocks: [(block: FormBlock, rows: Int)] = form.fields.indices.map { index in
-            (.field(index), fieldRows(form.fields[index], inline: labelWidth != nil))
+            (.field(index), fieldRows(form.fields[index], inline: labelWidth != nil, width: w))
         }
         if form.detail.canTest { blocks.append((.test, 1)) }
         if form.detail.needsTokens { blocks.append((.connect, 1)) }

@@ -57,8 +57,14 @@ extension Renderer {
                             x: 0, y: y, style: style)
         x += frame.write("\(instance.integration) v\(instance.version)".truncated(toWidth: columns.integration)
             .padded(toWidth: columns.integration) + " ", x: x, y: y, style: style)
-        for connection in instance.connections {
-            guard x < width else { break }
+        for (index, connection) in instance.connections.enumerated() {
+            // A badge is shown whole or not at all; what does not fit is counted.
+            let needed = connection.variable.displayWidth + 1 + Self.badge(connection.status).displayWidth
+            if x + needed > width {
+                let rest = instance.connections.count - index
+                if x < width { frame.write("+\(rest)", x: x, y: y, maxWidth: width - x, style: .dim) }
+                break
+            }
             x += frame.write(connection.variable + " ", x: x, y: y, maxWidth: width - x, style: style)
             x += frame.write(Self.badge(connection.status), x: x, y: y, maxWidth: width - x, style: .badge(connection.status))
             x += frame.write(" ", x: x, y: y, maxWidth: width - x, style: style)
