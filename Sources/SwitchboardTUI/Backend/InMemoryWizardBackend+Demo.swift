@@ -21,7 +21,8 @@ extension InMemoryWizardBackend {
 
     /// A small, deterministic world for tests, golden frames and trying the wizard by hand.
     public static func demo(role: Role = .team) -> InMemoryWizardBackend {
-        let backend = InMemoryWizardBackend(role: role, integrations: [DemoCatalog.syncInvoices, DemoCatalog.crmOAuth])
+        // Seeded as the team (instances of several customers), then narrowed to `role`.
+        let backend = InMemoryWizardBackend(role: .team, integrations: [DemoCatalog.syncInvoices, DemoCatalog.crmOAuth])
         do {
             let acme = try backend.deploy(integration: "sync-invoices", customer: "acme").id
             try backend.seed(instance: acme, variable: "crm", values: ["apiKey": "k-123456", "tenant": "acme-prod"], outcome: .ok)
@@ -41,6 +42,7 @@ extension InMemoryWizardBackend {
         } catch {
             preconditionFailure("demo fixture is inconsistent: \(error)")
         }
+        backend.role = role
         return backend
     }
 }

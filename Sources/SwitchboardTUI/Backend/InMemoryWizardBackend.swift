@@ -39,7 +39,7 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    let role: Role
+    var role: Role
     private var integrationList: [IntegrationVersion]
     var stored: [StoredInstance] = []
     var drafts: [String: Draft] = [:]

@@ -11,7 +11,7 @@ public enum KeyBindings {
              Binding([.home, .char("g")], .first), Binding([.end, .char("G")], .last),
              Binding([.enter], .open, "open"), Binding([.char("/")], .filter, "filter"),
              Binding([.escape], .clearFilter), Binding([.char("n")], .deploy, "new instance"),
-             Binding([.char("r")], .refresh, "refresh"), Binding([.char("q")], .quit, "quit"), interrupt]
+             Binding([.char("q")], .quit, "quit"), Binding([.char("r")], .refresh, "refresh"), interrupt]
         case .homeFilter:
             [Binding([.enter], .finishFilter, "done"), Binding([.escape], .clearFilter, "clear"),
              Binding([.up], .up, "move", label: "↑↓"), Binding([.down], .down), interrupt]

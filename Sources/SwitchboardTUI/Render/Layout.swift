@@ -8,7 +8,7 @@ public enum Layout {
     public static func deployListRows(_ size: Size) -> Int { max(1, size.height - 8) }
 
     /// Columns of the wizard's step list on the left.
-    public static func stepsWidth(_ size: Size) -> Int { min(28, max(18, size.width / 4)) }
+    public static func stepsWidth(_ size: Size) -> Int { min(28, max(20, size.width / 4)) }
 
     /// Rows of the log pane including its title rule, or 0 when hidden.
     public static func logHeight(_ size: Size, visible: Bool) -> Int {

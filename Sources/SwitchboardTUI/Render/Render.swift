@@ -52,13 +52,16 @@ struct Renderer {
     }
 
     /// The last line, built from the same key table `handle` uses.
+    /// Whole entries only: one that does not fit is left out rather than cut.
     mutating func drawHelp() {
-        var spans: [Span] = [Span(" ")]
+        var x = 1
         for binding in state.helpBindings {
-            spans.append(Span(binding.displayKey, .helpKey))
-            spans.append(Span(" " + (binding.help ?? "") + "  ", .help))
+            let text = " " + (binding.help ?? "")
+            guard x + binding.displayKey.displayWidth + text.displayWidth <= width else { break }
+            x += frame.write(binding.displayKey, x: x, y: height - 1, style: .helpKey)
+            x += frame.write(text, x: x, y: height - 1, style: .help)
+            x += 2
         }
-        frame.write(spans: spans, x: 0, y: height - 1, maxWidth: width)
     }
 
     mutating func drawTooSmall() {

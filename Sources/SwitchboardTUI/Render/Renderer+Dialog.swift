@@ -17,9 +17,11 @@ extension Renderer {
                 + "\(message)"
         case .restoreDraft(let draft):
             title = "Unsaved input found"
-            let fields = draft.edits.keys.sorted().map { "\($0) (\(draft.edits[$0]?.count ?? 0))" }
-            text = "An earlier session ended before saving \(draft.fieldCount) value\(draft.fieldCount == 1 ? "" : "s") "
-                + "in \(fields.joined(separator: ", ")). Restore them into the form?"
+            let fields = draft.edits.keys.sorted().flatMap { variable in
+                (draft.edits[variable] ?? [:]).keys.sorted().map { "\(variable).\($0)" }
+            }
+            text = "An earlier session ended before saving \(draft.fieldCount) value\(draft.fieldCount == 1 ? "" : "s"): "
+                + "\(fields.joined(separator: ", ")). Restore them into the form?"
         }
         let boxWidth = min(width - 2, 64)
         let inner = boxWidth - 4

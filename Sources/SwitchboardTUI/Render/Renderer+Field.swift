@@ -31,7 +31,7 @@ extension Renderer {
             let position = index.map { "  \($0 + 1) of \(choices.count)" } ?? "  not a choice"
             frame.write(position + (focused ? " · ←→" : ""), x: boxX + shown, y: boxY, maxWidth: boxWidth - shown, style: .dim)
         case .template:
-            let value = field.state.effectiveValue ?? "(derived; needs the fields it is built from)"
+            let value = field.state.effectiveValue ?? "(derived from other fields)"
             frame.write(value, x: boxX, y: boxY, maxWidth: boxWidth, style: .dim)
         case .string, .url, .password, .text:
             frame.fill(x: boxX, y: boxY, width: boxWidth, height: rows, style: style)

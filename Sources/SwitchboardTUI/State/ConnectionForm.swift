@@ -14,7 +14,14 @@ public struct ConnectionForm: Equatable, Sendable {
     /// dropped here, so nothing downstream can show them.
     public init(detail: ConnectionDetail, role: Role) {
         var detail = detail
-        if role.isCustomer { detail.fields = detail.fields.filter(\.customerVisible) }
+        if role.isCustomer {
+            detail.fields = detail.fields.filter(\.customerVisible)
+            // A derived value built from a field the customer may not see would show it.
+            let visible = Set(detail.fields.map(\.key))
+            for index in detail.fields.indices where detail.fields[index].definition.templateReferences.contains(where: { !visible.contains($0) }) {
+                detail.fields[index].effectiveValue = nil
+            }
+        }
         self.detail = detail
         fields = detail.fields.map(FieldEdit.init(state:))
         focus = fields.firstIndex(where: \.isEditable) ?? 0
