@@ -207,3 +207,14 @@ import SwitchboardCore
         #expect(!h.effects.contains { if case .connect = $0 { true } else { false } })
     }
 }
+
+@Suite struct DraftNoticeTests {
+    @Test func homeMentionsWaitingDraftsOnce() throws {
+        let backend = InMemoryWizardBackend.demo()
+        try backend.saveDraft(Draft(instance: "i1", edits: ["crm": ["tenant": "x"]]))
+        var h = Harness(backend: backend)
+        #expect(h.screen.contains("✎ acme/sync-invoices has unsaved input; open it to restore"))
+        h.press(.char("r"))
+        #expect(h.state.message?.text.hasPrefix("✎") == true)
+    }
+}

@@ -2,7 +2,7 @@ import Foundation
 import SwitchboardCore
 
 /// The wizard's one entry point for the `switchboard` executable. Returns the exit code:
-/// 0 after quitting, 2 when it cannot run (no terminal, `TERM=dumb`, a broken theme),
+/// 0 after quitting, 130 after Ctrl-C, 2 when it cannot run (no terminal, `TERM=dumb`, a broken theme),
 /// 128+N after signal N (the unsaved input is then kept as a draft).
 ///
 /// - Parameters:

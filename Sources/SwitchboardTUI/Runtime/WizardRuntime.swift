@@ -52,7 +52,11 @@ final class WizardRuntime<Backend: WizardBackend> {
             if !quitting { terminal.paint(render(state, theme: theme)) }
         }
         terminal.stop()
-        return 0
+        if let draft = state.currentDraft {
+            let name = state.instance?.summary.name ?? draft.instance
+            FileHandle.standardError.write(Data("switchboard: unsaved input for \(name) kept as a draft; it will be offered next time\n".utf8))
+        }
+        return state.wasInterrupted ? 130 : 0
     }
 
     /// Performs effects in order; each result may bring more effects.

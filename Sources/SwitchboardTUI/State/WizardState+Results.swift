@@ -5,7 +5,11 @@ extension WizardState {
     mutating func handleResult(_ event: Event) -> [Effect] {
         switch event {
         case .instancesLoaded(let list):
+            let firstLoad = !home.isLoaded
             home.setInstances(list)
+            if firstLoad, let waiting = list.first(where: \.hasDraft) {
+                show("✎ \(waiting.name) has unsaved input; open it to restore", ticksLeft: 30)
+            }
             home.select(home.selected, rows: Layout.homeListRows(size))
             if let wanted = openWhenLoaded {
                 openWhenLoaded = nil

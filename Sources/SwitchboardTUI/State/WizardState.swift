@@ -23,6 +23,8 @@ public struct WizardState: Equatable, Sendable {
     public var ticks = 0
     /// An instance to open as soon as the list arrives (`switchboard configure INSTANCE`).
     public var openWhenLoaded: String?
+    /// Left with Ctrl-C rather than by quitting (the exit status says so).
+    public private(set) var wasInterrupted = false
 
     public init(size: Size, role: Role, openInstance: String? = nil) {
         self.size = size
@@ -100,6 +102,7 @@ public struct WizardState: Equatable, Sendable {
 
     /// Ctrl-C: keep unsaved input as a draft, then leave.
     mutating func interrupt() -> [Effect] {
+        wasInterrupted = true
         if let draft = currentDraft { return [.saveDraft(draft), .quit] }
         return [.quit]
     }
