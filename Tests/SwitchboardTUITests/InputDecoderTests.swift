@@ -43,6 +43,7 @@ import Testing
         var decoder = InputDecoder()
         #expect(feedAll("\u{1B}b", into: &decoder) == [.key(.alt("b"))])
         #expect(feedAll("\u{1B}f", into: &decoder) == [.key(.alt("f"))])
+        #expect(feedAll("\u{1B}\u{7F}", into: &decoder) == [.key(.alt("\u{7F}"))])
     }
 
     @Test func decodesCtrlArrowsAndControlKeys() {

@@ -58,7 +58,7 @@ public struct InputDecoder: Sendable {
             case "\u{1B}": return [.key(.escape)]
             default:
                 mode = .normal
-                if scalar.value >= 0x20 && scalar.value != 0x7F { return [.key(.alt(Character(scalar)))] }
+                if scalar.value >= 0x20 { return [.key(.alt(Character(scalar)))] }  // incl. Alt-Backspace (0x7F)
                 return [.key(.escape), .key(Key(scalar: scalar))]
             }
         case (.escape, .key(let key)):

@@ -34,7 +34,8 @@ final class CursesTerminal {
     func start(theme: Theme) throws(TerminalError) {
         setlocale(LC_ALL, "")
         guard let screen = newterm(nil, stdout, stdin) else {
-            throw TerminalError(message: "cannot start the terminal interface for TERM=\(String(cString: getenv("TERM") ?? strdup("")))")
+            let term = getenv("TERM").map { String(cString: $0) } ?? ""
+            throw TerminalError(message: "cannot start the terminal interface for TERM=\(term)")
         }
         self.screen = screen
         set_term(screen)
