@@ -49,7 +49,7 @@ import SwitchboardCore
     }
 
     @Test func hiddenFieldsStayHiddenEvenIfTheBackendSendsThem() {
-        var detail = ConnectionDetail(variable: "crm", label: "x", fields: [], revision: 1, status: .configured)
+        var detail = WizardConnection(variable: "crm", label: "x", fields: [], revision: 1, status: .configured)
         let variable = DemoCatalog.crmOAuth.variables[0]
         detail.fields = FieldStates.compute(variable: variable, stored: [:])
         let form = ConnectionForm(detail: detail, role: acme)

@@ -58,10 +58,10 @@ extension InMemoryWizardBackend {
         }
     }
 
-    func detail(_ connection: StoredConnection) -> ConnectionDetail {
+    func detail(_ connection: StoredConnection) -> WizardConnection {
         var fields = FieldStates.compute(variable: connection.variable, stored: connection.values)
         if role.isCustomer { fields = fields.filter(\.customerVisible) }
-        return ConnectionDetail(
+        return WizardConnection(
             variable: connection.variable.key, label: label(connection.variable), fields: fields,
             revision: connection.revision, status: status(connection), reason: reason(connection),
             needsTokens: connection.variable.connectionType.needsTokens, hasTokens: connection.hasTokens,

@@ -68,8 +68,8 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
         try locked { summary(try find(id)) }
     }
 
-    public func integrations() throws -> [IntegrationSummary] {
-        locked { integrationList.map { IntegrationSummary(key: $0.key, name: $0.name, version: $0.version) } }
+    public func integrations() throws -> [WizardIntegration] {
+        locked { integrationList.map { WizardIntegration(key: $0.key, name: $0.name, version: $0.version) } }
     }
 
     public func customers() throws -> [String] {
@@ -96,14 +96,14 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
         }
     }
 
-    public func connection(instance: String, variable: String) throws -> ConnectionDetail {
+    public func connection(instance: String, variable: String) throws -> WizardConnection {
         try locked {
             let (i, c) = try locate(instance, variable)
             return detail(stored[i].connections[c])
         }
     }
 
-    public func save(instance: String, variable: String, changes: [String: String], expectedRevision: Int) throws -> ConnectionDetail {
+    public func save(instance: String, variable: String, changes: [String: String], expectedRevision: Int) throws -> WizardConnection {
         try locked {
             let (i, c) = try locate(instance, variable)
             var connection = stored[i].connections[c]
@@ -139,7 +139,7 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
         }
     }
 
-    public func testConnection(instance: String, variable: String) async throws -> ConnectionDetail {
+    public func testConnection(instance: String, variable: String) async throws -> WizardConnection {
         try locked {
             let (i, c) = try locate(instance, variable)
             var connection = stored[i].connections[c]

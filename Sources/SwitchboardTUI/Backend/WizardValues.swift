@@ -42,7 +42,7 @@ public struct ConnectionSummary: Hashable, Sendable, Codable {
     }
 }
 
-public struct IntegrationSummary: Hashable, Sendable, Codable {
+public struct WizardIntegration: Hashable, Sendable, Codable {
     public var key: String
     public var name: String
     public var version: Int
@@ -54,8 +54,8 @@ public struct IntegrationSummary: Hashable, Sendable, Codable {
     }
 }
 
-/// One connection of one instance, ready to edit.
-public struct ConnectionDetail: Equatable, Sendable {
+/// One connection of one instance, ready to edit (named apart from the core's `ConnectionDetail`).
+public struct WizardConnection: Equatable, Sendable {
     public var variable: String
     public var label: String
     /// Every field in definition order; the wizard drops non-customer-visible ones in customer role.

@@ -2,7 +2,7 @@ import SwitchboardCore
 
 /// The form for one connection of the open instance.
 public struct ConnectionForm: Equatable, Sendable {
-    public var detail: ConnectionDetail
+    public var detail: WizardConnection
     /// Only the fields this role may see, in definition order.
     public var fields: [FieldEdit]
     /// Index into `fields` of the focused field.
@@ -12,7 +12,7 @@ public struct ConnectionForm: Equatable, Sendable {
 
     /// Builds the form; in customer role fields that are not customer visible are
     /// dropped here, so nothing downstream can show them.
-    public init(detail: ConnectionDetail, role: Role) {
+    public init(detail: WizardConnection, role: Role) {
         var detail = detail
         if role.isCustomer {
             detail.fields = detail.fields.filter(\.customerVisible)
@@ -63,7 +63,7 @@ public struct ConnectionForm: Equatable, Sendable {
     }
 
     /// Replaces the loaded state after a save or reload, keeping `keep` edits on top.
-    public mutating func reload(_ detail: ConnectionDetail, role: Role, keepingEdits keep: [String: String] = [:]) {
+    public mutating func reload(_ detail: WizardConnection, role: Role, keepingEdits keep: [String: String] = [:]) {
         let focusedKey = focusedField?.key
         self = ConnectionForm(detail: detail, role: role)
         for index in fields.indices {

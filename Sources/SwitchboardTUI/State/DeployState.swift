@@ -5,7 +5,7 @@ public struct DeployState: Equatable, Sendable {
     public enum Step: Equatable, Sendable { case integration, customer }
 
     public var step: Step = .integration
-    public var integrations: [IntegrationSummary] = []
+    public var integrations: [WizardIntegration] = []
     public var customers: [String] = []
     public var isLoaded = false
     public var integrationIndex = 0
@@ -17,7 +17,7 @@ public struct DeployState: Equatable, Sendable {
 
     public init() {}
 
-    public var selectedIntegration: IntegrationSummary? {
+    public var selectedIntegration: WizardIntegration? {
         integrations.indices.contains(integrationIndex) ? integrations[integrationIndex] : nil
     }
 

@@ -102,7 +102,7 @@ extension WizardState {
         return []
     }
 
-    private mutating func handleSaved(_ id: String, _ detail: ConnectionDetail) -> [Effect] {
+    private mutating func handleSaved(_ id: String, _ detail: WizardConnection) -> [Effect] {
         guard var wizard = instance, wizard.instanceID == id else { return [] }
         var form = wizard.forms[detail.variable] ?? ConnectionForm(detail: detail, role: role)
         form.reload(detail, role: role)
