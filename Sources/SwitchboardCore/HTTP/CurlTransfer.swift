@@ -19,6 +19,7 @@ final class CurlTransfer: @unchecked Sendable {
     private var body = Data()
     private var headers = HTTPHeaders()
     private var exceededLimit = false
+    private var closed = false
     private let cancelled = Mutex(false)
 
     init(request: HTTPRequest, target: URLTarget, configuration: CurlTransport.Configuration) throws {
@@ -34,9 +35,19 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     deinit {
+        close()
+        errorBuffer.deallocate()
+    }
+
+    /// Frees the easy handle. The loop calls this on its own thread right after detaching the
+    /// handle, because cleanup touches the share handle, which only that thread may use; the
+    /// deinit covers transfers that never reached the loop.
+    func close() {
+        guard !closed else { return }
+        closed = true
         curl_easy_cleanup(easy)
         curl_slist_free_all(headerList)
-        errorBuffer.deallocate()
+        headerList = nil
     }
 
     var isCancelled: Bool { cancelled.withLock { $0 } }
