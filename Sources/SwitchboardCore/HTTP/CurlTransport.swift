@@ -1,0 +1,61 @@
+import Foundation
+
+/// The production `HTTPTransport`: libcurl with TLS verification on, connect and total
+/// timeouts, a response-size cap, the standard proxy environment variables honoured, and
+/// no redirects followed unless configured.
+///
+/// A class because it owns a connection cache: share one instance for the whole program so
+/// keep-alive connections are reused. Requests from any number of tasks run concurrently on
+/// one background thread (see `CurlMultiLoop`), never blocking the cooperative pool.
+public final class CurlTransport: HTTPTransport {
+    public struct Configuration: Sendable {
+        /// Limit for DNS resolution plus TCP and TLS connection setup.
+        public var connectTimeout: Duration = .seconds(10)
+        /// Limit for the whole exchange unless `HTTPRequest.timeout` sets one.
+        public var timeout: Duration = .seconds(30)
+        /// Bodies larger than this fail with a clear error instead of filling memory.
+        public var maxResponseBytes: Int = 4 << 20
+        public var userAgent: String = "Switchboard/\(SwitchboardVersion.current)"
+        /// Off by default: a redirect from a token endpoint is returned, not followed.
+        public var followRedirects: Bool = false
+        /// A PEM bundle of trusted CAs instead of the system's (e.g. a private CA).
+        public var caBundlePath: String?
+        /// Idle keep-alive connections kept open for reuse.
+        public var maxCachedConnections: Int = 32
+
+        public init() {}
+    }
+
+    public let configuration: Configuration
+    private let loop: CurlMultiLoop
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        loop = CurlMultiLoop(maxCachedConnections: configuration.maxCachedConnections)
+    }
+
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try Task.checkCancellation()
+        // Checked here so the message can be precise without echoing the URL (its path or
+        // query may hold a key).
+        guard let target = URLTarget(request.url) else {
+            throw SwitchboardError.http("invalid URL: expected http:// or https:// followed by a host")
+        }
+        guard target.scheme == "http" || target.scheme == "https" else {
+            throw SwitchboardError.http("unsupported URL scheme \"\(target.scheme)\": only http and https are allowed")
+        }
+        guard !target.host.isEmpty else { throw SwitchboardError.http("invalid URL: no host after \(target.scheme)://") }
+        guard loop.isUsable else { throw SwitchboardError.http("could not initialise libcurl") }
+        let transfer = try CurlTransfer(request: request, target: target, configuration: configuration)
+        let loop = self.loop
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                transfer.continuation = continuation
+                loop.submit(transfer)
+            }
+        } onCancel: {
+            transfer.cancel()
+            loop.checkCancellations()
+        }
+    }
+}

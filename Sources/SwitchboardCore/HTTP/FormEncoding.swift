@@ -1,0 +1,100 @@
+import Foundation
+
+/// `application/x-www-form-urlencoded` bodies and queries, and HTTP Basic credentials for
+/// OAuth client authentication.
+public enum FormEncoding {
+    /// Encodes `name=value` pairs joined by `&`, in the given order.
+    public static func encode(_ fields: [(name: String, value: String)]) -> String {
+        fields.map { escape($0.name) + "=" + escape($0.value) }.joined(separator: "&")
+    }
+
+    /// Encodes a dictionary's pairs sorted by name, so the output is deterministic.
+    public static func encode(_ fields: [String: String]) -> String {
+        encode(fields.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) })
+    }
+
+    /// Percent-encodes every byte of the UTF-8 form outside RFC 3986's unreserved set
+    /// (`A-Z a-z 0-9 - . _ ~`). A space becomes `%20`, not `+`: every form decoder reads
+    /// `%20` as a space, while a decoder that only percent-decodes (as some servers do for
+    /// Basic credentials) would read `+` as a plus.
+    public static func escape(_ string: String) -> String {
+        var out = ""
+        out.reserveCapacity(string.utf8.count)
+        for byte in string.utf8 {
+            if isUnreserved(byte) {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0x0F)])
+            }
+        }
+        return out
+    }
+
+    /// Decodes `a=1&b=2` into ordered pairs: `+` is a space, `%XX` a byte; a malformed
+    /// escape is kept literally; a field without `=` has an empty value; empty fields are
+    /// skipped. A leading `?` is ignored so a raw query can be passed.
+    public static func decode(_ encoded: String) -> [(name: String, value: String)] {
+        var text = Substring(encoded)
+        if text.hasPrefix("?") { text = text.dropFirst() }
+        return text.split(separator: "&", omittingEmptySubsequences: true).map { field in
+            guard let equals = field.firstIndex(of: "=") else { return (name: unescape(field), value: "") }
+            return (name: unescape(field[..<equals]), value: unescape(field[field.index(after: equals)...]))
+        }
+    }
+
+    /// `decode` as a dictionary; when a name repeats, the first value wins.
+    public static func decodeFields(_ encoded: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for field in decode(encoded) where result[field.name] == nil { result[field.name] = field.value }
+        return result
+    }
+
+    /// Reverses `escape`, also reading `+` as a space.
+    public static func unescape<S: StringProtocol>(_ text: S) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var input = Array(text.utf8)[...]
+        while let byte = input.popFirst() {
+            if byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%"), input.count >= 2,
+                      let high = hexValue(input[input.startIndex]), let low = hexValue(input[input.startIndex + 1]) {
+                bytes.append(high << 4 | low)
+                input = input.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The `Authorization` header value for client authentication with HTTP Basic
+    /// (RFC 6749 §2.3.1): the client id and secret are each form-url-encoded, then joined
+    /// by `:` and base64-encoded. (Without the encoding step, a `:` in the id would split
+    /// it wrongly.)
+    public static func basicAuthorization(clientId: String, clientSecret: String) -> String {
+        "Basic " + Data((escape(clientId) + ":" + escape(clientSecret)).utf8).base64EncodedString()
+    }
+
+    private static let hex = Array("0123456789ABCDEF")
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/// HTTP header fields in the order they were written, with case-insensitive lookup.
+///
+/// `description` lists names only: header values often carry credentials
+/// (`Authorization`, `Cookie`), and a request printed into a log or a test failure must not
+/// leak them.
+public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+    public struct Field: Sendable, Hashable {
+        public var name: String
+        public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public private(set) var fields: [Field]
+
+    public init() { fields = [] }
+
+    public init(_ pairs: [(String, String)]) {
+        fields = pairs.map { Field(name: $0.0, value: $0.1) }
+    }
+
+    /// Keeps the literal's order: `["Accept": "application/json", "X-A": "1"]`.
+    public init(dictionaryLiteral elements: (String, String)...) {
+        self.init(elements)
+    }
+
+    /// The first value for `name` (case-insensitive). Setting replaces every field of that
+    /// name with one (at the first one's position); setting `nil` removes them.
+    public subscript(name: String) -> String? {
+        get { fields.first { Self.same($0.name, name) }?.value }
+        set {
+            let index = fields.firstIndex { Self.same($0.name, name) }
+            fields.removeAll { Self.same($0.name, name) }
+            guard let newValue else { return }
+            fields.insert(Field(name: name, value: newValue), at: index ?? fields.count)
+        }
+    }
+
+    /// Every value for `name` (case-insensitive), in order.
+    public func values(for name: String) -> [String] {
+        fields.filter { Self.same($0.name, name) }.map(\.value)
+    }
+
+    public func contains(_ name: String) -> Bool { fields.contains { Self.same($0.name, name) } }
+
+    public mutating func add(_ name: String, _ value: String) {
+        fields.append(Field(name: name, value: value))
+    }
+
+    /// Continues the last field's value (obsolete line folding in a response).
+    mutating func appendToLastValue(_ continuation: String) {
+        guard !fields.isEmpty, !continuation.isEmpty else { return }
+        fields[fields.count - 1].value += " " + continuation
+    }
+
+    public var count: Int { fields.count }
+    public var isEmpty: Bool { fields.isEmpty }
+    public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+
+    public var description: String {
+        "[" + fields.map(\.name).joined(separator: ", ") + "]"
+    }
+
+    private static func same(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a.lowercased() == b.lowercased()
+    }
+}

@@ -1,0 +1,9 @@
+/// Sends HTTP requests. The core receives one as a value (no singletons): `CurlTransport` in
+/// the program, `ScriptedTransport` in unit tests.
+///
+/// A response with any status is a success at this level; `send` throws
+/// `SwitchboardError.http` only when no complete response arrived (connect, TLS, timeout,
+/// size cap), and `CancellationError` when the calling task is cancelled.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Sends a connection type's declared test request with the connection's values and turns
+/// the outcome into a `TestResult` whose message is safe to log.
+public struct TestRequestRunner: Sendable {
+    public let transport: any HTTPTransport
+
+    public init(transport: any HTTPTransport) {
+        self.transport = transport
+    }
+
+    /// - Parameters:
+    ///   - values: the connection's effective field values, for `{{field}}`.
+    ///   - accessToken: for `{{access_token}}`; always redacted from the message.
+    ///   - secretValues: values to redact (password fields, client secret, …).
+    public func run(
+        _ test: TestRequest, values: [String: String], accessToken: String? = nil, secretValues: [String] = []
+    ) async -> TestResult {
+        var values = values
+        if let accessToken { values["access_token"] = accessToken }
+        let redactor = SecretRedactor(secrets: secretValues + [accessToken].compactMap { $0 })
+        let method = test.method.uppercased()
+
+        // Fail before sending when a referenced value is missing: the request could only fail
+        // in a confusing way (an empty host, "Bearer " with no token).
+        let templates = [test.url, test.body ?? ""] + test.headers.values
+        if let missing = templates.flatMap(Template.references).first(where: { (values[$0] ?? "").isEmpty }) {
+            let reason = missing == "access_token" ? "no access token (connect first)" : "no value for {{\(missing)}}"
+            return TestResult(passed: false, status: nil, message: redactor.line("\(method) test request not sent: \(reason)"))
+        }
+
+        let url = Template.render(test.url, values: values)
+        let shownURL = Self.shortened(redactor.redact(URLTarget(url)?.display ?? url), to: 80)
+        var headers = HTTPHeaders()
+        for (name, value) in test.headers.sorted(by: { $0.key < $1.key }) {
+            headers.add(name, Template.render(value, values: values))
+        }
+        let body = test.body.map { Data(Template.render($0, values: values).utf8) }
+        let request = HTTPRequest(method: method, url: url, headers: headers, body: body)
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let response = try await transport.send(request)
+            let took = Self.milliseconds(clock.now - start)
+            let passed = response.status == test.expectStatus
+            var line = "\(method) \(shownURL) → \(response.status) (expected \(test.expectStatus)) in \(took) ms"
+            if !passed, let reason = Self.reason(from: response.body) { line += ": " + reason }
+            return TestResult(passed: passed, status: response.status, message: redactor.line(line))
+        } catch is CancellationError {
+            return TestResult(passed: false, status: nil, message: redactor.line("\(method) \(shownURL) cancelled"))
+        } catch {
+            let took = Self.milliseconds(clock.now - start)
+            let line = "\(method) \(shownURL) failed after \(took) ms: \(error)"
+            return TestResult(passed: false, status: nil, message: redactor.line(line))
+        }
+    }
+
+    /// A provider's short explanation from a JSON error body: OAuth's `error` and
+    /// `error_description`, `message`, `error.message` (Google, Microsoft), `errorMessages`
+    /// (Atlassian), `errors[0].message`. Nil for anything else (HTML, plain text).
+    static func reason(from body: Data) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return nil }
+        let error = object["error"]
+        let nested = (error as? [String: Any])?["message"] as? String
+        let code = error as? String
+        let description = object["error_description"] as? String
+        var text: String?
+        switch (code, description) {
+        case let (code?, description?): text = "\(code): \(description)"
+        case let (code?, nil): text = code
+        case let (nil, description?): text = description
+        case (nil, nil):
+            text = nested
+                ?? object["message"] as? String
+                ?? (object["errorMessages"] as? [Any])?.first as? String
+                ?? ((object["errors"] as? [Any])?.first as? [String: Any])?["message"] as? String
+        }
+        // Returned whole: the caller redacts before anything is cut, so no partial secret
+        // can survive a truncation.
+        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        return text
+    }
+
+    static func shortened(_ text: String, to limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+}
