@@ -16,6 +16,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .systemLibrary(name: "CQRencode", path: "Sources/CQRencode"),
         .target(
             name: "CCurl",
             path: "Sources/CCurl",
@@ -25,6 +26,7 @@ let package = Package(
             name: "SwitchboardCore",
             dependencies: [
                 "CCurl",
+                "CQRencode",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),

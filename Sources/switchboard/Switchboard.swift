@@ -15,6 +15,8 @@ struct Switchboard: AsyncParsableCommand {
             WizardCommand.self, ImportCommand.self, CatalogCommand.self, IntegrationsCommand.self,
             DeployCommand.self, InstancesCommand.self, ConfigureCommand.self, ShowCommand.self,
             StatusCommand.self, LogsCommand.self, RunCommand.self,
+            ConnectCommand.self, DisconnectCommand.self, TestConnectionCommand.self, RefreshCommand.self,
+            CallbackServerCommand.self,
         ],
         defaultSubcommand: WizardCommand.self
     )

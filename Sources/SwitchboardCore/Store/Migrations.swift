@@ -102,6 +102,37 @@ enum Migrations {
                 t.primaryKey(["instanceId", "user"])
             }
         }
+        migrator.registerMigration("v2: oauth") { db in
+            // Authorizations waiting for their callback. Keyed by the SHA-256 of `state`, so
+            // the table never holds a value that could complete one; the PKCE verifier and
+            // the callback (it carries the code) are sealed.
+            try db.create(table: "oauthPending") { t in
+                t.primaryKey("stateHash", .text)
+                t.column("connectionId", .integer).notNull().references("connection", onDelete: .cascade)
+                t.column("sealedVerifier", .blob)
+                t.column("redirectUri", .text).notNull()
+                t.column("createdAt", .text).notNull()
+                t.column("createdBy", .text).notNull()
+                t.column("expiresAt", .text).notNull()
+                t.column("sealedCallback", .blob)
+                t.column("callbackAt", .text)
+            }
+            try db.create(index: "oauthPending_connection", on: "oauthPending", columns: ["connectionId"])
+            // What refresh needs: a generation bumped by every store (a refresh only writes
+            // over the tokens it started from), whether there is a way to refresh, the
+            // backoff after temporary failures, a final failure that stops automatic refresh,
+            // and a lease so one process at a time refreshes a connection.
+            try db.alter(table: "token") { t in
+                t.add(column: "generation", .integer).notNull().defaults(to: 0)
+                t.add(column: "refreshable", .boolean).notNull().defaults(to: false)
+                t.add(column: "refreshFailures", .integer).notNull().defaults(to: 0)
+                t.add(column: "retryAt", .text)
+                t.add(column: "refreshError", .text)
+                t.add(column: "leaseOwner", .text)
+                t.add(column: "leaseUntil", .text)
+            }
+            try db.create(index: "token_refresh", on: "token", columns: ["refreshable", "expiresAt"])
+        }
         return migrator
     }
 }

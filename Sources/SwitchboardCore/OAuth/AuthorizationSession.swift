@@ -1,0 +1,112 @@
+import Foundation
+import Synchronization
+
+/// One authorization code attempt: the state, the PKCE verifier, where the callback
+/// arrives, and the URL to open. Made by `OAuthFlows.beginAuthorization`; finished by
+/// `waitForCallback` then `OAuthFlows.complete`, or by `cancel`.
+public final class AuthorizationSession: Sendable {
+    public let connection: OAuthConnection
+    public let state: AuthorizationState
+    public let redirectURI: String
+    public let authorizeURL: String
+    public let expiresAt: Date
+    /// Nil when the callback goes to the team callback server.
+    let catcher: CallbackCatcher?
+    let callbacks: AsyncStream<CallbackResult>?
+    let store: Store
+
+    init(connection: OAuthConnection, state: AuthorizationState, redirectURI: String, authorizeURL: String, expiresAt: Date,
+         catcher: CallbackCatcher?, callbacks: AsyncStream<CallbackResult>?, store: Store) {
+        self.connection = connection
+        self.state = state
+        self.redirectURI = redirectURI
+        self.authorizeURL = authorizeURL
+        self.expiresAt = expiresAt
+        self.catcher = catcher
+        self.callbacks = callbacks
+        self.store = store
+    }
+
+    /// The port the loopback catcher listens on (for the `ssh -L` hint).
+    public var listeningPort: UInt16? { catcher?.port }
+
+    /// Waits for the first of: the browser reaching the loopback catcher, the team callback
+    /// server storing the callback, a pasted redirect URL (checked like a callback), or the
+    /// timeout. A pasted URL that is wrong ends the wait with the reason.
+    public func waitForCallback(pasted: AsyncStream<String>? = nil, timeout: Duration,
+                                pollInterval: Duration = .milliseconds(200)) async throws -> CallbackResult {
+        try await withThrowingTaskGroup(of: CallbackResult?.self) { group in
+            if let callbacks {
+                group.addTask {
+                    for await result in callbacks { return result }
+                    return nil
+                }
+            } else {
+                let store = self.store, state = self.state
+                let keep = Set(connection.options.callbackMetadata)
+                group.addTask {
+                    // The team server writes the callback into the database: poll for it.
+                    while true {
+                        if var result = try store.receivedCallback(state: state) {
+                            guard state.matches(result.state) else { throw SwitchboardError.oauth("the callback server stored a callback for another state") }
+                            result.metadata = result.metadata.filter { keep.contains($0.key) }
+                            return result
+                        }
+                        try await Task.sleep(for: pollInterval)
+                    }
+                }
+            }
+            if let pasted {
+                let state = self.state, keep = connection.options.callbackMetadata
+                group.addTask {
+                    for await text in pasted where !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                        return try PastedRedirect.evaluate(text, expectedState: state, keepMetadata: keep).get()
+                    }
+                    return nil
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw SwitchboardError.oauth("no callback arrived within \(timeout.components.seconds) s; nothing was changed (start CONNECT again)")
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let result = next { return result }
+            }
+            throw CancellationError()
+        }
+    }
+
+    /// Stops the catcher and forgets the pending authorization (cancel, timeout, error).
+    public func cancel() async {
+        await close()
+        try? store.cancelAuthorization(state: state)
+    }
+
+    /// Stops the catcher (after the response to the browser went out).
+    public func close() async {
+        await catcher?.stop()
+    }
+}
+
+/// Delivers the first completing callback to the waiting session; later ones are told
+/// the authorization is no longer pending.
+final class CallbackGate: Sendable {
+    private let delivered = Mutex(false)
+    let continuation: AsyncStream<CallbackResult>.Continuation
+
+    init(_ continuation: AsyncStream<CallbackResult>.Continuation) { self.continuation = continuation }
+
+    /// True for the first caller only.
+    func deliver(_ result: CallbackResult) -> Bool {
+        let first = delivered.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        if first {
+            continuation.yield(result)
+            continuation.finish()
+        }
+        return first
+    }
+}

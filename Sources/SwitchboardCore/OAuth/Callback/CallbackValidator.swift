@@ -1,0 +1,108 @@
+/// One request that reached the callback catcher, reduced to what the check needs.
+public struct CallbackRequest: Sendable, Equatable {
+    public var method: String
+    /// Percent-encoded path, without the query.
+    public var path: String
+    /// Raw (percent-encoded) query, without the `?`.
+    public var query: String
+
+    public init(method: String, path: String, query: String) {
+        self.method = method
+        self.path = path
+        self.query = query
+    }
+}
+
+/// What the authorization response carried (RFC 6749 §4.1.2 / §4.1.2.1). Holds the code:
+/// never log or print it whole; `description` does not show it.
+public struct CallbackResult: Sendable, Equatable, Codable, CustomStringConvertible {
+    public var state: String
+    public var code: String?
+    public var error: String?
+    public var errorDescription: String?
+    /// `callbackMetadata` values (e.g. QuickBooks `realmId`).
+    public var metadata: [String: String]
+
+    public init(state: String, code: String? = nil, error: String? = nil, errorDescription: String? = nil, metadata: [String: String] = [:]) {
+        self.state = state
+        self.code = code
+        self.error = error
+        self.errorDescription = errorDescription
+        self.metadata = metadata
+    }
+
+    /// The provider's refusal as one line, e.g. `access_denied: The user denied access`.
+    public var providerError: String? {
+        guard let error else { return nil }
+        guard let errorDescription, !errorDescription.isEmpty else { return error }
+        return "\(error): \(errorDescription)"
+    }
+
+    public var description: String {
+        if let providerError { return "CallbackResult(error \(providerError))" }
+        return "CallbackResult(code present, \(metadata.count) metadata value(s))"
+    }
+}
+
+/// The decision about one request to the callback catcher.
+public enum CallbackOutcome: Sendable, Equatable {
+    /// `code` and a matching `state`.
+    case authorized(CallbackResult)
+    /// The provider's `error` with a matching `state`.
+    case providerError(CallbackResult)
+    /// A `state` that is not the pending one (forged, stale or from another attempt).
+    case stateMismatch
+    /// `/callback` without a usable `state`, or with neither `code` nor `error`.
+    case missingParameters(String)
+    /// Any other path (`/favicon.ico`, scanners).
+    case notFound
+    /// Not a GET to `/callback`.
+    case methodNotAllowed
+
+    /// The catcher stops after this request.
+    public var completesFlow: Bool {
+        switch self {
+        case .authorized, .providerError: true
+        default: false
+        }
+    }
+}
+
+/// The callback catcher's checks as a pure function over the request (ARCHITECTURE.md):
+/// the socket code around it only turns an HTTP request into `CallbackRequest` and the
+/// returned `CallbackPage` into a response.
+public enum CallbackValidator {
+    public static let path = "/callback"
+    /// Longest `code`/`state`/metadata value taken; real ones are far shorter.
+    static let maxValueLength = 4096
+
+    /// - Parameters:
+    ///   - expectedState: the pending state, compared in constant time; nil when the
+    ///     caller matches states itself (the team callback server looks them up by hash).
+    ///   - keepMetadata: `callbackMetadata` names to keep from the query.
+    ///   - anyPath: for a pasted redirect URL, whose path is whatever the browser showed.
+    public static func evaluate(_ request: CallbackRequest, expectedState: AuthorizationState?, keepMetadata: [String] = [], anyPath: Bool = false) -> CallbackOutcome {
+        if !anyPath {
+            let path = request.path.hasSuffix("/") && request.path.count > 1 ? String(request.path.dropLast()) : request.path
+            guard path == Self.path else { return .notFound }
+            guard request.method.uppercased() == "GET" else { return .methodNotAllowed }
+        }
+        let fields = FormEncoding.decodeFields(request.query)
+        func value(_ name: String) -> String? {
+            guard let raw = fields[name], !raw.isEmpty, raw.utf8.count <= maxValueLength else { return nil }
+            return raw
+        }
+        guard let state = value("state") else { return .missingParameters("state") }
+        if let expectedState, !expectedState.matches(state) { return .stateMismatch }
+        var metadata: [String: String] = [:]
+        for name in keepMetadata {
+            if let kept = value(name) { metadata[name] = kept }
+        }
+        if let error = value("error") {
+            let description = value("error_description").map(OAuthResponseParser.singleLine)
+            return .providerError(CallbackResult(state: state, error: OAuthResponseParser.singleLine(error), errorDescription: description, metadata: metadata))
+        }
+        guard let code = value("code") else { return .missingParameters("code") }
+        return .authorized(CallbackResult(state: state, code: code, metadata: metadata))
+    }
+}

@@ -1,0 +1,73 @@
+/// One connection's OAuth settings, resolved: the connection type's options plus the
+/// effective field values (defaults applied, templates rendered). Built once per flow;
+/// every request builder reads it, so the rules for which field means what live here.
+public struct OAuthClient: Sendable, Equatable {
+    public var options: OAuthOptions
+    public var authorizeUrl: String?
+    public var tokenUrl: String
+    public var revokeUrl: String?
+    /// `deviceAuthorizationUrl` with `{{field}}` templates rendered.
+    public var deviceAuthorizationUrl: String?
+    public var scopes: [String]
+    public var clientId: String
+    /// Nil for public clients (PKCE or device flow without a secret).
+    public var clientSecret: String?
+
+    public init(options: OAuthOptions, authorizeUrl: String?, tokenUrl: String, revokeUrl: String?,
+                deviceAuthorizationUrl: String?, scopes: [String], clientId: String, clientSecret: String?) {
+        self.options = options
+        self.authorizeUrl = authorizeUrl
+        self.tokenUrl = tokenUrl
+        self.revokeUrl = revokeUrl
+        self.deviceAuthorizationUrl = deviceAuthorizationUrl
+        self.scopes = scopes
+        self.clientId = clientId
+        self.clientSecret = clientSecret
+    }
+
+    /// Reads the standard field keys (SPEC §1) from the effective values. Fails with a
+    /// sentence naming the field (by its label) a grant cannot work without.
+    public init(type: ConnectionType, values: [String: String]) throws {
+        guard let options = type.oauth2 else {
+            throw SwitchboardError.usage("connection type \(type.key) is not an OAuth 2.0 connection")
+        }
+        func value(_ key: String) -> String? {
+            guard let raw = values[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !raw.isEmpty else { return nil }
+            return raw
+        }
+        func label(_ key: String) -> String {
+            options.labels[key] ?? type.field(key)?.label ?? key
+        }
+        for key in options.requiredFieldKeys where value(key) == nil {
+            throw SwitchboardError.invalidValue("\(label(key)) (\(key)) is not set; configure it before connecting")
+        }
+        var deviceURL = options.deviceAuthorizationUrl.map { Template.render($0, values: values) }
+        if deviceURL?.isEmpty == true { deviceURL = nil }
+        if options.grant == .deviceCode && deviceURL == nil {
+            throw SwitchboardError.invalidValue("connection type \(type.key) uses the device code grant but has no deviceAuthorizationUrl")
+        }
+        self.init(
+            options: options, authorizeUrl: value("authorizeUrl"), tokenUrl: value("tokenUrl") ?? "",
+            revokeUrl: value("revokeUrl"), deviceAuthorizationUrl: deviceURL,
+            scopes: Self.splitScopes(value("scopes") ?? "", separator: options.scopeSeparator),
+            clientId: value("clientId") ?? "", clientSecret: value("clientSecret"))
+    }
+
+    /// Scopes as typed: separated by whitespace or by the type's separator (a person may
+    /// write `a, b` for a comma-separated provider), empty entries dropped, order kept.
+    public static func splitScopes(_ text: String, separator: String) -> [String] {
+        var parts = [text]
+        if !separator.trimmingCharacters(in: .whitespaces).isEmpty {
+            parts = parts.flatMap { $0.components(separatedBy: separator) }
+        }
+        return parts.flatMap { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
+    }
+
+    /// The `scope` parameter: scopes joined with the type's separator; nil when none.
+    public var scopeParameter: String? {
+        scopes.isEmpty ? nil : scopes.joined(separator: options.scopeSeparator)
+    }
+
+    /// Secrets this client knows, for redaction.
+    public var secretValues: [String] { [clientSecret].compactMap { $0 } }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+extension OAuthFlows {
+    /// "Test connection": sends the connection type's declared test request (with the
+    /// bearer token for OAuth types, refreshed first when it is about to expire) and sets
+    /// the badge `ok` or `error`, logging the one-line result.
+    public func testConnection(instance: String, variable: String) async throws -> TestResult {
+        var subject = try store.testSubject(instance: instance, variable: variable)
+        guard let test = subject.test else {
+            throw SwitchboardError.usage("\(subject.instance) \(subject.variable): the connection type declares no test request")
+        }
+        if subject.isOAuth, subject.accessToken != nil, let expiresAt = subject.tokenExpiresAt.flatMap(Timestamp.date(from:)),
+           expiresAt.timeIntervalSinceNow < 60 {
+            let refresher = TokenRefresher(store: store, transport: transport)
+            _ = try await refresher.refreshDue(RefreshSelection(within: 60, instance: instance, variable: variable))
+            subject = try store.testSubject(instance: instance, variable: variable)
+        }
+        if subject.isOAuth && subject.accessToken == nil {
+            let message = "Test not sent: the connection has no access token (CONNECT first)"
+            // Not a failed test: the connection is simply not configured yet (status stays).
+            try store.recordOutcome(instance: instance, variable: variable, outcome: nil, level: .warning, message: message)
+            return TestResult(passed: false, status: nil, message: message)
+        }
+        let result = await TestRequestRunner(transport: transport)
+            .run(test, values: subject.values, accessToken: subject.accessToken, secretValues: subject.secrets)
+        let redacted = Redactor(secrets: subject.secrets).redact(result.message)
+        try store.recordOutcome(
+            instance: instance, variable: variable, outcome: result.passed ? .ok : .error,
+            level: result.passed ? .info : .error, message: "Test \(result.passed ? "passed" : "failed"): \(redacted)",
+            reason: result.passed ? nil : "test failed: \(redacted)")
+        return TestResult(passed: result.passed, status: result.status, message: redacted)
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+/// What happened to one connection in a refresh pass.
+public struct RefreshResult: Sendable, Equatable {
+    public enum Outcome: Sendable, Equatable {
+        case refreshed(expiresAt: String?)
+        /// Network trouble or 5xx: status unchanged, tried again after `retryAt`.
+        case retryLater(reason: String, retryAt: String?)
+        /// A final refusal (`invalid_grant`…): status error, automatic refresh stopped.
+        case failed(reason: String)
+        /// The tokens changed while the refresh ran (reconnected); the result was dropped.
+        case discarded
+    }
+
+    public var instance: String
+    public var variable: String
+    public var outcome: Outcome
+}
+
+public struct RefreshReport: Sendable {
+    public var results: [RefreshResult] = []
+    /// Due connections another process was refreshing, or that were refreshed meanwhile.
+    public var skipped = 0
+
+    public var refreshed: Int { results.filter { if case .refreshed = $0.outcome { true } else { false } }.count }
+    public var retryLater: Int { results.filter { if case .retryLater = $0.outcome { true } else { false } }.count }
+    public var failed: Int { results.filter { if case .failed = $0.outcome { true } else { false } }.count }
+}
+
+/// Refreshes tokens before they expire (SPEC §6): one refresh per connection at a time
+/// even across processes (a lease in the database), the rotated refresh token committed
+/// before anything else, temporary failures retried later with backoff, final ones
+/// turning the badge red. Requests run concurrently up to `concurrency`.
+public struct TokenRefresher: Sendable {
+    public let store: Store
+    public let transport: any HTTPTransport
+    public var concurrency: Int
+    /// Longer than a token request can take, so a live lease never expires mid-refresh.
+    public var leaseDuration: TimeInterval
+    /// First retry delay after a temporary failure; doubles with each failure, up to 15 min.
+    public var backoffBase: TimeInterval
+    /// Leases taken per database transaction.
+    public var batchSize: Int
+    /// Identifies this process's leases.
+    public let owner: String
+
+    public init(store: Store, transport: any HTTPTransport, concurrency: Int = 8, leaseDuration: TimeInterval = 120,
+                backoffBase: TimeInterval = 30, batchSize: Int = 32) {
+        self.store = store
+        self.transport = transport
+        self.concurrency = max(1, concurrency)
+        self.leaseDuration = leaseDuration
+        self.backoffBase = backoffBase
+        self.batchSize = max(1, batchSize)
+        owner = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(Base64URL.encode(SecureRandom.bytes(6)))"
+    }
+
+    /// One pass over the connections that are due. A cancelled pass starts no new refresh
+    /// but lets those in flight finish and store their tokens (a provider that rotated a
+    /// refresh token has already forgotten the old one).
+    public func refreshDue(_ selection: RefreshSelection, onResult: @escaping @Sendable (RefreshResult) -> Void = { _ in }) async throws -> RefreshReport {
+        var queue = try store.dueRefreshes(selection)[...]
+        var report = RefreshReport()
+        var leased: [RefreshLease] = []
+        try await withThrowingTaskGroup(of: RefreshResult.self) { group in
+            var running = 0
+            while true {
+                while running < concurrency && !Task.isCancelled {
+                    if leased.isEmpty {
+                        guard !queue.isEmpty else { break }
+                        let batch = Array(queue.prefix(batchSize))
+                        queue = queue.dropFirst(batch.count)
+                        leased = try store.acquireRefreshLeases(batch, owner: owner, selection: selection, leaseDuration: leaseDuration)
+                        report.skipped += batch.count - leased.count
+                        leased.reverse()
+                        continue
+                    }
+                    let lease = leased.removeLast()
+                    running += 1
+                    group.addTask {
+                        // Unstructured on purpose: cancelling the pass must not cut a refresh
+                        // between the provider's answer and the store.
+                        await Task { await self.refresh(lease) }.value
+                    }
+                }
+                guard let result = try await group.next() else { break }
+                running -= 1
+                report.results.append(result)
+                onResult(result)
+            }
+        }
+        // Leases taken but not started (cancelled pass): give them back.
+        for lease in leased { try? store.releaseRefreshLease(lease) }
+        return report
+    }
+
+    func refresh(_ lease: RefreshLease) async -> RefreshResult {
+        let connection = lease.connection
+        func result(_ outcome: RefreshResult.Outcome) -> RefreshResult {
+            RefreshResult(instance: connection.instanceName, variable: connection.variable, outcome: outcome)
+        }
+        let failure: OAuthError
+        do {
+            let response = try await OAuthFlows(store: store, transport: transport)
+                .exchange(OAuthRequests.token(client: connection.client, grant: lease.grant), connection: connection)
+            do {
+                guard let token = try store.storeRefreshedTokens(lease, response) else { return result(.discarded) }
+                return result(.refreshed(expiresAt: token.expiresAt))
+            } catch {
+                // The provider answered but the database refused: nothing else can be done
+                // with the tokens; the next refresh will report the provider's view.
+                try? store.logOAuth(connection, level: .error, "Token refresh answered but could not be stored: \(error)")
+                return result(.retryLater(reason: "\(error)", retryAt: nil))
+            }
+        } catch let oauthError as OAuthError {
+            failure = oauthError
+        } catch {
+            failure = .network(connection.redactor().redact("\(error)"))
+        }
+        let reason = connection.redactor().redact(failure.description)
+        do {
+            let retryAt = try store.recordRefreshFailure(lease, failure, backoffBase: backoffBase)
+            if failure.isTransient { return result(.retryLater(reason: reason, retryAt: retryAt.map(Timestamp.string(from:)))) }
+            return result(.failed(reason: reason))
+        } catch {
+            return result(.retryLater(reason: "\(reason) (and the failure could not be recorded: \(error))", retryAt: nil))
+        }
+    }
+}

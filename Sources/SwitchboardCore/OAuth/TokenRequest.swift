@@ -1,0 +1,86 @@
+import Foundation
+
+/// What a token request asks for (RFC 6749 §4.1.3, §6, §4.4; RFC 8628 §3.4).
+public enum TokenGrant: Sendable, Equatable, CustomStringConvertible {
+    case authorizationCode(code: String, redirectURI: String, verifier: String?)
+    case refreshToken(String)
+    case clientCredentials
+    case deviceCode(String)
+
+    public static let deviceCodeGrantType = "urn:ietf:params:oauth:grant-type:device_code"
+
+    public var grantType: String {
+        switch self {
+        case .authorizationCode: "authorization_code"
+        case .refreshToken: "refresh_token"
+        case .clientCredentials: "client_credentials"
+        case .deviceCode: Self.deviceCodeGrantType
+        }
+    }
+
+    /// The grant's kind only: codes and tokens are secrets.
+    public var description: String { grantType }
+}
+
+/// Builds the form POSTs Switchboard sends to a provider: token, device authorization and
+/// revocation requests, each with the connection's client authentication.
+public enum OAuthRequests {
+    /// Parameters Switchboard sets itself; `tokenParams` cannot replace them.
+    static let protocolParameters: Set<String> = [
+        "grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "device_code",
+        "client_id", "client_secret", "scope",
+    ]
+
+    public static func token(client: OAuthClient, grant: TokenGrant) -> HTTPRequest {
+        var fields: [(name: String, value: String)] = [("grant_type", grant.grantType)]
+        switch grant {
+        case .authorizationCode(let code, let redirectURI, let verifier):
+            fields.append(("code", code))
+            fields.append(("redirect_uri", redirectURI))
+            if let verifier, !verifier.isEmpty { fields.append(("code_verifier", verifier)) }
+        case .refreshToken(let token):
+            fields.append(("refresh_token", token))
+        case .clientCredentials:
+            if let scope = client.scopeParameter { fields.append(("scope", scope)) }
+        case .deviceCode(let code):
+            fields.append(("device_code", code))
+        }
+        for (name, value) in client.options.tokenParams.sorted(by: { $0.key < $1.key })
+        where !protocolParameters.contains(name) {
+            fields.append((name, value))
+        }
+        return form(url: client.tokenUrl, fields: fields, client: client)
+    }
+
+    /// RFC 8628 §3.1.
+    public static func deviceAuthorization(client: OAuthClient) -> HTTPRequest {
+        var fields: [(name: String, value: String)] = []
+        if let scope = client.scopeParameter { fields.append(("scope", scope)) }
+        return form(url: client.deviceAuthorizationUrl ?? "", fields: fields, client: client)
+    }
+
+    /// RFC 7009 §2.1.
+    public static func revocation(client: OAuthClient, token: String, hint: String) -> HTTPRequest {
+        form(url: client.revokeUrl ?? "", fields: [("token", token), ("token_type_hint", hint)], client: client)
+    }
+
+    /// Client authentication (RFC 6749 §2.3.1): HTTP Basic with the form-encoded id and
+    /// secret, or both in the body. A public client (no secret) identifies itself with
+    /// `client_id` in the body (§3.2.1).
+    static func form(url: String, fields: [(name: String, value: String)], client: OAuthClient) -> HTTPRequest {
+        var fields = fields
+        var headers = HTTPHeaders()
+        if let secret = client.clientSecret {
+            switch client.options.clientAuth {
+            case .basic:
+                headers["Authorization"] = FormEncoding.basicAuthorization(clientId: client.clientId, clientSecret: secret)
+            case .body:
+                fields.append(("client_id", client.clientId))
+                fields.append(("client_secret", secret))
+            }
+        } else {
+            fields.append(("client_id", client.clientId))
+        }
+        return HTTPRequest.form(url: url, fields: fields, headers: headers)
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// One OAuth connection of an instance with everything a flow needs: the resolved client,
+/// the effective values, the stored tokens and every secret to keep out of messages.
+public struct OAuthConnection: Sendable {
+    public var instanceId: String
+    public var instanceName: String
+    public var variable: String
+    public var connectionId: Int64
+    public var connectionType: ConnectionType
+    public var values: [String: String]
+    public var client: OAuthClient
+    public var token: StoredToken?
+    /// Bumped by every token store; a refresh writes only over the generation it read.
+    public var tokenGeneration: Int
+    public var metadata: [String: String]
+    /// Secret field values, secret defaults and tokens: redacted from every message.
+    public var secrets: [String]
+
+    public var options: OAuthOptions { client.options }
+    public var label: String { "\(instanceName) \(variable)" }
+
+    public func redactor(_ more: [String] = []) -> Redactor { Redactor(secrets: secrets + more) }
+}
+
+extension Store {
+    /// Loads an OAuth connection. Fails clearly when the connection is not OAuth, or when a
+    /// field the grant needs is missing or invalid (fix the form first).
+    public func oauthConnection(instance reference: String, variable: String) throws -> OAuthConnection {
+        try database.read { db in
+            let (instance, _) = try resolveInstance(db, reference)
+            let box = try secretBox(db)
+            let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
+            let (connection, resolvedVariable) = try resolveConnection(db, instance, resolved, variable: variable)
+            return try oauthConnection(db, instance: instance, resolved: resolved, connection: connection, variable: resolvedVariable, box: box)
+        }
+    }
+
+    func oauthConnection(_ db: Database, connectionId: Int64, cache: IntegrationCache? = nil) throws -> OAuthConnection {
+        guard let connection = try ConnectionRecord.fetchOne(db, key: connectionId),
+              let instance = try InstanceRecord.fetchOne(db, key: connection.instanceId) else {
+            throw SwitchboardError.notFound("connection \(connectionId) no longer exists")
+        }
+        let box = try cache?.box ?? secretBox(db)
+        let resolved: ResolvedIntegration
+        if let cached = cache?.integration(instance.integrationVersionId) {
+            resolved = cached
+        } else {
+            resolved = try integrationVersion(db, id: instance.integrationVersionId, box: box).resolved
+            cache?.remember(resolved, for: instance.integrationVersionId)
+        }
+        let (_, variable) = try resolveConnection(db, instance, resolved, variable: connection.variable)
+        return try oauthConnection(db, instance: instance, resolved: resolved, connection: connection, variable: variable, box: box)
+    }
+
+    func oauthConnection(_ db: Database, instance: InstanceRecord, resolved: ResolvedIntegration, connection: ConnectionRecord,
+                         variable: ResolvedVariable, box: SecretBox) throws -> OAuthConnection {
+        guard variable.connectionType.oauth2 != nil else {
+            throw SwitchboardError.usage("\(instance.name) \(variable.key) is a \(variable.connectionType.label) connection, not OAuth 2.0; it needs no CONNECT")
+        }
+        let stored = try storedValues(db, connectionId: connection.id!, box: box)
+        let states = FieldStates.compute(variable: variable, stored: stored)
+        if let invalid = states.first(where: { $0.error != nil }), let error = invalid.error {
+            throw SwitchboardError.invalidValue("\(instance.name) \(variable.key): \(error.description); fix it before connecting")
+        }
+        let values = FieldStates.effectiveValues(states)
+        var secrets = SecretDefaults.values(in: resolved)
+        for state in states where state.isSecret {
+            if let value = state.effectiveValue { secrets.append(value) }
+        }
+        var token: StoredToken?
+        var generation = 0
+        if let row = try Row.fetchOne(db, sql: "SELECT sealed, generation FROM token WHERE connectionId = ?", arguments: [connection.id]) {
+            token = try StoredToken.decode(box.open(row["sealed"]))
+            generation = row["generation"]
+            secrets += token?.secretValues ?? []
+        }
+        let metadata = try connection.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
+        return OAuthConnection(
+            instanceId: instance.id, instanceName: instance.name, variable: variable.key, connectionId: connection.id!,
+            connectionType: variable.connectionType, values: values,
+            client: try OAuthClient(type: variable.connectionType, values: values),
+            token: token, tokenGeneration: generation, metadata: metadata, secrets: secrets)
+    }
+
+    /// Appends to the connection's log with every known secret, and `more`, redacted.
+    public func logOAuth(_ connection: OAuthConnection, level: LogLevel, _ message: String, redacting more: [String] = []) throws {
+        let text = connection.redactor(more).redact(message)
+        try database.write { db in
+            try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: level, message: text)
+        }
+    }
+
+    /// A failed CONNECT or test: logged, and with `setError` the badge turns red with the
+    /// reason (e.g. the provider's `invalid_client`).
+    public func recordOAuthFailure(_ connection: OAuthConnection, _ message: String, setError: Bool, redacting more: [String] = []) throws {
+        let redactor = connection.redactor(more)
+        try database.write { db in
+            if setError, var record = try ConnectionRecord.fetchOne(db, key: connection.connectionId) {
+                record.outcome = .error
+                record.reason = String(redactor.redact(message).prefix(500))
+                record.updatedAt = Timestamp.now()
+                try record.update(db)
+            }
+            try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: .error, message: redactor.redact(message))
+        }
+    }
+}
+
+/// Resolved integrations by version id, for loops over many connections (refresh): a
+/// stored version never changes, so decoding it once per run is enough.
+final class IntegrationCache: Sendable {
+    private let integrations = Mutex<[Int64: ResolvedIntegration]>([:])
+    let box: SecretBox?
+
+    init(box: SecretBox?) { self.box = box }
+
+    func integration(_ id: Int64) -> ResolvedIntegration? { integrations.withLock { $0[id] } }
+    func remember(_ integration: ResolvedIntegration, for id: Int64) { integrations.withLock { $0[id] = integration } }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+
+struct OAuthPendingRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "oauthPending"
+    var stateHash: String
+    var connectionId: Int64
+    var sealedVerifier: Data?
+    var redirectUri: String
+    var createdAt: String
+    var createdBy: String
+    var expiresAt: String
+    var sealedCallback: Data?
+    var callbackAt: String?
+}
+
+/// A pending authorization taken out of the database: it can be used once.
+public struct ConsumedAuthorization: Sendable {
+    public var verifier: String?
+    public var redirectURI: String
+}
+
+extension Store {
+    /// Records an authorization request so its callback can be matched (by the catcher in
+    /// this process, a pasted URL, or the team callback server) and used once before
+    /// `expiresAt`. Expired leftovers of every connection are swept here.
+    public func beginAuthorization(_ connection: OAuthConnection, state: AuthorizationState, pkce: PKCE, redirectURI: String, expiresAt: Date) throws {
+        try database.write { db in
+            let box = try secretBox(db, writing: true)
+            try db.execute(sql: "DELETE FROM oauthPending WHERE expiresAt < ?", arguments: [Timestamp.now()])
+            try OAuthPendingRecord(
+                stateHash: state.hash, connectionId: connection.connectionId,
+                sealedVerifier: pkce.verifier.isEmpty ? nil : try box.seal(pkce.verifier),
+                redirectUri: redirectURI, createdAt: Timestamp.now(), createdBy: actor.logUser,
+                expiresAt: Timestamp.string(from: expiresAt), sealedCallback: nil, callbackAt: nil
+            ).insert(db)
+        }
+    }
+
+    /// Takes the pending authorization for `state` (single use). Fails when it was already
+    /// used, cancelled, expired, or belongs to another connection.
+    public func consumeAuthorization(_ connection: OAuthConnection, state: AuthorizationState) throws -> ConsumedAuthorization {
+        try database.write { db in
+            let box = try secretBox(db, writing: true)
+            guard let record = try OAuthPendingRecord.fetchOne(db, key: state.hash),
+                  record.connectionId == connection.connectionId else {
+                throw SwitchboardError.oauth("this authorization was already used, cancelled or replaced by a newer CONNECT; start CONNECT again")
+            }
+            try record.delete(db)
+            guard record.expiresAt >= Timestamp.now() else {
+                throw SwitchboardError.oauth("this authorization expired (it was started at \(record.createdAt)); start CONNECT again")
+            }
+            return ConsumedAuthorization(verifier: try record.sealedVerifier.map(box.open), redirectURI: record.redirectUri)
+        }
+    }
+
+    /// Forgets a pending authorization (cancel, timeout, failure).
+    public func cancelAuthorization(state: AuthorizationState) throws {
+        try database.write { db in
+            _ = try OAuthPendingRecord.deleteOne(db, key: state.hash)
+        }
+    }
+
+    /// The team callback server's hand-off: stores the callback (sealed: it holds the code)
+    /// with the pending authorization of the same `state`. False when no authorization is
+    /// waiting for that state (forged, stale, expired or already answered).
+    public func recordCallback(_ result: CallbackResult) throws -> Bool {
+        let hash = AuthorizationState.hash(result.state)
+        return try database.write { db in
+            let box = try secretBox(db, writing: true)
+            try db.execute(sql: """
+                UPDATE oauthPending SET sealedCallback = ?, callbackAt = ?
+                WHERE stateHash = ? AND callbackAt IS NULL AND expiresAt >= ?
+                """, arguments: [try box.seal(JSON.encode(result)), Timestamp.now(), hash, Timestamp.now()])
+            guard db.changesCount == 1, let record = try OAuthPendingRecord.fetchOne(db, key: hash),
+                  let connection = try ConnectionRecord.fetchOne(db, key: record.connectionId) else { return false }
+            try appendLog(db, instanceId: connection.instanceId, connectionId: connection.id, level: .info,
+                          message: result.error == nil ? "Callback received by the callback server; handing it to the waiting session"
+                                                       : "Callback with a provider error received by the callback server")
+            return true
+        }
+    }
+
+    /// The callback the team server stored for `state`, if it has arrived.
+    public func receivedCallback(state: AuthorizationState) throws -> CallbackResult? {
+        try database.read { db in
+            guard let sealed = try Data.fetchOne(db, sql: "SELECT sealedCallback FROM oauthPending WHERE stateHash = ?", arguments: [state.hash]) else { return nil }
+            return try JSON.decode(CallbackResult.self, from: secretBox(db).open(sealed))
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+
+/// What "Test connection" needs: the declared request, the values for its templates, the
+/// access token for `{{access_token}}`, and the secrets to keep out of the result.
+public struct TestSubject: Sendable {
+    public var instance: String
+    public var variable: String
+    public var test: TestRequest?
+    public var values: [String: String]
+    public var isOAuth: Bool
+    public var accessToken: String?
+    public var tokenExpiresAt: String?
+    var secrets: [String]
+}
+
+extension Store {
+    public func testSubject(instance reference: String, variable: String) throws -> TestSubject {
+        try database.read { db in
+            let (instance, _) = try resolveInstance(db, reference)
+            let box = try secretBox(db)
+            let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
+            let (connection, resolvedVariable) = try resolveConnection(db, instance, resolved, variable: variable)
+            let states = FieldStates.compute(variable: resolvedVariable, stored: try storedValues(db, connectionId: connection.id!, box: box))
+            var secrets = SecretDefaults.values(in: resolved)
+            for state in states where state.isSecret { if let value = state.effectiveValue { secrets.append(value) } }
+            var token: StoredToken?
+            if let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM token WHERE connectionId = ?", arguments: [connection.id]) {
+                token = try StoredToken.decode(box.open(sealed))
+                secrets += token?.secretValues ?? []
+            }
+            return TestSubject(
+                instance: instance.name, variable: resolvedVariable.key, test: resolvedVariable.connectionType.test,
+                values: FieldStates.effectiveValues(states), isOAuth: resolvedVariable.connectionType.oauth2 != nil,
+                accessToken: token?.accessToken, tokenExpiresAt: token?.expiresAt, secrets: secrets)
+        }
+    }
+}

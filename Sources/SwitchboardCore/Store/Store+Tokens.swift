@@ -1,0 +1,159 @@
+import Foundation
+import GRDB
+
+/// How a token response came to be, for the log line and for the rules that differ.
+public enum TokenSource: String, Sendable {
+    case authorizationCode = "authorization code"
+    case deviceCode = "device code"
+    case clientCredentials = "client credentials"
+    case refresh = "refresh"
+
+    var isNewGrant: Bool { self != .refresh }
+}
+
+extension Store {
+    /// Stores the tokens of a new grant (CONNECT): sealed, with the callback's and the
+    /// response's metadata; the connection returns to `configured`; the log says what was
+    /// stored without any token text.
+    @discardableResult
+    public func storeTokens(_ connection: OAuthConnection, _ response: TokenResponse, source: TokenSource,
+                            callbackMetadata: [String: String] = [:], receivedAt: Date = Date()) throws -> StoredToken {
+        let token = StoredToken(
+            accessToken: response.accessToken, tokenType: response.tokenType, refreshToken: response.refreshToken,
+            scope: response.scope, expiresAt: response.expiresAt(after: receivedAt).map(Timestamp.string(from:)))
+        let redactor = connection.redactor(token.secretValues)
+        try database.write { db in
+            let box = try secretBox(db, writing: true)
+            try writeToken(db, connectionId: connection.connectionId, token: token, refreshable: token.refreshToken != nil || source == .clientCredentials, box: box)
+            try db.execute(sql: "DELETE FROM oauthPending WHERE connectionId = ?", arguments: [connection.connectionId])
+            guard var record = try ConnectionRecord.fetchOne(db, key: connection.connectionId),
+                  let instance = try InstanceRecord.fetchOne(db, key: record.instanceId) else {
+                throw SwitchboardError.notFound("\(connection.label) was deleted while connecting")
+            }
+            let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
+            let (_, variable) = try resolveConnection(db, instance, resolved, variable: record.variable)
+            let metadata = callbackMetadata.merging(response.metadata) { _, new in new }
+            record.metadata = metadata.isEmpty ? nil : try JSON.encode(metadata)
+            record.outcome = .none
+            record.reason = nil
+            record.revision += 1
+            record.updatedAt = Timestamp.now()
+            try recomputeCompleteness(db, connection: &record, variable: variable, box: box)
+            try record.update(db)
+            try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: .info,
+                          message: redactor.redact("Connected (\(source.rawValue)): tokens stored encrypted; " + Self.summary(token, metadata: metadata)))
+        }
+        return token
+    }
+
+    /// Writes the sealed tokens and resets the refresh bookkeeping; clears any lease (a
+    /// refresh in flight then finds a newer generation and discards its result).
+    func writeToken(_ db: Database, connectionId: Int64, token: StoredToken, refreshable: Bool, box: SecretBox) throws {
+        try db.execute(sql: """
+            INSERT INTO token (connectionId, sealed, expiresAt, obtainedAt, generation, refreshable, refreshFailures, retryAt, refreshError, leaseOwner, leaseUntil)
+            VALUES (?, ?, ?, ?, 1, ?, 0, NULL, NULL, NULL, NULL)
+            ON CONFLICT(connectionId) DO UPDATE SET
+                sealed = excluded.sealed, expiresAt = excluded.expiresAt, obtainedAt = excluded.obtainedAt,
+                generation = token.generation + 1, refreshable = excluded.refreshable, refreshFailures = 0,
+                retryAt = NULL, refreshError = NULL, leaseOwner = NULL, leaseUntil = NULL
+            """, arguments: [connectionId, try box.seal(token.encoded()), token.expiresAt, Timestamp.now(), refreshable])
+    }
+
+    /// DISCONNECT's local part for a connection given by instance and variable. Works even
+    /// when the connection's fields are no longer valid (then nothing can be revoked).
+    public func disconnect(instance reference: String, variable: String) throws -> Disconnection {
+        let (connectionId, instanceId, label, client, secrets): (Int64, String, String, OAuthClient?, [String]) = try database.read { db in
+            let (instance, _) = try resolveInstance(db, reference)
+            let box = try secretBox(db)
+            let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
+            let (connection, resolvedVariable) = try resolveConnection(db, instance, resolved, variable: variable)
+            guard resolvedVariable.connectionType.oauth2 != nil else {
+                throw SwitchboardError.usage("\(instance.name) \(variable) is not an OAuth 2.0 connection; there is nothing to disconnect")
+            }
+            let states = FieldStates.compute(variable: resolvedVariable, stored: try storedValues(db, connectionId: connection.id!, box: box))
+            let values = FieldStates.effectiveValues(states)
+            var secrets = SecretDefaults.values(in: resolved)
+            for state in states where state.isSecret { if let value = state.effectiveValue { secrets.append(value) } }
+            return (connection.id!, instance.id, "\(instance.name) \(variable)", try? OAuthClient(type: resolvedVariable.connectionType, values: values), secrets)
+        }
+        let deleted = try deleteTokens(connectionId: connectionId, instanceId: instanceId)
+        return Disconnection(label: label, instanceId: instanceId, connectionId: connectionId, deleted: deleted, client: client,
+                             secrets: secrets + (deleted?.secretValues ?? []))
+    }
+
+    /// DISCONNECT's local part: deletes the tokens (so refresh stops) and any pending
+    /// authorization; status back to `unconfigured`. Returns the deleted tokens so the
+    /// caller can revoke them at the provider afterwards.
+    @discardableResult
+    public func deleteTokens(_ connection: OAuthConnection) throws -> StoredToken? {
+        try deleteTokens(connectionId: connection.connectionId, instanceId: connection.instanceId)
+    }
+
+    func deleteTokens(connectionId: Int64, instanceId: String) throws -> StoredToken? {
+        try database.write { db in
+            let connection = (connectionId: connectionId, instanceId: instanceId)
+            let box = try secretBox(db, writing: true)
+            var deleted: StoredToken?
+            if let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM token WHERE connectionId = ?", arguments: [connection.connectionId]) {
+                deleted = try StoredToken.decode(box.open(sealed))
+            }
+            try db.execute(sql: "DELETE FROM token WHERE connectionId = ?", arguments: [connection.connectionId])
+            try db.execute(sql: "DELETE FROM oauthPending WHERE connectionId = ?", arguments: [connection.connectionId])
+            guard var record = try ConnectionRecord.fetchOne(db, key: connection.connectionId),
+                  let instance = try InstanceRecord.fetchOne(db, key: record.instanceId) else { return deleted }
+            let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
+            let (_, variable) = try resolveConnection(db, instance, resolved, variable: record.variable)
+            record.outcome = .none
+            record.reason = nil
+            record.metadata = nil
+            record.revision += 1
+            record.updatedAt = Timestamp.now()
+            try recomputeCompleteness(db, connection: &record, variable: variable, box: box)
+            try record.update(db)
+            try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: .info,
+                          message: deleted == nil ? "Disconnected: there were no tokens to delete" : "Disconnected: access and refresh tokens deleted; refreshing stopped")
+            return deleted
+        }
+    }
+
+    /// Logs on a connection by id, with `secrets` redacted.
+    public func log(_ disconnection: Disconnection, level: LogLevel, _ message: String) throws {
+        let text = Redactor(secrets: disconnection.secrets).redact(message)
+        try database.write { db in
+            try appendLog(db, instanceId: disconnection.instanceId, connectionId: disconnection.connectionId, level: level, message: text)
+        }
+    }
+
+    /// The stored tokens of a connection, opened; nil when it has none.
+    public func tokens(for connection: OAuthConnection) throws -> StoredToken? {
+        try tokens(connectionId: connection.connectionId)
+    }
+
+    func tokens(connectionId: Int64) throws -> StoredToken? {
+        try database.read { db in
+            guard let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM token WHERE connectionId = ?", arguments: [connectionId]) else { return nil }
+            return try StoredToken.decode(secretBox(db).open(sealed))
+        }
+    }
+
+    /// "access token expires at …, refresh token kept/none, scope …" — never a token.
+    static func summary(_ token: StoredToken, metadata: [String: String]) -> String {
+        var parts: [String] = []
+        parts.append(token.expiresAt.map { "access token expires at \($0)" } ?? "access token without an expiry")
+        parts.append(token.refreshToken == nil ? "no refresh token" : "refresh token kept")
+        if let scope = token.scope, !scope.isEmpty { parts.append("scope \"\(preview(scope).dropFirst().dropLast())\"") }
+        if !metadata.isEmpty { parts.append("kept " + metadata.keys.sorted().joined(separator: ", ")) }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// What DISCONNECT deleted locally, and what is needed to revoke it at the provider.
+public struct Disconnection: Sendable {
+    public var label: String
+    public var instanceId: String
+    public var connectionId: Int64
+    public var deleted: StoredToken?
+    /// Nil when the connection's fields no longer make a usable client.
+    public var client: OAuthClient?
+    var secrets: [String]
+}

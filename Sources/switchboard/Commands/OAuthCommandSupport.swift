@@ -1,0 +1,106 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Synchronization
+import SwitchboardCore
+
+/// Runs `body` in a task that SIGINT (Ctrl-C) and SIGTERM cancel, so flows can clean up
+/// (stop the catcher, forget the pending authorization, give leases back). A run that
+/// ended because of a signal exits 130.
+func runCancellable<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    let interrupted = Mutex(false)
+    let task = Task { try await body() }
+    let watchers = SignalWatchers(signals: [SIGINT, SIGTERM]) {
+        interrupted.withLock { $0 = true }
+        task.cancel()
+    }
+    defer { watchers.stop() }
+    do {
+        return try await task.value
+    } catch {
+        if interrupted.withLock({ $0 }) {
+            FileHandle.standardError.write(Data("switchboard: cancelled; nothing was changed\n".utf8))
+            throw ExitCode(130)
+        }
+        throw error
+    }
+}
+
+/// Dispatch signal sources for the given signals (their default action is ignored while
+/// watched, and restored by `stop`).
+final class SignalWatchers: Sendable {
+    private let sources: Mutex<[any DispatchSourceSignal]>
+    private let signals: [Int32]
+
+    init(signals: [Int32], handler: @escaping @Sendable () -> Void) {
+        self.signals = signals
+        var made: [any DispatchSourceSignal] = []
+        for number in signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler(handler: handler)
+            source.resume()
+            made.append(source)
+        }
+        sources = Mutex(made)
+    }
+
+    func stop() {
+        sources.withLock { list in
+            for source in list { source.cancel() }
+            list.removeAll()
+        }
+        for number in signals { signal(number, SIG_DFL) }
+    }
+}
+
+/// Standard input as lines, read on a thread of its own (a read must not block the
+/// cooperative pool). Ends at end of input.
+func standardInputLines() -> AsyncStream<String> {
+    AsyncStream { continuation in
+        let thread = Thread {
+            while let line = readLine(strippingNewline: true) {
+                continuation.yield(line)
+            }
+            continuation.finish()
+        }
+        thread.start()
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// `90s`, `15m`, `2h`, `1d`, `500ms` or plain seconds.
+struct DurationArgument: ExpressibleByArgument, Sendable, Equatable {
+    var seconds: Double
+
+    init(seconds: Double) { self.seconds = seconds }
+
+    init?(argument: String) {
+        guard let value = Self.parse(argument) else { return nil }
+        self.seconds = value
+    }
+
+    static func parse(_ text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+        for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
+            guard let number = Double(trimmed.dropLast(suffix.count)), number >= 0, number.isFinite else { return nil }
+            return number * factor
+        }
+        guard let number = Double(trimmed), number >= 0, number.isFinite else { return nil }
+        return number
+    }
+
+    var duration: Duration { .milliseconds(Int64((seconds * 1000).rounded())) }
+
+    static let defaultValueDescription = "e.g. 90s, 15m, 2h"
+}
+
+/// An OSC 52 escape that asks the terminal to put `text` on the clipboard (works over SSH
+/// in terminals that allow it).
+func osc52(_ text: String) -> String {
+    "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
+}

@@ -1,0 +1,197 @@
+import ArgumentParser
+import Foundation
+import SwitchboardCore
+
+struct RefreshCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "refresh",
+        abstract: "Refresh OAuth tokens that expire soon (once, or keep watching).",
+        discussion: """
+            Refreshes the access tokens that expire within --within (default 15m), one refresh per \
+            connection at a time even with several refreshers running. Network errors and HTTP 5xx \
+            are retried later with backoff and leave the status alone; invalid_grant and other final \
+            refusals set the status to error. Exit status: 0 done, 1 a refresh failed for good, \
+            75 a refresh failed temporarily (it will be retried).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .long, help: "Print JSON (with --watch: one JSON line per refresh).") var json = false
+    @Option(name: .long, help: "Refresh tokens expiring within this window (e.g. 90s, 15m, 2h).") var within = DurationArgument(seconds: 900)
+    @Flag(name: .long, help: "Refresh even tokens that are not due, ignoring any retry backoff.") var force = false
+    @Flag(name: .long, help: "Keep running, refreshing tokens as they come due (Ctrl-C or SIGTERM stops).") var watch = false
+    @Option(name: .long, help: "With --watch: how often to look for due tokens.") var interval = DurationArgument(seconds: 30)
+    @Option(name: .long, help: "Token requests in flight at once.") var concurrency = 8
+    @Option(name: .long, help: "First retry delay after a temporary failure (doubles per failure, at most 15m).") var backoff = DurationArgument(seconds: 30)
+    @Argument(help: "Only this instance (id or name).") var instance: String?
+    @Argument(help: "Only this connection config variable of the instance.") var variable: String?
+
+    func validate() throws {
+        if !(1...256).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 256") }
+        if interval.seconds < 0.05 { throw ValidationError("--interval must be at least 50ms") }
+    }
+
+    func run() async throws {
+        var exitCode: Int32 = 0
+        try await reportingErrors {
+            let store = try global.store(source: "refresh")
+            try store.verifyMasterKey()
+            let refresher = TokenRefresher(store: store, transport: CurlTransport(), concurrency: concurrency, backoffBase: backoff.seconds)
+            let selection = RefreshSelection(within: within.seconds, force: force, instance: instance, variable: variable)
+            let command = self
+            if watch {
+                try await runWatching(refresher, selection: selection)
+                return
+            }
+            let started = ContinuousClock.now
+            let report = try await runCancellable { try await refresher.refreshDue(selection) }
+            let elapsed = ContinuousClock.now - started
+            command.print(report, elapsed: elapsed)
+            if report.failed > 0 { exitCode = 1 } else if report.retryLater > 0 { exitCode = 75 }
+        }
+        if exitCode != 0 { throw ExitCode(exitCode) }
+    }
+
+    func runWatching(_ refresher: TokenRefresher, selection: RefreshSelection) async throws {
+        let json = self.json, interval = self.interval
+        printError("Watching for tokens expiring within \(Int(selection.within)) s; checking every \(interval.seconds) s (Ctrl-C stops)")
+        do {
+            try await runCancellable {
+                while !Task.isCancelled {
+                    _ = try await refresher.refreshDue(selection) { result in
+                        printOut(json ? Self.jsonLine(result) : Self.line(result))
+                    }
+                    try await Task.sleep(for: interval.duration)
+                }
+            }
+        } catch let exit as ExitCode where exit.rawValue == 130 {
+            // Stopping a watcher is its normal end.
+            return
+        }
+    }
+
+    func print(_ report: RefreshReport, elapsed: Duration) {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        if json {
+            var w = JSONWriter()
+            w.beginObject()
+            w.field("refreshed", report.refreshed); w.field("retryLater", report.retryLater); w.field("failed", report.failed)
+            w.field("skipped", report.skipped); w.field("milliseconds", Int((seconds * 1000).rounded()))
+            w.key("results"); w.beginArray()
+            for result in report.results { w.beginObject(); Self.fields(result, into: &w); w.endObject() }
+            w.endArray()
+            w.endObject()
+            printOut(w.output)
+        } else {
+            for result in report.results { printOut(Self.line(result)) }
+            printError("\(report.refreshed) refreshed, \(report.retryLater) to retry later, \(report.failed) failed, \(report.skipped) skipped (not due or refreshed by another process) in \(String(format: "%.2f", seconds)) s")
+        }
+    }
+
+    static func line(_ result: RefreshResult) -> String {
+        let name = "\(result.instance) \(result.variable)"
+        switch result.outcome {
+        case .refreshed(let expiresAt): return "\(name): refreshed" + (expiresAt.map { " (expires at \($0))" } ?? "")
+        case .retryLater(let reason, let retryAt): return "\(name): temporary failure, will retry" + (retryAt.map { " after \($0)" } ?? "") + ": \(reason)"
+        case .failed(let reason): return "\(name): failed: \(reason)"
+        case .discarded: return "\(name): result discarded (reconnected meanwhile)"
+        }
+    }
+
+    static func jsonLine(_ result: RefreshResult) -> String {
+        var w = JSONWriter()
+        w.beginObject(); fields(result, into: &w); w.endObject()
+        return w.output
+    }
+
+    static func fields(_ result: RefreshResult, into w: inout JSONWriter) {
+        w.field("instance", result.instance); w.field("variable", result.variable)
+        switch result.outcome {
+        case .refreshed(let expiresAt): w.field("outcome", "refreshed"); w.field("expiresAt", expiresAt)
+        case .retryLater(let reason, let retryAt): w.field("outcome", "retryLater"); w.field("reason", reason); w.field("retryAt", retryAt)
+        case .failed(let reason): w.field("outcome", "failed"); w.field("reason", reason)
+        case .discarded: w.field("outcome", "discarded")
+        }
+    }
+}
+
+struct CallbackServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "callback-server",
+        abstract: "Serve a team's registered OAuth callback URL and hand callbacks to the waiting sessions.",
+        discussion: """
+            Listens on ADDR:PORT for GET /callback and stores each callback (sealed) with the pending \
+            authorization of the same state; the CLI or wizard that started it (with --callback-url or \
+            $SWITCHBOARD_CALLBACK_URL) picks it up from the database. Put it behind the HTTPS URL \
+            registered with the provider. Runs until Ctrl-C or SIGTERM.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "Address and port to listen on, e.g. 127.0.0.1:8080 or [::1]:8080.") var listen: String
+
+    func run() async throws {
+        try await reportingErrors {
+            let (host, port) = try Self.parse(listen)
+            let store = try global.store(source: "callback-server")
+            try store.verifyMasterKey()
+            let catcher = try await TeamCallbackServer.start(store: store, host: host, port: port) { note in
+                printError("callback-server: \(note)")
+            }
+            printOut("Listening on \(catcher.redirectURI)")
+            do {
+                try await runCancellable {
+                    while true { try await Task.sleep(for: .seconds(3600)) }
+                }
+            } catch let exit as ExitCode where exit.rawValue == 130 {
+                await catcher.stop()
+                return
+            }
+        }
+    }
+
+    static func parse(_ text: String) throws -> (String, UInt16) {
+        var host = "127.0.0.1"
+        var portText = text
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = String(text[text.index(after: text.startIndex)..<close])
+            portText = String(text[text.index(after: close)...]).trimmingPrefix(":").description
+        } else if let colon = text.lastIndex(of: ":") {
+            host = String(text[..<colon])
+            portText = String(text[text.index(after: colon)...])
+        }
+        guard let port = UInt16(portText), !host.isEmpty else {
+            throw SwitchboardError.usage("--listen \(text): expected ADDR:PORT, e.g. 127.0.0.1:8080")
+        }
+        return (host, port)
+    }
+}
+
+struct TestConnectionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Send a connection's declared test request and record ok or error.",
+        discussion: "OAuth connections send it with their bearer token (refreshed first when about to expire). Exit 0 when the test passed.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .long, help: "Print JSON.") var json = false
+    @Argument(help: "An instance id or name.") var instance: String
+    @Argument(help: "The connection config variable.") var variable: String
+
+    func run() async throws {
+        var passed = true
+        try await reportingErrors {
+            let store = try global.store(source: "cli")
+            let result = try await OAuthFlows(store: store, transport: CurlTransport()).testConnection(instance: instance, variable: variable)
+            passed = result.passed
+            if json {
+                var w = JSONWriter()
+                w.beginObject()
+                w.field("passed", result.passed); w.field("status", result.status); w.field("message", result.message)
+                w.endObject()
+                printOut(w.output)
+            } else {
+                printOut((result.passed ? "Test passed: " : "Test failed: ") + result.message)
+            }
+        }
+        if !passed { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+@testable import SwitchboardCore
+import Testing
+
+/// The flows with a real loopback catcher and a scripted provider.
+@Suite struct OAuthFlowTests {
+    let curl = CurlTransport()
+
+    func stateParameter(_ url: String) -> String? { OAuthFixtures.query(url).first { $0.name == "state" }?.value }
+
+    @Test func authorizationCodeWithPKCEOverTheLoopbackCatcher() async throws {
+        let f = try OAuthStoreFixture()
+        let connection = try f.connection()
+        let provider = OAuthFixtures.scripted([])
+        let flows = OAuthFlows(store: f.store, transport: provider)
+        let session = try await flows.beginAuthorization(connection, redirect: .loopback(host: "127.0.0.1", port: 0), lifetime: .seconds(30))
+        let state = try #require(stateParameter(session.authorizeURL))
+        #expect(session.authorizeURL.hasPrefix("https://provider.test/o/authorize/?response_type=code&client_id=sb-confidential&redirect_uri="))
+        #expect(session.redirectURI == "http://127.0.0.1:\(session.listeningPort!)/callback")
+
+        let browser = try await curl.send(HTTPRequest(url: "\(session.redirectURI)?code=CODE-1&state=\(state)"))
+        #expect(browser.status == 200)
+        let callback = try await session.waitForCallback(timeout: .seconds(10))
+        #expect(callback.code == "CODE-1")
+
+        let exchange = OAuthFixtures.scripted([
+            .init("POST", .exact(f.tokenURL),
+                  body: .form(["grant_type": "authorization_code", "code": "CODE-1", "redirect_uri": session.redirectURI]),
+                  headers: [.equals("Authorization", FormEncoding.basicAuthorization(clientId: "sb-confidential", clientSecret: "sb-confidential-secret"))],
+                  respond: .json(200, #"{"access_token":"AT-1","refresh_token":"RT-1","expires_in":3600,"token_type":"Bearer","scope":"read write"}"#)),
+        ])
+        let token = try await OAuthFlows(store: f.store, transport: exchange).complete(session, with: callback)
+        try exchange.assertAllUsed()
+        #expect(token.accessToken == "AT-1")
+        let verifier = try #require(OAuthFixtures.form(exchange.requests[0])["code_verifier"])
+        let challenge = OAuthFixtures.query(session.authorizeURL).first { $0.name == "code_challenge" }?.value
+        #expect(PKCE.challenge(for: verifier, method: .s256) == challenge)
+        #expect(try f.status() == .configured)
+        // Single use: the same callback cannot be completed twice.
+        await #expect(throws: SwitchboardError.self) { try await OAuthFlows(store: f.store, transport: exchange).complete(session, with: callback) }
+        let logs = try f.logs().joined(separator: "\n")
+        for secret in ["CODE-1", verifier, "AT-1", "RT-1"] { #expect(!logs.contains(secret)) }
+    }
+
+    @Test func providerRefusalIsLoggedAndStoresNothing() async throws {
+        let f = try OAuthStoreFixture()
+        let flows = OAuthFlows(store: f.store, transport: OAuthFixtures.scripted([]))
+        let session = try await flows.beginAuthorization(f.connection(), redirect: .loopback(host: "127.0.0.1", port: 0), lifetime: .seconds(30))
+        let state = try #require(stateParameter(session.authorizeURL))
+        let page = try await curl.send(HTTPRequest(url: "\(session.redirectURI)?error=access_denied&error_description=The+user+said+no&state=\(state)"))
+        #expect(page.text.contains("Authorization was not granted"))
+        let callback = try await session.waitForCallback(timeout: .seconds(10))
+        let error = await #expect(throws: SwitchboardError.self) { try await flows.complete(session, with: callback) }
+        #expect(error?.description == "the provider did not authorize the connection: access_denied: The user said no")
+        #expect(try f.logs().first == "CONNECT refused by the provider: access_denied: The user said no")
+        #expect(try f.store.tokens(for: f.connection()) == nil)
+        #expect(try f.status() == .unconfigured)
+    }
+
+    @Test func pastedRedirectAndTimeout() async throws {
+        let f = try OAuthStoreFixture()
+        let flows = OAuthFlows(store: f.store, transport: OAuthFixtures.scripted([]))
+        let session = try await flows.beginAuthorization(f.connection(), redirect: .loopback(host: "127.0.0.1", port: 0), lifetime: .seconds(30))
+        let state = try #require(stateParameter(session.authorizeURL))
+        let (pasted, input) = AsyncStream.makeStream(of: String.self)
+        input.yield("   ")
+        input.yield("  http://127.0.0.1:9/callback?code=PASTED&state=\(state)  ")
+        #expect(try await session.waitForCallback(pasted: pasted, timeout: .seconds(10)).code == "PASTED")
+        await session.cancel()
+
+        let truncated = try await flows.beginAuthorization(f.connection(), redirect: .loopback(host: "127.0.0.1", port: 0), lifetime: .seconds(30))
+        let (cut, cutInput) = AsyncStream.makeStream(of: String.self)
+        cutInput.yield("http://127.0.0.1:9/callback?code=PASTED&state=\(stateParameter(truncated.authorizeURL)!.prefix(10))")
+        let error = await #expect(throws: SwitchboardError.self) { try await truncated.waitForCallback(pasted: cut, timeout: .seconds(10)) }
+        #expect(error?.description.contains("cut off") == true)
+        await truncated.cancel()
+
+        let waiting = try await flows.beginAuthorization(f.connection(), redirect: .loopback(host: "127.0.0.1", port: 0), lifetime: .seconds(30))
+        let timeout = await #expect(throws: SwitchboardError.self) { try await waiting.waitForCallback(timeout: .milliseconds(200)) }
+        #expect(timeout?.description.hasPrefix("no callback arrived") == true)
+        await waiting.cancel()
+    }
+
+    @Test func teamCallbackServerHandsTheCallbackOverThroughTheDatabase() async throws {
+        let f = try OAuthStoreFixture()
+        let server = try await TeamCallbackServer.start(store: f.store, host: "127.0.0.1", port: 0)
+        defer { Task { await server.stop() } }
+        let flows = OAuthFlows(store: f.store, transport: OAuthFixtures.scripted([]))
+        let session = try await flows.beginAuthorization(f.connection(), redirect: .registered(server.redirectURI), lifetime: .seconds(30))
+        #expect(session.listeningPort == nil)
+        let state = try #require(stateParameter(session.authorizeURL))
+        let forged = try await curl.send(HTTPRequest(url: "\(server.redirectURI)?code=X&state=forged"))
+        #expect(forged.status == 400)
+        let page = try await curl.send(HTTPRequest(url: "\(server.redirectURI)?code=TEAM-CODE&state=\(state)&realmId=42"))
+        #expect(page.status == 200)
+        let callback = try await session.waitForCallback(timeout: .seconds(10), pollInterval: .milliseconds(20))
+        #expect(callback.code == "TEAM-CODE")
+        #expect(callback.metadata.isEmpty, "local-provider keeps no callbackMetadata")
+        await server.stop()
+    }
+
+    @Test func disconnectDeletesFirstAndRevokesBestEffort() async throws {
+        let f = try OAuthStoreFixture()
+        try f.connect(access: "AT-1", refresh: "RT-1")
+        let transport = OAuthFixtures.scripted([
+            .init("POST", .exact(f.revokeURL), body: .form(["token": "RT-1", "token_type_hint": "refresh_token"]), respond: .text(200, "")),
+            .init("POST", .exact(f.revokeURL), body: .form(["token": "AT-1", "token_type_hint": "access_token"]), fail: SwitchboardError.http("timed out after 10 s")),
+        ])
+        let report = try await OAuthFlows(store: f.store, transport: transport).disconnect(instance: f.instance, variable: "confidential")
+        try transport.assertAllUsed()
+        #expect(report.hadTokens)
+        #expect(!report.revoked)
+        #expect(report.revocation == [
+            "Revoked the refresh token at the provider",
+            "Revocation of the access token failed (timed out after 10 s); the tokens were deleted locally",
+        ])
+        #expect(try f.status() == .unconfigured)
+        #expect(try f.store.tokens(for: f.connection()) == nil)
+        // Nothing left to revoke the second time.
+        let again = try await OAuthFlows(store: f.store, transport: OAuthFixtures.scripted([])).disconnect(instance: f.instance, variable: "confidential")
+        #expect(!again.hadTokens)
+    }
+
+    @Test func testConnectionSetsOkOrError() async throws {
+        let f = try OAuthStoreFixture()
+        let none = try await OAuthFlows(store: f.store, transport: OAuthFixtures.scripted([])).testConnection(instance: f.instance, variable: "confidential")
+        #expect(!none.passed)
+        #expect(try f.status() == .unconfigured)
+        try f.connect(access: "AT-1", refresh: "RT-1")
+        let transport = OAuthFixtures.scripted([
+            .init("GET", "https://provider.test/api/me", headers: [.equals("Authorization", "Bearer AT-1")], respond: .json(200, #"{"user":"alice"}"#)),
+            .init("GET", "https://provider.test/api/me", respond: .json(401, #"{"error":"invalid_token","error_description":"AT-1 expired"}"#)),
+        ])
+        let flows = OAuthFlows(store: f.store, transport: transport)
+        #expect(try await flows.testConnection(instance: f.instance, variable: "confidential").passed)
+        #expect(try f.status() == .ok)
+        let failed = try await flows.testConnection(instance: f.instance, variable: "confidential")
+        #expect(!failed.passed)
+        #expect(!failed.message.contains("AT-1"))
+        #expect(try f.status() == .error)
+    }
+
+    @Test func clientCredentialsAndDeviceCode() async throws {
+        let f = try OAuthStoreFixture()
+        let transport = OAuthFixtures.scripted([
+            .init("POST", .exact(f.tokenURL), body: .form(["grant_type": "client_credentials"]), respond: .json(200, #"{"access_token":"SVC","expires_in":60}"#)),
+            .init("POST", "https://provider.test/o/device-authorization/", body: .form(["client_id": "sb-device", "scope": "read write"]),
+                  respond: .json(200, #"{"device_code":"DC","user_code":"ABCD","verification_uri":"https://provider.test/o/device/","expires_in":600,"interval":1}"#)),
+            .init("POST", .exact(f.tokenURL), body: .form(["device_code": "DC"]), respond: .json(400, #"{"error":"authorization_pending"}"#)),
+            .init("POST", .exact(f.tokenURL), body: .form(["device_code": "DC"]), respond: .json(200, #"{"access_token":"DEV","refresh_token":"DRT","expires_in":60}"#)),
+        ])
+        let flows = OAuthFlows(store: f.store, transport: transport)
+        #expect(try await flows.connectClientCredentials(f.connection("service")).accessToken == "SVC")
+        #expect(try f.status("service") == .configured)
+        let authorization = try await flows.beginDeviceAuthorization(f.connection("device"))
+        #expect(authorization.userCode == "ABCD")
+        let poller = DevicePoller(transport: transport, sleep: { _ in })
+        #expect(try await flows.completeDeviceAuthorization(f.connection("device"), authorization, poller: poller).refreshToken == "DRT")
+        #expect(try f.status("device") == .configured)
+        try transport.assertAllUsed()
+        #expect(try f.logs("device").allSatisfy { !$0.contains("DC") || $0.contains("DC ") == false })
+    }
+}

@@ -1,0 +1,75 @@
+import Crypto
+import Foundation
+import GRDB
+@testable import SwitchboardCore
+import Testing
+
+/// A temporary database with examples/local-oauth.yaml imported and deployed once, its
+/// connections pointed at a fake provider (`https://provider.test`).
+struct OAuthStoreFixture {
+    let store: Store
+    let instance = "acme/local-oauth-demo"
+    let base = "https://provider.test"
+    var tokenURL: String { base + "/o/token/" }
+    var revokeURL: String { base + "/o/revoke_token/" }
+
+    init() throws {
+        let key = SymmetricKey(size: .bits256)
+        let box = SecretBox(key: key, keySource: "test key")
+        store = Store(database: try AppDatabase.temporary(), actor: Actor(user: "tester", role: .team, source: "test")) { box }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let path = root.appendingPathComponent("examples/local-oauth.yaml").path
+        _ = try store.importDefinitions([(path: path, text: try String(contentsOfFile: path, encoding: .utf8))])
+        _ = try store.deploy(integration: "local-oauth-demo", customer: "acme")
+        let variables = ["confidential", "confidentialBody", "public", "device", "service"]
+        try store.configure(instance: instance, changes: variables.map { FieldChange(variable: $0, field: "baseUrl", value: base) })
+    }
+
+    func connection(_ variable: String = "confidential") throws -> OAuthConnection {
+        try store.oauthConnection(instance: instance, variable: variable)
+    }
+
+    func status(_ variable: String = "confidential") throws -> ConnectionStatus {
+        try store.connectionDetail(instance: instance, variable: variable).status
+    }
+
+    func logs(_ variable: String = "confidential") throws -> [String] {
+        try store.logs(instance: instance, variable: variable, limit: 100).map(\.message)
+    }
+
+    /// Everything the database file and its WAL hold, as text (for "no plain secrets").
+    func rawDatabase() throws -> String {
+        let path = store.database.path
+        var data = try Data(contentsOf: URL(fileURLWithPath: path))
+        for suffix in ["-wal", "-shm"] {
+            if let more = try? Data(contentsOf: URL(fileURLWithPath: path + suffix)) { data += more }
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Stores tokens as a CONNECT would.
+    @discardableResult
+    func connect(_ variable: String = "confidential", access: String = "AT-1", refresh: String? = "RT-1", expiresIn: Int = 3600,
+                 metadata: [String: String] = [:]) throws -> StoredToken {
+        try store.storeTokens(connection(variable), TokenResponse(accessToken: access, refreshToken: refresh, scope: "read write", expiresIn: expiresIn),
+                              source: .authorizationCode, callbackMetadata: metadata)
+    }
+
+    /// Makes the stored token expire `seconds` from now (as if time had passed).
+    func expire(_ variable: String = "confidential", in seconds: TimeInterval) throws {
+        let id = try connection(variable).connectionId
+        try store.database.writer.write { db in
+            try db.execute(sql: "UPDATE token SET expiresAt = ? WHERE connectionId = ?",
+                           arguments: [Timestamp.string(from: Date().addingTimeInterval(seconds)), id])
+        }
+    }
+
+    /// One column of the connection's token row (nil when there is no row or it is NULL).
+    func tokenColumn(_ column: String, _ variable: String = "confidential") throws -> String? {
+        let id = try connection(variable).connectionId
+        return try store.database.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT CAST(\(column) AS TEXT) FROM token WHERE connectionId = ?", arguments: [id])
+        }
+    }
+}
