@@ -27,3 +27,12 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Ids of the instances where this OS user left unsaved input.
+    public func draftInstances() throws -> Set<String> {
+        try database.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT instanceId FROM draft WHERE user = ?", arguments: [actor.user]))
+        }
+    }
+}
