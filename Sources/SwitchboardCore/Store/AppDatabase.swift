@@ -32,7 +32,19 @@ public struct AppDatabase: Sendable {
             let migrator = Migrations.migrator
             // Checking first keeps read-only commands off the write lock on every start.
             if try !pool.read({ try migrator.hasCompletedMigrations($0) }) {
-                try migrator.migrate(pool)
+                // GRDB reads the applied migrations outside a transaction, so when several
+                // processes create a new database at once the losers fail with "table ...
+                // already exists". The winner's work is then done: check again, retry.
+                var attempts = 0
+                while true {
+                    do {
+                        try migrator.migrate(pool)
+                        break
+                    } catch is DatabaseError where attempts < 5 {
+                        attempts += 1
+                        if try pool.read({ try migrator.hasCompletedMigrations($0) }) { break }
+                    }
+                }
             }
             chmod(path, 0o600)
             return AppDatabase(writer: pool, path: path)
