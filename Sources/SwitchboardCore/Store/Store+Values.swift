@@ -90,7 +90,7 @@ extension Store {
                 var (connection, variable) = try resolveConnection(db, instance, resolved, variable: variableKey)
                 if let expectedRevision, connection.revision != expectedRevision {
                     throw SwitchboardError.conflict(
-                        "\(instance.name) \(variableKey) was changed by another session (now revision \(connection.revision), you edited revision \(expectedRevision)); reload and apply your change again")
+                        "conflict: \(instance.name) \(variableKey) was changed by another session (now revision \(connection.revision), you edited revision \(expectedRevision)); reload and apply your change again")
                 }
                 let stored = try storedValues(db, connectionId: connection.id!, box: box)
                 var changedAny = false

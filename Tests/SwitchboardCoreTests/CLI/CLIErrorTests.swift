@@ -31,8 +31,6 @@ struct CLIErrorTests {
         #expect(result.stdout.isEmpty)
         let first = result.stderr.split(separator: "\n").first.map(String.init) ?? ""
         #expect(first.contains(named), "\(result)")
-        withKnownIssue("swift-argument-parser prints usage lines after the error; SPEC §10 asks for a one-line reason") {
-            #expect(result.stderr.split(separator: "\n").count == 1, "\(result)")
-        }
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result)")
     }
 }
