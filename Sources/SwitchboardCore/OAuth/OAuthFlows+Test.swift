@@ -31,3 +31,14 @@ extension OAuthFlows {
         return TestResult(passed: result.passed, status: result.status, message: redacted)
     }
 }
+
+extension OAuthFlows {
+    /// Before `run` hands a step its connection (SPEC §7): refresh the access token when
+    /// it expires within `within` seconds. Failures are recorded as any refresh failure
+    /// (temporary: logged; final: status error) and never stop the run itself.
+    public func refreshBeforeRun(instance: String, step: String, within: TimeInterval = 60) async {
+        guard let variable = try? store.oauthVariable(instance: instance, step: step) else { return }
+        let refresher = TokenRefresher(store: store, transport: transport)
+        _ = try? await refresher.refreshDue(RefreshSelection(within: within, instance: instance, variable: variable))
+    }
+}

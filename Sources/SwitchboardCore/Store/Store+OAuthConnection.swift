@@ -120,3 +120,22 @@ final class IntegrationCache: Sendable {
     func integration(_ id: Int64) -> ResolvedIntegration? { integrations.withLock { $0[id] } }
     func remember(_ integration: ResolvedIntegration, for id: Int64) { integrations.withLock { $0[id] = integration } }
 }
+
+extension Store {
+    /// The connection config variable a step uses, if the step has one and it is OAuth
+    /// with tokens (what `run` may need to refresh first).
+    public func oauthVariable(instance reference: String, step stepKey: String) throws -> String? {
+        try database.read { db in
+            let (instance, resolved) = try resolveInstance(db, reference)
+            guard let variableKey = resolved.step(stepKey)?.connection,
+                  resolved.variable(variableKey)?.connectionType.oauth2 != nil,
+                  let connection = try ConnectionRecord
+                    .filter(ConnectionRecord.Columns.instanceId == instance.id && ConnectionRecord.Columns.variable == variableKey)
+                    .fetchOne(db),
+                  try Bool.fetchOne(db, sql: "SELECT 1 FROM token WHERE connectionId = ?", arguments: [connection.id]) != nil else {
+                return nil
+            }
+            return variableKey
+        }
+    }
+}

@@ -35,7 +35,7 @@ struct LogsCommand: ParsableCommand {
     }
 }
 
-struct RunCommand: ParsableCommand {
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run a step's code with its connection handed to it.",
         discussion: """
@@ -49,11 +49,13 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The step key.") var step: String
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command: [String] = []
 
-    func run() throws {
+    func run() async throws {
         var exitCode: Int32 = 0
-        try reportingErrors {
+        try await reportingErrors {
             guard !command.isEmpty else { throw SwitchboardError.usage("give the command after --, e.g. switchboard run INSTANCE STEP -- ./upload.sh") }
             let store = try global.store(source: "run")
+            // SPEC §7: an access token near expiry is refreshed before the code gets it.
+            await OAuthFlows(store: store, transport: CurlTransport()).refreshBeforeRun(instance: instance, step: step)
             let context = try store.executionContext(instance: instance, step: step)
             let started = Timestamp.now()
             let result = try StepRunner.run(command: command, payload: context.payload)
