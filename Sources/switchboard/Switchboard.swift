@@ -20,4 +20,31 @@ struct Switchboard: AsyncParsableCommand {
         ],
         defaultSubcommand: WizardCommand.self
     )
+
+    /// Like ArgumentParser's `main`, but a usage error is one line on stderr (SPEC §10):
+    /// the reason and where to read more, not the whole usage text.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                // --help and friends: the full text on stdout.
+                let text = fullMessage(for: error)
+                if !text.isEmpty { print(text) }
+                Glibc.exit(0)
+            }
+            let message = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? ""
+            if !message.isEmpty {
+                let line = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+                FileHandle.standardError.write(Data("switchboard: \(line) (see: switchboard help)\n".utf8))
+            }
+            Glibc.exit(code.rawValue)
+        }
+    }
 }

@@ -22,9 +22,17 @@ public enum DefinitionParser {
         var batch = DefinitionBatch()
         let documents: [Node]
         do {
-            documents = try Array(Yams.compose_all(yaml: yaml))
+            // YamlSequence swallows parse errors into `.error`; iterating with Array(...)
+            // would silently drop a malformed document instead of rejecting the file.
+            var sequence = try Yams.compose_all(yaml: yaml)
+            var nodes: [Node] = []
+            while let node = sequence.next() { nodes.append(node) }
+            if let error = sequence.error { throw error }
+            documents = nodes
         } catch let error as YamlError {
             throw describe(error, file: file)
+        } catch {
+            throw SwitchboardError.definition(file: file, line: nil, message: "malformed YAML: \(error)")
         }
         for document in documents {
             let map = try reader.mapping(document, context: "")

@@ -34,6 +34,8 @@ public enum StepRunner {
         process.arguments = ["--"] + command
         var childEnvironment = environment
         childEnvironment[connectionFileVariable] = file
+        // The step gets its own connection, not the key that opens every stored secret.
+        childEnvironment[MasterKey.environmentVariable] = nil
         process.environment = childEnvironment
         let stdinPipe = Pipe()
         let stderrPipe = Pipe()

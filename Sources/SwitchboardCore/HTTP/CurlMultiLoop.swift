@@ -118,6 +118,7 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     private func attach(_ transfer: CurlTransfer, to multi: UnsafeMutableRawPointer) {
         if transfer.isCancelled {
+            transfer.close()
             transfer.finish(.failure(CancellationError()))
             return
         }
@@ -125,6 +126,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         let code = curl_multi_add_handle(multi, transfer.easy)
         guard code == CURLM_OK else {
             let reason = String(cString: curl_multi_strerror(code))
+            transfer.close()
             transfer.finish(.failure(SwitchboardError.http("could not start the request to \(transfer.target.host): \(reason)")))
             return
         }
@@ -134,6 +136,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     private func complete(_ transfer: CurlTransfer, with result: Result<HTTPResponse, any Error>, in multi: UnsafeMutableRawPointer) {
         _ = curl_multi_remove_handle(multi, transfer.easy)
         active[transfer.easy] = nil
+        transfer.close()
         transfer.finish(result)
     }
 }

@@ -12,7 +12,7 @@ extension CurlTransfer {
             return .http("could not connect to \(endpoint): \(systemReason(fallback: "connection failed"))")
         case CURLE_OPERATION_TIMEDOUT:
             let lowered = detail.lowercased()
-            if lowered.contains("resolving") {
+            if lowered.contains("resolv") {
                 return .http("could not resolve host \(target.host): timed out after \(Self.describe(limits.connectTimeout))")
             }
             if lowered.contains("connect") {

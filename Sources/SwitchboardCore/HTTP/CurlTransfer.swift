@@ -19,6 +19,7 @@ final class CurlTransfer: @unchecked Sendable {
     private var body = Data()
     private var headers = HTTPHeaders()
     private var exceededLimit = false
+    private var closed = false
     private let cancelled = Mutex(false)
 
     init(request: HTTPRequest, target: URLTarget, configuration: CurlTransport.Configuration) throws {
@@ -34,9 +35,19 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     deinit {
+        close()
+        errorBuffer.deallocate()
+    }
+
+    /// Frees the easy handle. The loop calls this on its own thread right after detaching the
+    /// handle, because cleanup touches the share handle, which only that thread may use; the
+    /// deinit covers transfers that never reached the loop.
+    func close() {
+        guard !closed else { return }
+        closed = true
         curl_easy_cleanup(easy)
         curl_slist_free_all(headerList)
-        errorBuffer.deallocate()
+        headerList = nil
     }
 
     var isCancelled: Bool { cancelled.withLock { $0 } }
@@ -154,22 +165,29 @@ final class CurlTransfer: @unchecked Sendable {
         return chunk.count
     }
 
+    /// Parses one raw header line on bytes (this runs for every header of every response).
     private func receiveHeaderLine(_ raw: UnsafeRawBufferPointer) {
-        let line = String(decoding: raw, as: UTF8.self)
-        if line.hasPrefix("HTTP/") {
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        var end = raw.count
+        while end > 0, raw[end - 1] == UInt8(ascii: "\r") || raw[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+        guard end > 0 else { return }
+        let line = UnsafeRawBufferPointer(rebasing: raw[..<end])
+        if line.starts(with: "HTTP/".utf8) {
             headers = HTTPHeaders() // a new response (after 1xx or a followed redirect)
             return
         }
-        let trimmed = line.trimmingCharacters(in: .newlines)
-        if trimmed.isEmpty { return }
-        if trimmed.first == " " || trimmed.first == "\t", let last = headers.fields.last {
-            // Obsolete line folding: a continuation of the previous value.
-            let joined = last.value + " " + trimmed.trimmingCharacters(in: .whitespaces)
-            headers = HTTPHeaders(headers.fields.dropLast().map { ($0.name, $0.value) } + [(last.name, joined)])
+        func trimmed(_ start: Int, _ end: Int) -> String {
+            var start = start, end = end
+            while start < end, line[start] == space || line[start] == tab { start += 1 }
+            while end > start, line[end - 1] == space || line[end - 1] == tab { end -= 1 }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
+        }
+        if line[0] == space || line[0] == tab {
+            headers.appendToLastValue(trimmed(0, line.count)) // obsolete line folding
             return
         }
-        guard let colon = trimmed.firstIndex(of: ":") else { return }
-        headers.add(String(trimmed[..<colon]), trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        headers.add(trimmed(0, colon), trimmed(colon + 1, line.count))
     }
 
     var bodyLimitExceeded: Bool { exceededLimit }

@@ -50,6 +50,12 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
         fields.append(Field(name: name, value: value))
     }
 
+    /// Continues the last field's value (obsolete line folding in a response).
+    mutating func appendToLastValue(_ continuation: String) {
+        guard !fields.isEmpty, !continuation.isEmpty else { return }
+        fields[fields.count - 1].value += " " + continuation
+    }
+
     public var count: Int { fields.count }
     public var isEmpty: Bool { fields.isEmpty }
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }

@@ -12,39 +12,51 @@ struct URLTarget: Sendable, Equatable {
     var query: String?
 
     init?(_ url: String) {
-        guard let separator = url.range(of: "://") else { return nil }
-        scheme = url[..<separator.lowerBound].lowercased()
-        let rest = url[separator.upperBound...]
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-        var authority = rest[..<authorityEnd]
-        hasUserInfo = authority.contains("@")
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        // Bytes rather than Characters: this runs for every request.
+        let bytes = Array(url.utf8)
+        func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        func firstIndex(in range: Range<Int>, where predicate: (UInt8) -> Bool) -> Int? {
+            range.first { predicate(bytes[$0]) }
+        }
+
+        guard let colon = firstIndex(in: 0..<bytes.count, where: { $0 == UInt8(ascii: ":") }),
+              colon > 0, bytes.count >= colon + 3,
+              bytes[colon + 1] == UInt8(ascii: "/"), bytes[colon + 2] == UInt8(ascii: "/") else { return nil }
+        scheme = text(0..<colon).lowercased()
+        let authorityStart = colon + 3
+        let authorityEnd = firstIndex(in: authorityStart..<bytes.count) {
+            $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#")
+        } ?? bytes.count
+        var hostStart = authorityStart
+        hasUserInfo = false
+        if let at = (authorityStart..<authorityEnd).last(where: { bytes[$0] == UInt8(ascii: "@") }) {
+            hasUserInfo = true
+            hostStart = at + 1
+        }
 
         // `[v6]:port`, `host:port` or a bare host.
-        var hostPart = authority
-        var portPart: Substring?
-        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
-            hostPart = authority[...close]
-            let afterClose = authority[authority.index(after: close)...]
-            if afterClose.hasPrefix(":") { portPart = afterClose.dropFirst() }
-        } else if let colon = authority.lastIndex(of: ":") {
-            hostPart = authority[..<colon]
-            portPart = authority[authority.index(after: colon)...]
+        var hostEnd = authorityEnd
+        var portRange: Range<Int>?
+        if hostStart < authorityEnd, bytes[hostStart] == UInt8(ascii: "["),
+           let close = firstIndex(in: hostStart..<authorityEnd, where: { $0 == UInt8(ascii: "]") }) {
+            hostEnd = close + 1
+            if hostEnd < authorityEnd, bytes[hostEnd] == UInt8(ascii: ":") { portRange = (hostEnd + 1)..<authorityEnd }
+        } else if let portColon = (hostStart..<authorityEnd).last(where: { bytes[$0] == UInt8(ascii: ":") }) {
+            hostEnd = portColon
+            portRange = (portColon + 1)..<authorityEnd
         }
-        guard !scheme.isEmpty else { return nil }
-        host = String(hostPart)
-        if let portPart, !portPart.isEmpty {
-            guard let number = Int(portPart), (0...65535).contains(number) else { return nil }
+        host = text(hostStart..<hostEnd)
+        if let portRange, !portRange.isEmpty {
+            guard let number = Int(text(portRange)), (0...65535).contains(number) else { return nil }
             port = number
         }
 
-        var target = rest[authorityEnd...]
-        if let hash = target.firstIndex(of: "#") { target = target[..<hash] }
-        if let mark = target.firstIndex(of: "?") {
-            path = String(target[..<mark])
-            query = String(target[target.index(after: mark)...])
+        let targetEnd = firstIndex(in: authorityEnd..<bytes.count) { $0 == UInt8(ascii: "#") } ?? bytes.count
+        if let mark = firstIndex(in: authorityEnd..<targetEnd, where: { $0 == UInt8(ascii: "?") }) {
+            path = text(authorityEnd..<mark)
+            query = text((mark + 1)..<targetEnd)
         } else {
-            path = String(target)
+            path = text(authorityEnd..<targetEnd)
         }
     }
 

@@ -67,16 +67,23 @@ public enum MasterKey {
         let key = SymmetricKey(size: .bits256)
         let encoded = key.withUnsafeBytes { Data($0).base64EncodedString() }
         try Paths.createPrivateDirectory(for: path)
-        // O_EXCL: two first runs racing must not each write a different key.
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        if fd < 0 {
-            if errno == EEXIST { return try load(environment: environment) }
+        // Written whole to a private temporary file, then linked into place: link(2) fails
+        // when the key file exists, so first runs racing agree on one key and none of them
+        // ever reads a half-written file.
+        let temporary = "\(path).\(getpid()).\(UUID().uuidString).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else {
             throw SwitchboardError.secretKey("cannot create the \(source): \(String(cString: strerror(errno)))")
         }
+        defer { unlink(temporary) }
         let bytes = Array((encoded + "\n").utf8)
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
         guard written == bytes.count else { throw SwitchboardError.secretKey("cannot write the \(source)") }
+        if link(temporary, path) != 0 {
+            if errno == EEXIST { return try load(environment: environment) }
+            throw SwitchboardError.secretKey("cannot create the \(source): \(String(cString: strerror(errno)))")
+        }
         return SecretBox(key: key, keySource: source)
     }
 

@@ -8,24 +8,57 @@ public struct AppDatabase: Sendable {
     public let path: String
 
     /// Opens (creating when missing, mode 0600) and migrates the database at `path`.
-    public static func open(path: String) throws -> AppDatabase {
-        try Paths.createPrivateDirectory(for: path)
-        var config = Configuration()
-        // Parallel sessions wait for each other instead of failing with "database is locked".
-        config.busyMode = .timeout(15)
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA foreign_keys = ON")
+    /// `readOnly` serves listing commands: one read-only connection, no write at open (a
+    /// pool writes to recreate the WAL file, which costs an fsync on every start).
+    public static func open(path: String, readOnly: Bool = false) throws -> AppDatabase {
+        if readOnly, FileManager.default.fileExists(atPath: path) {
+            var config = configuration()
+            config.readonly = true
+            do {
+                let queue = try DatabaseQueue(path: path, configuration: config)
+                if try queue.read({ try Migrations.migrator.hasCompletedMigrations($0) }) {
+                    return AppDatabase(writer: queue, path: path)
+                }
+            } catch let error as DatabaseError {
+                throw SwitchboardError.database("cannot open database \(path): \(error.message ?? "\(error.resultCode)")")
+            }
         }
+        try Paths.createPrivateDirectory(for: path)
+        let config = configuration()
         let previousMask = umask(0o077)
         defer { umask(previousMask) }
         do {
             let pool = try DatabasePool(path: path, configuration: config)
-            try Migrations.migrator.migrate(pool)
+            let migrator = Migrations.migrator
+            // Checking first keeps read-only commands off the write lock on every start.
+            if try !pool.read({ try migrator.hasCompletedMigrations($0) }) {
+                // GRDB reads the applied migrations outside a transaction, so when several
+                // processes create a new database at once the losers fail with "table ...
+                // already exists". The winner's work is then done: check again, retry.
+                var attempts = 0
+                while true {
+                    do {
+                        try migrator.migrate(pool)
+                        break
+                    } catch is DatabaseError where attempts < 5 {
+                        attempts += 1
+                        if try pool.read({ try migrator.hasCompletedMigrations($0) }) { break }
+                    }
+                }
+            }
             chmod(path, 0o600)
             return AppDatabase(writer: pool, path: path)
         } catch let error as DatabaseError {
             throw SwitchboardError.database("cannot open database \(path): \(error.message ?? "\(error.resultCode)")")
         }
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        // Parallel sessions wait for each other instead of failing with "database is locked".
+        config.busyMode = .timeout(15)
+        config.foreignKeysEnabled = true
+        return config
     }
 
     /// A private database in a temporary directory, for tests.

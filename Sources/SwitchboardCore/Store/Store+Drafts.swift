@@ -6,7 +6,7 @@ extension Store {
     /// next session can offer it back after Ctrl-C, SIGTERM or a dropped SSH session.
     public func saveDraft(instance reference: String, contents: String) throws {
         try database.write { db in
-            let (instance, _) = try resolveInstance(db, reference)
+            let instance = try findInstance(db, reference)
             let box = try secretBox(db, writing: true)
             try DraftRecord(instanceId: instance.id, user: actor.user, sealed: box.seal(contents), savedAt: Timestamp.now()).save(db)
         }
@@ -14,7 +14,7 @@ extension Store {
 
     public func loadDraft(instance reference: String) throws -> (contents: String, savedAt: String)? {
         try database.read { db in
-            let (instance, _) = try resolveInstance(db, reference)
+            let instance = try findInstance(db, reference)
             guard let record = try DraftRecord.fetchOne(db, key: ["instanceId": instance.id, "user": actor.user]) else { return nil }
             return (try secretBox(db).open(record.sealed), record.savedAt)
         }
@@ -22,8 +22,17 @@ extension Store {
 
     public func deleteDraft(instance reference: String) throws {
         try database.write { db in
-            let (instance, _) = try resolveInstance(db, reference)
+            let instance = try findInstance(db, reference)
             _ = try DraftRecord.deleteOne(db, key: ["instanceId": instance.id, "user": actor.user])
+        }
+    }
+}
+
+extension Store {
+    /// Ids of the instances where this OS user left unsaved input.
+    public func draftInstances() throws -> Set<String> {
+        try database.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT instanceId FROM draft WHERE user = ?", arguments: [actor.user]))
         }
     }
 }

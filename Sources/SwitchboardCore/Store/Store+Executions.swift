@@ -14,7 +14,7 @@ public struct ExecutionContext: Sendable {
 extension Store {
     public func executionContext(instance reference: String, step stepKey: String) throws -> ExecutionContext {
         try database.read { db in
-            let (instance, _) = try resolveInstance(db, reference)
+            let instance = try findInstance(db, reference)
             let box = try secretBox(db)
             let (versionRecord, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
             guard let step = resolved.step(stepKey) else {

@@ -100,7 +100,7 @@ extension Store {
 
     /// Finds an instance by id or name, within the role's reach. Customers get "not found"
     /// for other customers' instances, never a hint that they exist.
-    func resolveInstance(_ db: Database, _ reference: String) throws -> (InstanceRecord, ResolvedIntegration) {
+    func findInstance(_ db: Database, _ reference: String) throws -> InstanceRecord {
         var request = InstanceRecord.filter(InstanceRecord.Columns.id == reference || InstanceRecord.Columns.name == reference)
         if let customer = actor.role.customerName {
             request = request.filter(InstanceRecord.Columns.customer == customer)
@@ -108,6 +108,12 @@ extension Store {
         guard let instance = try request.fetchOne(db) else {
             throw SwitchboardError.notFound("unknown instance '\(reference)' (see: switchboard instances)")
         }
+        return instance
+    }
+
+    /// The instance and its integration version's definition (secret defaults not restored).
+    func resolveInstance(_ db: Database, _ reference: String) throws -> (InstanceRecord, ResolvedIntegration) {
+        let instance = try findInstance(db, reference)
         let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: nil)
         return (instance, resolved)
     }

@@ -32,13 +32,19 @@ extension Store {
     public func logs(instance reference: String, variable: String? = nil, limit: Int = 50, before: Int64? = nil) throws -> [LogEntry] {
         guard limit > 0, limit <= 10_000 else { throw SwitchboardError.usage("--limit must be between 1 and 10000") }
         return try database.read { db in
-            let (instance, resolved) = try resolveInstance(db, reference)
+            let instance = try findInstance(db, reference)
             var sql: String
             var arguments: StatementArguments
             if let variable {
-                let (connection, _) = try resolveConnection(db, instance, resolved, variable: variable)
+                // A direct lookup: decoding the integration is only needed to explain a miss.
+                let connectionId = try Int64.fetchOne(db, sql: "SELECT id FROM connection WHERE instanceId = ? AND variable = ?", arguments: [instance.id, variable])
+                guard let connectionId else {
+                    let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: nil)
+                    _ = try resolveConnection(db, instance, resolved, variable: variable)
+                    throw SwitchboardError.notFound("instance \(instance.name) has no connection '\(variable)'")
+                }
                 sql = "SELECT l.id, l.time, l.level, l.source, l.user, l.message, ? AS variable FROM logEntry l WHERE l.connectionId = ?"
-                arguments = [variable, connection.id]
+                arguments = [variable, connectionId]
             } else {
                 sql = """
                     SELECT l.id, l.time, l.level, l.source, l.user, l.message, c.variable FROM logEntry l

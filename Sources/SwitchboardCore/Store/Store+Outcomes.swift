@@ -6,7 +6,7 @@ extension Store {
     /// sets the badge through the status rule. `message` is redacted before it is stored.
     public func recordOutcome(instance reference: String, variable: String, outcome: ConnectionOutcome?, level: LogLevel, message: String, reason: String? = nil) throws {
         try database.write { db in
-            let (instance, _) = try resolveInstance(db, reference)
+            let instance = try findInstance(db, reference)
             let box = try secretBox(db, writing: true)
             let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
             var (connection, _) = try resolveConnection(db, instance, resolved, variable: variable)

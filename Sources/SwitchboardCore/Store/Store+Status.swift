@@ -36,7 +36,7 @@ extension Store {
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let reference {
-                let (instance, _) = try resolveInstance(db, reference)
+                let instance = try findInstance(db, reference)
                 conditions.append("i.id = ?")
                 arguments += [instance.id]
             }

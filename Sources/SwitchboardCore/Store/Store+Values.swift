@@ -36,7 +36,7 @@ public struct FieldChange: Sendable, Equatable {
 extension Store {
     public func connectionDetail(instance reference: String, variable: String) throws -> ConnectionDetail {
         try database.read { db in
-            let (instance, _) = try resolveInstance(db, reference)
+            let instance = try findInstance(db, reference)
             let box = try secretBox(db)
             let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
             let (connection, resolvedVariable) = try resolveConnection(db, instance, resolved, variable: variable)
@@ -80,7 +80,7 @@ extension Store {
     public func configure(instance reference: String, changes: [FieldChange], expectedRevision: Int? = nil) throws -> [ConnectionDetail] {
         guard !changes.isEmpty else { throw SwitchboardError.usage("nothing to change: give --set VAR.FIELD=VALUE") }
         return try database.write { db in
-            let (instance, _) = try resolveInstance(db, reference)
+            let instance = try findInstance(db, reference)
             let box = try secretBox(db, writing: true)
             let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
             var order: [String] = []
@@ -90,7 +90,7 @@ extension Store {
                 var (connection, variable) = try resolveConnection(db, instance, resolved, variable: variableKey)
                 if let expectedRevision, connection.revision != expectedRevision {
                     throw SwitchboardError.conflict(
-                        "\(instance.name) \(variableKey) was changed by another session (now revision \(connection.revision), you edited revision \(expectedRevision)); reload and apply your change again")
+                        "conflict: \(instance.name) \(variableKey) was changed by another session (now revision \(connection.revision), you edited revision \(expectedRevision)); reload and apply your change again")
                 }
                 let stored = try storedValues(db, connectionId: connection.id!, box: box)
                 var changedAny = false

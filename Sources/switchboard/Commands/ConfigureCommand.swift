@@ -54,7 +54,7 @@ struct ConfigureCommand: ParsableCommand {
                     w.endObject()
                 }
                 w.endArray(); w.endObject()
-                printOut(w.output)
+                w.print()
             } else {
                 for detail in details {
                     printOut("\(detail.instance.name) \(detail.variable): \(detail.status.rawValue) (revision \(detail.revision))")
@@ -86,7 +86,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try global.store(source: "cli")
+            let store = try global.store(source: "cli", readOnly: true)
             if reveal && store.actor.role.isCustomer { throw SwitchboardError.forbidden("--reveal is not available in customer role") }
             let detail = try store.connectionDetail(instance: instance, variable: variable)
             func shown(_ field: FieldState) -> String? {
@@ -115,7 +115,7 @@ struct ShowCommand: ParsableCommand {
                 }
                 w.endArray()
                 w.endObject()
-                printOut(w.output)
+                w.print()
             } else {
                 printOut("\(detail.instance.name) \(detail.variable) (\(detail.componentLabel), \(detail.connectionType.label)): \(detail.status.rawValue)\(detail.reason.map { " (\($0))" } ?? "")")
                 for field in detail.fields {

@@ -32,7 +32,7 @@ struct ImportCommand: ParsableCommand {
                     w.endObject()
                 }
                 w.endArray(); w.endObject()
-                printOut(w.output)
+                w.print()
             } else {
                 for item in result.items {
                     printOut("\(item.action) \(item.kind) \(item.key)\(item.version.map { " v\($0)" } ?? "")")
@@ -50,7 +50,7 @@ struct CatalogCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let entries = try global.store(source: "cli").catalog()
+            let entries = try global.store(source: "cli", readOnly: true).catalog()
             if json {
                 var w = JSONWriter()
                 w.beginObject(); w.key("components"); w.beginArray()
@@ -69,7 +69,7 @@ struct CatalogCommand: ParsableCommand {
                     w.endObject()
                 }
                 w.endArray(); w.endObject()
-                printOut(w.output)
+                w.print()
             } else {
                 for entry in entries {
                     let types = entry.connections.map { $0.oauth2 ? "\($0.key) (OAuth \($0.grant ?? ""))" : $0.key }
@@ -88,7 +88,7 @@ struct IntegrationsCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let list = try global.store(source: "cli").integrations()
+            let list = try global.store(source: "cli", readOnly: true).integrations()
             if json {
                 var w = JSONWriter()
                 w.beginObject(); w.key("integrations"); w.beginArray()
@@ -101,7 +101,7 @@ struct IntegrationsCommand: ParsableCommand {
                     w.endObject()
                 }
                 w.endArray(); w.endObject()
-                printOut(w.output)
+                w.print()
             } else {
                 if list.isEmpty { printOut("No integrations yet: switchboard import FILE.yaml") }
                 for item in list { printOut("\(item.key) v\(item.version)  \(item.name)  variables: \(item.variables.joined(separator: ", "))") }

@@ -30,7 +30,7 @@ struct DeployCommand: ParsableCommand {
                 w.field("id", info.id); w.field("name", info.name); w.field("customer", info.customer)
                 w.field("integration", info.integration); w.field("version", info.version)
                 w.endObject()
-                printOut(w.output)
+                w.print()
             } else {
                 printOut("\(upgrade ? "Upgraded" : "Deployed") \(info.name) (\(info.id)), \(info.integration) v\(info.version)")
             }
@@ -47,7 +47,7 @@ struct InstancesCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let list = try global.store(source: "cli").status(filter: filter)
+            let list = try global.store(source: "cli", readOnly: true).status(filter: filter)
             if json {
                 var w = JSONWriter()
                 w.beginObject(); w.key("instances"); w.beginArray()
@@ -58,7 +58,7 @@ struct InstancesCommand: ParsableCommand {
                     w.endObject()
                 }
                 w.endArray(); w.endObject()
-                printOut(w.output)
+                w.print()
             } else {
                 for item in list { printOut("\(item.id)  \(item.name)  \(item.integration) v\(item.version)") }
             }
@@ -75,7 +75,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let list = try global.store(source: "cli").status(instance: instance)
+            let list = try global.store(source: "cli", readOnly: true).status(instance: instance)
             if json {
                 var w = JSONWriter()
                 w.beginObject(); w.key("instances"); w.beginArray()
@@ -95,7 +95,7 @@ struct StatusCommand: ParsableCommand {
                     w.endObject()
                 }
                 w.endArray(); w.endObject()
-                printOut(w.output)
+                w.print()
             } else {
                 if list.isEmpty { printOut("No instances yet: switchboard deploy INTEGRATION --customer NAME") }
                 for item in list {

@@ -14,7 +14,7 @@ struct LogsCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let entries = try global.store(source: "cli").logs(instance: instance, variable: variable, limit: limit, before: before)
+            let entries = try global.store(source: "cli", readOnly: true).logs(instance: instance, variable: variable, limit: limit, before: before)
             if json {
                 var w = JSONWriter()
                 w.beginObject(); w.key("entries"); w.beginArray()
@@ -25,7 +25,7 @@ struct LogsCommand: ParsableCommand {
                     w.endObject()
                 }
                 w.endArray(); w.endObject()
-                printOut(w.output)
+                w.print()
             } else {
                 for e in entries {
                     printOut("\(e.time) \(e.level.rawValue.uppercased().padding(toLength: 7, withPad: " ", startingAt: 0)) \(e.variable ?? "-") \(e.user) [\(e.source)] \(e.message)")

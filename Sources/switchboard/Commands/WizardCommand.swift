@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import SwitchboardCore
+import SwitchboardTUI
 
 struct WizardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "wizard", abstract: "Start the terminal wizard (the default).")
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .long, help: "Colour theme: a name from themes/ (default, high-contrast, mono).") var theme: String?
+    @Option(name: .long, help: "Colour theme: a name from themes/ (default, high-contrast, mono) or a file path; also $SWITCHBOARD_THEME.") var theme: String?
 
     func run() throws {
         try reportingErrors {
@@ -14,16 +15,14 @@ struct WizardCommand: ParsableCommand {
         }
     }
 
-    /// Until the ncurses wizard lands, show the status overview the wizard will start from.
+    /// Starts the wizard over the real store; `instance` opens that instance directly.
     static func launch(global: GlobalOptions, theme: String?, instance: String?) throws {
         let store = try global.store(source: "wizard")
-        let list = try store.status(instance: instance)
-        printOut("Switchboard — \(list.count) instance(s)")
-        for item in list {
-            printOut("  \(item.name)  \(item.integration) v\(item.version)")
-            for c in item.connections {
-                printOut("    \(c.variable.padding(toLength: 16, withPad: " ", startingAt: 0)) [\(c.status.rawValue)]\(c.reason.map { " \($0)" } ?? "")")
-            }
-        }
+        try store.verifyMasterKey()
+        if let instance { _ = try store.instance(instance) }
+        let backend = StoreWizardBackend(store: store, transport: CurlTransport())
+        let code = runWizard(backend: backend, role: store.actor.role, theme: theme,
+                             environment: ProcessInfo.processInfo.environment, instance: instance)
+        if code != 0 { throw ExitCode(code) }
     }
 }

@@ -28,9 +28,10 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    func store(source: String) throws -> Store {
+    /// `readOnly` for commands that only list or show: they open without taking a write lock.
+    func store(source: String, readOnly: Bool = false) throws -> Store {
         let role = try resolvedRole()
-        let database = try AppDatabase.open(path: Paths.database(option: db))
+        let database = try AppDatabase.open(path: Paths.database(option: db), readOnly: readOnly)
         return Store(database: database, actor: Actor(user: Actor.osUser(), role: role, source: source)) {
             try MasterKey.load()
         }

@@ -62,6 +62,23 @@ extension HTTPTests {
             }
         }
 
+        @Test func parsesInterimResponsesFoldedAndPaddedHeaders() async throws {
+            let server = try RawSocketServer { fd in
+                _ = RawSocketServer.readRequestHead(fd)
+                RawSocketServer.write(fd, Array(("HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n"
+                    + "HTTP/1.1 200 OK\r\nX-Padded:   spaced value \t\r\nX-Fold: one\r\n  two\r\n"
+                    + "Set-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\nok").utf8))
+            }
+            defer { server.stop() }
+            let response = try await CurlTransport().send(.init(url: "http://127.0.0.1:\(server.port)/"))
+            #expect(response.status == 200)
+            #expect(response.headers["x-interim"] == nil)
+            #expect(response.headers["x-padded"] == "spaced value")
+            #expect(response.headers["x-fold"] == "one two")
+            #expect(response.headers.values(for: "set-cookie") == ["a=1", "b=2"])
+            #expect(response.text == "ok")
+        }
+
         @Test func responseOverTheSizeCapFails() async throws {
             try await LocalHTTPServer.with { server in
                 let transport = CurlTransport()
@@ -108,6 +125,20 @@ extension HTTPTests {
             // A per-request timeout overrides the transport's.
             await #expect(throws: SwitchboardError.http("request to 127.0.0.1:\(server.port) timed out after 300 ms")) {
                 try await CurlTransport().send(.init(url: "http://127.0.0.1:\(server.port)/", timeout: .milliseconds(300)))
+            }
+        }
+
+        @Test func connectTimeoutWhenTheAcceptQueueIsFull() async throws {
+            // Backlog 0 holds one pending connection; once it is taken, Linux drops new SYNs,
+            // so libcurl never gets past connecting.
+            let server = try RawSocketServer(backlog: 0)
+            defer { server.stop() }
+            let filler = try server.connectClient()
+            defer { close(filler) }
+            var configuration = CurlTransport.Configuration()
+            configuration.connectTimeout = .milliseconds(500)
+            await #expect(throws: SwitchboardError.http("could not connect to 127.0.0.1:\(server.port): timed out after 500 ms")) {
+                try await CurlTransport(configuration: configuration).send(.init(url: "http://127.0.0.1:\(server.port)/"))
             }
         }
 

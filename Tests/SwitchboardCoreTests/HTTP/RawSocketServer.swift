@@ -11,9 +11,9 @@ final class RawSocketServer: @unchecked Sendable {
     private let listener: Int32
 
     /// With `handler == nil` connections are never accepted.
-    init(handler: (@Sendable (Int32) -> Void)? = nil) throws {
+    init(backlog: Int32 = 64, handler: (@Sendable (Int32) -> Void)? = nil) throws {
         let (fd, port) = try Self.bindLoopback()
-        guard listen(fd, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
+        guard listen(fd, backlog) == 0 else { throw POSIXError(.EADDRINUSE) }
         listener = fd
         self.port = port
         guard let handler else { return }
@@ -30,6 +30,20 @@ final class RawSocketServer: @unchecked Sendable {
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
+    }
+
+    /// Opens a client connection to this server (to fill its accept queue); returns the fd.
+    func connectClient() throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { close(fd); throw POSIXError(.ECONNREFUSED) }
+        return fd
     }
 
     /// A port on 127.0.0.1 that nothing listens on (bound then released).

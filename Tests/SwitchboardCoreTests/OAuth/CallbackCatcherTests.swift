@@ -74,8 +74,17 @@ import Testing
         }
         #expect(error?.description.contains("cannot listen on 127.0.0.1:\(first.port)") == true)
         await first.stop()
-        let again = try await CallbackCatcher.start(port: first.port) { _ in .notFound }
-        #expect(again.port == first.port)
-        await again.stop()
+        // The listening socket closes asynchronously after stop(): poll with a deadline.
+        let deadline = ContinuousClock.now + .seconds(10)
+        var again: CallbackCatcher?
+        while again == nil {
+            do {
+                again = try await CallbackCatcher.start(port: first.port) { _ in .notFound }
+            } catch where ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        #expect(again?.port == first.port)
+        await again?.stop()
     }
 }

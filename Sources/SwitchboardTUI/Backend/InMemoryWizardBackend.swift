@@ -1,0 +1,197 @@
+import Foundation
+import SwitchboardCore
+
+/// A `WizardBackend` held in memory, for tests and for running the wizard without a
+/// database (`InMemoryWizardBackend.demo()`). Not the product's backend: that one sits
+/// on the store. It follows the same rules (status rule, validation, revisions, role
+/// filtering) so the wizard behaves the same against both.
+public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
+    public struct IntegrationVersion: Sendable {
+        public var key: String
+        public var name: String
+        public var version: Int
+        public var variables: [ResolvedVariable]
+
+        public init(key: String, name: String, version: Int, variables: [ResolvedVariable]) {
+            self.key = key
+            self.name = name
+            self.version = version
+            self.variables = variables
+        }
+    }
+
+    struct StoredConnection {
+        var variable: ResolvedVariable
+        var values: [String: String] = [:]
+        var revision = 1
+        var outcome: ConnectionOutcome = .none
+        var reason: String?
+        var hasTokens = false
+        var logs: [LogLine] = []  // oldest first
+    }
+
+    struct StoredInstance {
+        var id: String
+        var customer: String
+        var integration: IntegrationVersion
+        var connections: [StoredConnection]
+        var name: String { "\(customer)/\(integration.key)" }
+    }
+
+    private let lock = NSLock()
+    var role: Role
+    private var integrationList: [IntegrationVersion]
+    var stored: [StoredInstance] = []
+    var drafts: [String: Draft] = [:]
+    var clock = 0
+    /// The user written into log lines.
+    public var user = "demo"
+
+    public init(role: Role = .team, integrations: [IntegrationVersion]) {
+        self.role = role
+        integrationList = integrations
+    }
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    // MARK: WizardBackend
+
+    public func instances() throws -> [InstanceSummary] {
+        locked { stored.filter(isVisible).map(summary).sorted { $0.name < $1.name } }
+    }
+
+    public func instance(id: String) throws -> InstanceSummary {
+        try locked { summary(try find(id)) }
+    }
+
+    public func integrations() throws -> [WizardIntegration] {
+        locked { integrationList.map { WizardIntegration(key: $0.key, name: $0.name, version: $0.version) } }
+    }
+
+    public func customers() throws -> [String] {
+        locked {
+            if let name = role.customerName { return [name] }
+            return Array(Set(stored.map(\.customer))).sorted()
+        }
+    }
+
+    @discardableResult
+    public func deploy(integration: String, customer: String) throws -> InstanceSummary {
+        try locked {
+            if let name = role.customerName, name != customer { throw SwitchboardError.forbidden("customers deploy for themselves only") }
+            guard let version = integrationList.first(where: { $0.key == integration }) else {
+                throw SwitchboardError.notFound("no integration \(integration)")
+            }
+            guard !stored.contains(where: { $0.customer == customer && $0.integration.key == integration }) else {
+                throw SwitchboardError.conflict("\(customer)/\(integration) is already deployed")
+            }
+            let instance = StoredInstance(id: "i\(stored.count + 1)", customer: customer, integration: version,
+                                          connections: version.variables.map { StoredConnection(variable: $0) })
+            stored.append(instance)
+            return summary(instance)
+        }
+    }
+
+    public func connection(instance: String, variable: String) throws -> WizardConnection {
+        try locked {
+            let (i, c) = try locate(instance, variable)
+            return detail(stored[i].connections[c])
+        }
+    }
+
+    public func save(instance: String, variable: String, changes: [String: String], expectedRevision: Int) throws -> WizardConnection {
+        try locked {
+            let (i, c) = try locate(instance, variable)
+            var connection = stored[i].connections[c]
+            guard connection.revision == expectedRevision else {
+                throw SwitchboardError.conflict("\(variable) was changed by another session (revision \(connection.revision), you had \(expectedRevision))")
+            }
+            for (key, raw) in changes.sorted(by: { $0.key < $1.key }) {
+                guard let field = connection.variable.connectionType.field(key) else {
+                    throw SwitchboardError.invalidValue("\(variable) has no field \(key)")
+                }
+                if role.isCustomer, !connection.variable.isCustomerVisible(key) {
+                    throw SwitchboardError.forbidden("\(key) is not a customer field")
+                }
+                switch FieldValidator.normalize(raw, for: field) {
+                case .success(let value): connection.values[key] = value
+                case .failure(.missing): connection.values[key] = ""
+                case .failure(let error): throw SwitchboardError.invalidValue(error.description)
+                }
+                connection.logs.append(logLine(.info, "config", "set \(key)"))
+            }
+            connection.revision += 1
+            connection.outcome = .none
+            connection.reason = nil
+            stored[i].connections[c] = connection
+            return detail(connection)
+        }
+    }
+
+    public func logs(instance: String, variable: String, limit: Int) throws -> [LogLine] {
+        try locked {
+            let (i, c) = try locate(instance, variable)
+            return Array(stored[i].connections[c].logs.reversed().prefix(limit))
+        }
+    }
+
+    public func testConnection(instance: String, variable: String) async throws -> WizardConnection {
+        try locked {
+            let (i, c) = try locate(instance, variable)
+            var connection = stored[i].connections[c]
+            guard connection.variable.connectionType.test != nil else {
+                throw SwitchboardError.usage("\(variable) declares no test request")
+            }
+            let states = FieldStates.compute(variable: connection.variable, stored: connection.values)
+            if let problem = states.compactMap(\.error).first {
+                connection.outcome = .error
+                connection.reason = "test failed: \(problem.description)"
+                connection.logs.append(logLine(.error, "test", connection.reason ?? ""))
+            } else {
+                connection.outcome = .ok
+                connection.reason = nil
+                connection.logs.append(logLine(.info, "test", "test passed (HTTP 200)"))
+            }
+            stored[i].connections[c] = connection
+            return detail(connection)
+        }
+    }
+
+    public func saveDraft(_ draft: Draft) throws { locked { drafts[draft.instance] = draft } }
+    public func loadDraft(instance: String) throws -> Draft? { locked { drafts[instance] } }
+    public func deleteDraft(instance: String) throws { _ = locked { drafts.removeValue(forKey: instance) } }
+
+    // MARK: What other processes do (for tests and the demo)
+
+    /// Writes a log line as `switchboard run` or a refresher would.
+    public func appendLog(instance: String, variable: String, level: LogLineLevel, source: String, message: String) throws {
+        try locked {
+            let (i, c) = try locate(instance, variable)
+            stored[i].connections[c].logs.append(logLine(level, source, message))
+        }
+    }
+
+    /// Another session saves: the revision moves on.
+    public func simulateConcurrentSave(instance: String, variable: String, changes: [String: String]) throws {
+        try locked {
+            let (i, c) = try locate(instance, variable)
+            for (key, value) in changes { stored[i].connections[c].values[key] = value }
+            stored[i].connections[c].revision += 1
+        }
+    }
+
+    /// Sets stored values directly (fixtures), without a revision check or log.
+    public func seed(instance: String, variable: String, values: [String: String], outcome: ConnectionOutcome = .none,
+                     reason: String? = nil) throws {
+        try locked {
+            let (i, c) = try locate(instance, variable)
+            stored[i].connections[c].values.merge(values) { _, new in new }
+            stored[i].connections[c].outcome = outcome
+            stored[i].connections[c].reason = reason
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import SwitchboardCore
+
+/// The wizard's backend over the real store: every read and write goes through `Store`
+/// (and `OAuthFlows` for tests of a connection), so the wizard and the CLI share one set of
+/// rules, one log and one status function.
+public struct StoreWizardBackend: WizardBackend {
+    public let store: Store
+    public let transport: any HTTPTransport
+
+    public init(store: Store, transport: any HTTPTransport) {
+        self.store = store
+        self.transport = transport
+    }
+
+    public func instances() throws -> [InstanceSummary] {
+        let drafts = try store.draftInstances()
+        return try store.status().map { summary($0, hasDraft: drafts.contains($0.id)) }
+    }
+
+    public func instance(id: String) throws -> InstanceSummary {
+        guard let status = try store.status(instance: id).first else {
+            throw SwitchboardError.notFound("unknown instance '\(id)'")
+        }
+        return summary(status, hasDraft: try store.draftInstances().contains(status.id))
+    }
+
+    public func integrations() throws -> [WizardIntegration] {
+        try store.integrations().map { WizardIntegration(key: $0.key, name: $0.name, version: $0.version) }
+    }
+
+    public func customers() throws -> [String] { try store.customers() }
+
+    public func deploy(integration: String, customer: String) throws -> InstanceSummary {
+        let info = try store.deploy(integration: integration, customer: customer)
+        return try instance(id: info.id)
+    }
+
+    public func connection(instance: String, variable: String) throws -> WizardConnection {
+        wizardConnection(try store.connectionDetail(instance: instance, variable: variable))
+    }
+
+    public func save(instance: String, variable: String, changes: [String: String], expectedRevision: Int) throws -> WizardConnection {
+        let fieldChanges = changes.sorted { $0.key < $1.key }.map {
+            FieldChange(variable: variable, field: $0.key, value: $0.value.isEmpty ? nil : $0.value)
+        }
+        guard !fieldChanges.isEmpty else { return try connection(instance: instance, variable: variable) }
+        let details = try store.configure(instance: instance, changes: fieldChanges, expectedRevision: expectedRevision)
+        guard let detail = details.first(where: { $0.variable == variable }) else {
+            return try connection(instance: instance, variable: variable)
+        }
+        return wizardConnection(detail)
+    }
+
+    public func logs(instance: String, variable: String, limit: Int) throws -> [LogLine] {
+        try store.logs(instance: instance, variable: variable, limit: limit).map {
+            LogLine(time: $0.time, level: LogLineLevel(rawValue: $0.level.rawValue) ?? .info, source: $0.source, user: $0.user, message: $0.message)
+        }
+    }
+
+    public func testConnection(instance: String, variable: String) async throws -> WizardConnection {
+        _ = try await OAuthFlows(store: store, transport: transport).testConnection(instance: instance, variable: variable)
+        return try connection(instance: instance, variable: variable)
+    }
+
+    public func saveDraft(_ draft: Draft) throws {
+        if draft.isEmpty {
+            try store.deleteDraft(instance: draft.instance)
+            return
+        }
+        let data = try JSONEncoder().encode(draft)
+        try store.saveDraft(instance: draft.instance, contents: String(decoding: data, as: UTF8.self))
+    }
+
+    public func loadDraft(instance: String) throws -> Draft? {
+        guard let stored = try store.loadDraft(instance: instance) else { return nil }
+        guard let draft = try? JSONDecoder().decode(Draft.self, from: Data(stored.contents.utf8)) else {
+            throw SwitchboardError.database("the saved draft for \(instance) could not be read")
+        }
+        return draft
+    }
+
+    public func deleteDraft(instance: String) throws { try store.deleteDraft(instance: instance) }
+
+    func summary(_ status: InstanceStatus, hasDraft: Bool) -> InstanceSummary {
+        InstanceSummary(
+            id: status.id, name: status.name, customer: status.customer, integration: status.integration, version: status.version,
+            connections: status.connections.map {
+                ConnectionSummary(variable: $0.variable, label: "\($0.component) · \($0.connection)", status: $0.status, reason: $0.reason)
+            },
+            hasDraft: hasDraft)
+    }
+
+    func wizardConnection(_ detail: SwitchboardCore.ConnectionDetail) -> WizardConnection {
+        WizardConnection(
+            variable: detail.variable, label: "\(detail.componentLabel) · \(detail.connectionType.label)", fields: detail.fields,
+            revision: detail.revision, status: detail.status, reason: detail.reason,
+            needsTokens: detail.connectionType.needsTokens, hasTokens: detail.hasTokens, canTest: detail.connectionType.test != nil)
+    }
+}

@@ -1,0 +1,28 @@
+import SwitchboardCore
+
+/// Everything the wizard needs from the domain, as plain values. The runtime calls it
+/// on the terminal's thread; `testConnection` is the only call that may take long.
+/// Implementations apply the role themselves (instances of that customer only, customer
+/// fields only); the wizard filters again so a slip never reaches the screen.
+public protocol WizardBackend: Sendable {
+    /// Instances the role may see, sorted for display.
+    func instances() throws -> [InstanceSummary]
+    /// One instance, re-read to refresh its badges.
+    func instance(id: String) throws -> InstanceSummary
+    func integrations() throws -> [WizardIntegration]
+    /// Customers that already have instances, for the deploy picker.
+    func customers() throws -> [String]
+    func deploy(integration: String, customer: String) throws -> InstanceSummary
+    func connection(instance: String, variable: String) throws -> WizardConnection
+    /// Stores `changes` (field key → raw typed value; "" clears). Throws
+    /// `SwitchboardError.conflict` when the connection's revision is no longer `expectedRevision`.
+    func save(instance: String, variable: String, changes: [String: String], expectedRevision: Int) throws -> WizardConnection
+    /// The connection's log, newest first.
+    func logs(instance: String, variable: String, limit: Int) throws -> [LogLine]
+    /// Runs the connection type's test request; the outcome lands in the log and status.
+    func testConnection(instance: String, variable: String) async throws -> WizardConnection
+    /// Unsaved input, kept per instance (and per OS user); it may hold typed secrets, so store it sealed.
+    func saveDraft(_ draft: Draft) throws
+    func loadDraft(instance: String) throws -> Draft?
+    func deleteDraft(instance: String) throws
+}

@@ -1,0 +1,141 @@
+/// What the terminal hands over: a scalar from the byte stream, or a key curses decoded.
+public enum InputUnit: Hashable, Sendable {
+    case scalar(Unicode.Scalar)
+    case key(Key)
+}
+
+/// Turns the raw input stream into events. Pure, so it is tested without a terminal.
+///
+/// It recognises what curses leaves undecoded: bracketed paste (`ESC [200~ … ESC [201~`)
+/// becomes one `.paste` whose content is never read as keys, a lone ESC becomes `.escape`
+/// only once the input goes idle, `ESC x` is Alt-x, and common CSI/SS3 sequences for
+/// arrows and Ctrl-arrows are decoded for terminals whose terminfo lacks them.
+public struct InputDecoder: Sendable {
+    enum Mode: Hashable, Sendable {
+        case normal, escape, csi(String), ss3, paste(String)
+    }
+
+    private(set) var mode: Mode = .normal
+    /// A paste whose end marker never arrives is delivered after this many idle reads.
+    public var pasteIdleLimit: Int
+    private var pasteIdleCount = 0
+
+    public init(pasteIdleLimit: Int = 20) {
+        self.pasteIdleLimit = pasteIdleLimit
+    }
+
+    static let pasteStart = "200~"
+    static let pasteEnd = "\u{1B}[201~"
+
+    /// True while a sequence is half-read: the caller should poll again quickly.
+    public var isPending: Bool { mode != .normal }
+
+    public mutating func feed(_ unit: InputUnit) -> [Event] {
+        switch (mode, unit) {
+        case (.paste(var text), .scalar(let scalar)):
+            text.unicodeScalars.append(scalar)
+            pasteIdleCount = 0
+            if text.hasSuffix(Self.pasteEnd) {
+                mode = .normal
+                return [.paste(String(text.dropLast(Self.pasteEnd.count)))]
+            }
+            mode = .paste(text)
+            return []
+        case (.paste(var text), .key(let key)):
+            // curses may decode pasted bytes as keys; only line breaks and tabs are text.
+            if key == .enter { text += "\n" } else if key == .tab { text += "\t" }
+            mode = .paste(text)
+            return []
+        case (.normal, .scalar(let scalar)):
+            if scalar == "\u{1B}" { mode = .escape; return [] }
+            return [.key(Key(scalar: scalar))]
+        case (.normal, .key(let key)):
+            return [.key(key)]
+        case (.escape, .scalar(let scalar)):
+            switch scalar {
+            case "[": mode = .csi(""); return []
+            case "O": mode = .ss3; return []
+            case "\u{1B}": return [.key(.escape)]
+            default:
+                mode = .normal
+                if scalar.value >= 0x20 { return [.key(.alt(Character(scalar)))] }  // incl. Alt-Backspace (0x7F)
+                return [.key(.escape), .key(Key(scalar: scalar))]
+            }
+        case (.escape, .key(let key)):
+            mode = .normal
+            switch key {
+            case .left: return [.key(.wordLeft)]
+            case .right: return [.key(.wordRight)]
+            default: return [.key(.escape), .key(key)]
+            }
+        case (.csi(var body), .scalar(let scalar)):
+            body.unicodeScalars.append(scalar)
+            if (0x40...0x7E).contains(scalar.value) {
+                mode = .normal
+                if body == Self.pasteStart {
+                    mode = .paste("")
+                    pasteIdleCount = 0
+                    return []
+                }
+                return Self.decodeCSI(body).map { [.key($0)] } ?? []
+            }
+            mode = body.count > 16 ? .normal : .csi(body)
+            return []
+        case (.ss3, .scalar(let scalar)):
+            mode = .normal
+            return Self.decodeFinal(Character(scalar)).map { [.key($0)] } ?? []
+        case (.csi, .key(let key)), (.ss3, .key(let key)):
+            mode = .normal
+            return [.key(key)]
+        }
+    }
+
+    /// Called when a read found no input: a pending ESC was a real Escape press.
+    public mutating func idle() -> [Event] {
+        switch mode {
+        case .normal:
+            return []
+        case .escape:
+            mode = .normal
+            return [.key(.escape)]
+        case .csi, .ss3:
+            mode = .normal
+            return []
+        case .paste(let text):
+            pasteIdleCount += 1
+            guard pasteIdleCount >= pasteIdleLimit else { return [] }
+            mode = .normal
+            return [.paste(text)]
+        }
+    }
+
+    static func decodeCSI(_ body: String) -> Key? {
+        switch body {
+        case "1;5D", "1;3D", "5D": return .wordLeft
+        case "1;5C", "1;3C", "5C": return .wordRight
+        case "1~", "7~": return .home
+        case "4~", "8~": return .end
+        case "3~": return .delete
+        case "5~": return .pageUp
+        case "6~": return .pageDown
+        case "Z": return .backTab
+        default: return body.count == 1 ? decodeFinal(Character(body)) : nil
+        }
+    }
+
+    static func decodeFinal(_ final: Character) -> Key? {
+        switch final {
+        case "A": .up
+        case "B": .down
+        case "C": .right
+        case "D": .left
+        case "H": .home
+        case "F": .end
+        case "P": .function(1)
+        case "Q": .function(2)
+        case "R": .function(3)
+        case "S": .function(4)
+        default: nil
+        }
+    }
+}

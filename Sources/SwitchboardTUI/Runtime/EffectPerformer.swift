@@ -1,0 +1,73 @@
+import SwitchboardCore
+
+/// Performs effects through the backend and reports every outcome, failures included,
+/// as events. The only place that turns a thrown error into a sentence for the screen.
+public enum EffectPerformer {
+    /// Effects that finish at once. `.test` (async) and `.quit` are the caller's, and yield no events here.
+    public static func perform(_ effect: Effect, backend: some WizardBackend) -> [Event] {
+        do {
+            switch effect {
+            case .loadInstances:
+                return [.instancesLoaded(try backend.instances())]
+            case .refreshInstance(let id):
+                return [.instanceRefreshed(try backend.instance(id: id))]
+            case .loadDeployChoices:
+                return [.deployChoicesLoaded(integrations: try backend.integrations(), customers: try backend.customers())]
+            case .deploy(let integration, let customer):
+                return [.deployed(try backend.deploy(integration: integration, customer: customer))]
+            case .openConnection(let instance, let variable):
+                do {
+                    return [.connectionLoaded(instance: instance, detail: try backend.connection(instance: instance, variable: variable))]
+                } catch {
+                    return [.connectionFailed(instance: instance, variable: variable, message: sentence(error))]
+                }
+            case .save(let instance, let variable, let changes, let revision):
+                do {
+                    let detail = try backend.save(instance: instance, variable: variable, changes: changes, expectedRevision: revision)
+                    return [.saved(instance: instance, detail: detail)]
+                } catch let error as SwitchboardError {
+                    if case .conflict = error {
+                        return [.saveFailed(instance: instance, variable: variable, conflict: true, message: error.description)]
+                    }
+                    return [.saveFailed(instance: instance, variable: variable, conflict: false, message: error.description)]
+                } catch {
+                    return [.saveFailed(instance: instance, variable: variable, conflict: false, message: sentence(error))]
+                }
+            case .loadLogs(let instance, let variable, let limit):
+                return [.logsLoaded(instance: instance, variable: variable,
+                                    lines: try backend.logs(instance: instance, variable: variable, limit: limit))]
+            case .loadDraft(let instance):
+                return [.draftLoaded(instance: instance, draft: try backend.loadDraft(instance: instance))]
+            case .saveDraft(let draft):
+                try backend.saveDraft(draft)
+                return []
+            case .deleteDraft(let instance):
+                try backend.deleteDraft(instance: instance)
+                return []
+            case .connect, .disconnect:
+                return [.failed("CONNECT and DISCONNECT are not available yet in this version")]
+            case .test, .quit:
+                return []
+            }
+        } catch {
+            return [.failed(sentence(error))]
+        }
+    }
+
+    /// Runs a connection test; the result or the failure comes back as one event.
+    public static func performTest(instance: String, variable: String, backend: some WizardBackend) async -> Event {
+        do {
+            return .tested(instance: instance, detail: try await backend.testConnection(instance: instance, variable: variable))
+        } catch {
+            return .testFailed(instance: instance, variable: variable, message: sentence(error))
+        }
+    }
+
+    /// What a person reads for any error: the core's own sentence, else a generic one
+    /// (never a raw dump that could carry a value).
+    static func sentence(_ error: any Error) -> String {
+        if let error = error as? SwitchboardError { return error.description }
+        if let error = error as? FieldValidationError { return error.description }
+        return "unexpected error (\(type(of: error)))"
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import SwitchboardCore
+
+/// The edge of the wizard: reads input into events, performs effects through the
+/// backend, feeds results back, and paints. All curses calls stay on this thread.
+final class WizardRuntime<Backend: WizardBackend> {
+    private var state: WizardState
+    private let backend: Backend
+    private let theme: Theme
+    private let terminal = CursesTerminal()
+    private let inbox = EventInbox()
+    private var decoder = InputDecoder()
+    private var quitting = false
+    /// How often `.tick` is sent: live logs appear within a second.
+    private let tickInterval = Duration.milliseconds(500)
+
+    init(backend: Backend, role: Role, theme: Theme, instance: String?) {
+        self.backend = backend
+        self.theme = theme
+        state = WizardState(size: Size(width: 80, height: 24), role: role, openInstance: instance)
+    }
+
+    func run() -> Int32 {
+        do {
+            try terminal.start(theme: theme)
+        } catch {
+            FileHandle.standardError.write(Data("switchboard: \(error.message)\n".utf8))
+            return 2
+        }
+        SignalTrap.install()
+        defer { SignalTrap.restoreDefaults() }
+        state.size = terminal.size
+        perform(state.start())
+        terminal.paint(render(state, theme: theme))
+        var lastTick = ContinuousClock.now
+        while !quitting {
+            if let number = SignalTrap.pending { return end(signal: number) }
+            var events: [Event] = []
+            switch terminal.read(milliseconds: decoder.isPending ? 30 : 100) {
+            case .unit(let unit): events = decoder.feed(unit)
+            case .resized(let size): events = [.resized(size)]
+            case .none: events = decoder.idle()
+            case .hangup: return end(signal: SIGHUP)
+            }
+            events += inbox.drain()
+            if ContinuousClock.now - lastTick >= tickInterval {
+                events.append(.tick)
+                lastTick = ContinuousClock.now
+            }
+            guard !events.isEmpty else { continue }
+            for event in events where !quitting { perform(state.handle(event)) }
+            if !quitting { terminal.paint(render(state, theme: theme)) }
+        }
+        terminal.stop()
+        if let draft = state.currentDraft {
+            let name = state.instance?.summary.name ?? draft.instance
+            FileHandle.standardError.write(Data("switchboard: unsaved input for \(name) kept as a draft; it will be offered next time\n".utf8))
+        }
+        return state.wasInterrupted ? 130 : 0
+    }
+
+    /// Performs effects in order; each result may bring more effects.
+    private func perform(_ effects: [Effect]) {
+        var queue = effects
+        while !queue.isEmpty {
+            let effect = queue.removeFirst()
+            switch effect {
+            case .quit:
+                quitting = true
+                return
+            case .test(let instance, let variable):
+                let backend = self.backend, inbox = self.inbox
+                Task.detached {
+                    inbox.post(await EffectPerformer.performTest(instance: instance, variable: variable, backend: backend))
+                }
+            default:
+                for event in EffectPerformer.perform(effect, backend: backend) { queue += state.handle(event) }
+            }
+        }
+    }
+
+    /// A signal or a vanished terminal: give the terminal back first, then keep unsaved
+    /// input as a draft, then exit with the shell's status for that signal.
+    private func end(signal number: Int32) -> Int32 {
+        terminal.stop()
+        if let draft = state.currentDraft {
+            do {
+                try backend.saveDraft(draft)
+                let name = state.instance?.summary.name ?? draft.instance
+                FileHandle.standardError.write(Data("switchboard: unsaved input for \(name) kept as a draft; it will be offered next time\n".utf8))
+            } catch {
+                FileHandle.standardError.write(Data("switchboard: could not keep unsaved input as a draft: \(EffectPerformer.sentence(error))\n".utf8))
+            }
+        }
+        return 128 + number
+    }
+}

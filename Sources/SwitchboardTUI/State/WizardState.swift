@@ -1,0 +1,151 @@
+import Foundation
+import SwitchboardCore
+
+/// The whole wizard as a value. `handle` turns events into a new state plus effects;
+/// it performs no I/O and reads no clock, so every behaviour is testable as data.
+public struct WizardState: Equatable, Sendable {
+    public enum Screen: Equatable, Sendable { case home, deploy, instance }
+
+    /// Below this the layout cannot work; the screen shows a notice instead.
+    public static let minimumSize = Size(width: 50, height: 14)
+    /// Log lines fetched per refresh.
+    public static let logLimit = 200
+
+    public var size: Size
+    public let role: Role
+    public var screen: Screen = .home
+    public var home = HomeState()
+    public var deploy: DeployState?
+    public var instance: InstanceWizard?
+    public var dialog: Dialog?
+    public var message: StatusMessage?
+    /// Counts ticks so periodic refreshes need no clock.
+    public var ticks = 0
+    /// An instance to open as soon as the list arrives (`switchboard configure INSTANCE`).
+    public var openWhenLoaded: String?
+    /// Left with Ctrl-C rather than by quitting (the exit status says so).
+    public private(set) var wasInterrupted = false
+
+    public init(size: Size, role: Role, openInstance: String? = nil) {
+        self.size = size
+        self.role = role
+        openWhenLoaded = openInstance
+    }
+
+    /// The effects that start a session.
+    public func start() -> [Effect] { [.loadInstances] }
+
+    public var isTooSmall: Bool {
+        size.width < Self.minimumSize.width || size.height < Self.minimumSize.height
+    }
+
+    /// Whether secrets may be shown in clear on request (never for customers).
+    public var mayReveal: Bool { !role.isCustomer }
+
+    /// Unsaved input of the open instance (empty when nothing is unsaved).
+    public var currentDraft: Draft? {
+        guard let instance, !instance.draft.isEmpty else { return nil }
+        return instance.draft
+    }
+
+    public mutating func handle(_ event: Event) -> [Effect] {
+        switch event {
+        case .key(let key):
+            return handleKey(key)
+        case .paste(let text):
+            return handlePaste(text)
+        case .resized(let newSize):
+            size = newSize
+            home.select(home.selected, rows: Layout.homeListRows(size))
+            return []
+        case .tick:
+            return handleTick()
+        default:
+            return handleResult(event)
+        }
+    }
+
+    /// The table that applies right now.
+    public var keyContext: KeyContext {
+        if isTooSmall { return .tooSmall }
+        switch dialog {
+        case .confirmLeave: return .leaveDialog
+        case .conflict: return .conflictDialog
+        case .restoreDraft: return .draftDialog
+        case nil: break
+        }
+        switch screen {
+        case .home: return home.isFiltering ? .homeFilter : .home
+        case .deploy: return deploy?.step == .customer ? .deployCustomer : .deployIntegration
+        case .instance: return instance?.focus == .form ? .form : .steps
+        }
+    }
+
+    mutating func handleKey(_ key: Key) -> [Effect] {
+        let context = keyContext
+        if KeyBindings.action(for: key, in: context) == .interrupt { return interrupt() }
+        switch context {
+        case .tooSmall:
+            return KeyBindings.action(for: key, in: context) == .quit ? [.quit] : []
+        case .leaveDialog, .conflictDialog, .draftDialog:
+            return handleDialogKey(key, context: context)
+        case .home, .homeFilter:
+            return handleHomeKey(key)
+        case .deployIntegration, .deployCustomer:
+            return handleDeployKey(key)
+        case .steps:
+            return handleStepsKey(key)
+        case .form:
+            return handleFormKey(key)
+        }
+    }
+
+    /// Ctrl-C: keep unsaved input as a draft, then leave.
+    mutating func interrupt() -> [Effect] {
+        wasInterrupted = true
+        if let draft = currentDraft { return [.saveDraft(draft), .quit] }
+        return [.quit]
+    }
+
+    mutating func handlePaste(_ raw: String) -> [Effect] {
+        // Terminals send line breaks in pastes as CR.
+        let text = raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        guard dialog == nil, !isTooSmall else { return [] }
+        let singleLine = text.trimmingCharacters(in: .newlines).replacingOccurrences(of: "\n", with: "")
+        switch screen {
+        case .home where home.isFiltering:
+            home.filter.insert(singleLine)
+            home.refilter()
+            home.select(home.selected, rows: Layout.homeListRows(size))
+        case .deploy where deploy?.step == .customer:
+            deploy?.customerEditor.insert(singleLine)
+            deploy?.customerIndex = nil
+        case .instance where instance?.focus == .form:
+            return pasteIntoFocusedField(text, singleLine: singleLine)
+        default:
+            break
+        }
+        return []
+    }
+
+    mutating func handleTick() -> [Effect] {
+        ticks += 1
+        if var shown = message {
+            shown.ticksLeft -= 1
+            message = shown.ticksLeft > 0 ? shown : nil
+        }
+        switch screen {
+        case .home:
+            // Badges change under us (runs, refreshes, other sessions); re-read now and then.
+            return ticks % 10 == 0 && home.isLoaded ? [.loadInstances] : []
+        case .deploy:
+            return []
+        case .instance:
+            return instanceTickEffects()
+        }
+    }
+
+    mutating func show(_ text: String, isError: Bool = false) {
+        message = StatusMessage(text, isError: isError)
+    }
+}

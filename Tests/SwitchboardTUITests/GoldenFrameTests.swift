@@ -1,0 +1,109 @@
+import Foundation
+import SwitchboardCore
+import Testing
+@testable import SwitchboardTUI
+
+/// Frames as plain-text golden files (characters, a style grid and its legend) under
+/// `Golden/`. Re-record with `SWITCHBOARD_RECORD_GOLDEN=1 swift test --filter GoldenFrameTests`.
+@Suite struct GoldenFrameTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    static let sizes = [Size(width: 80, height: 24), Size(width: 60, height: 16)]
+
+    func assertGolden(_ frame: Frame, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let file = Self.directory.appendingPathComponent("\(name)-\(frame.width)x\(frame.height).txt")
+        let actual = frame.goldenText
+        if ProcessInfo.processInfo.environment["SWITCHBOARD_RECORD_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)
+            try actual.write(to: file, atomically: true, encoding: .utf8)
+            return
+        }
+        guard let expected = try? String(contentsOf: file, encoding: .utf8) else {
+            Issue.record("missing golden \(file.lastPathComponent): record with SWITCHBOARD_RECORD_GOLDEN=1", sourceLocation: sourceLocation)
+            return
+        }
+        guard expected != actual else { return }
+        let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = zip(expectedLines, actualLines).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(expectedLines.count, actualLines.count)
+        Issue.record("""
+            \(file.lastPathComponent) differs at line \(line + 1):
+            expected: \(line < expectedLines.count ? expectedLines[line] : "<end>")
+            actual:   \(line < actualLines.count ? actualLines[line] : "<end>")
+            whole frame:
+            \(actual)
+            """, sourceLocation: sourceLocation)
+    }
+
+    @Test(arguments: sizes) func home(size: Size) throws {
+        var h = Harness(size: size)
+        h.press(.down)
+        try assertGolden(h.frame, "home")
+    }
+
+    @Test(arguments: sizes) func homeFiltered(size: Size) throws {
+        var h = Harness(size: size)
+        h.press(.char("/"))
+        h.type("acme")
+        try assertGolden(h.frame, "home-filter")
+    }
+
+    @Test(arguments: sizes) func wizard(size: Size) throws {
+        var h = Harness(size: size)
+        h.open("acme/sync-invoices")
+        h.focus("tenant")
+        h.press(.end)
+        h.type("-2")
+        try assertGolden(h.frame, "wizard")
+    }
+
+    @Test(arguments: sizes) func validationError(size: Size) throws {
+        var h = Harness(size: size)
+        h.open("acme/sync-invoices")
+        h.focus("host")
+        h.press(.ctrl("u"))
+        h.type("api.acme.test")
+        h.press(.tab)
+        try assertGolden(h.frame, "validation-error")
+    }
+
+    @Test(arguments: sizes) func logPane(size: Size) throws {
+        var h = Harness(size: size)
+        h.open("globex/sync-invoices")
+        h.press(.down)
+        let id = h.state.instance!.instanceID
+        for n in 1...3 {
+            try h.backend.appendLog(instance: id, variable: "store", level: .warning, source: "refresh", message: "retrying (\(n) of 3) after 503")
+        }
+        h.send(.tick)
+        try assertGolden(h.frame, "log-pane")
+    }
+
+    @Test(arguments: sizes) func customerWizard(size: Size) throws {
+        var h = Harness(role: .customer("acme"), size: size)
+        h.open("acme/crm-oauth")
+        h.press(.enter)
+        try assertGolden(h.frame, "customer-oauth")
+    }
+
+    @Test(arguments: sizes) func draftDialog(size: Size) throws {
+        let backend = InMemoryWizardBackend.demo()
+        try backend.saveDraft(Draft(instance: "i1", edits: ["store": ["secretAccessKey": "x", "accessKeyId": "AKIA2"]]))
+        var h = Harness(size: size, backend: backend)
+        h.open("acme/sync-invoices")
+        try assertGolden(h.frame, "draft-dialog")
+    }
+
+    @Test(arguments: sizes) func deployCustomer(size: Size) throws {
+        var h = Harness(size: size)
+        h.press(.char("n"), .enter)
+        h.type("北")
+        try assertGolden(h.frame, "deploy-customer")
+    }
+
+    @Test(arguments: [Size(width: 40, height: 10), Size(width: 49, height: 16), Size(width: 20, height: 5)])
+    func tooSmall(size: Size) throws {
+        let h = Harness(size: size)
+        #expect(h.screen.contains("enlarge") || size.height < 6)
+        try assertGolden(h.frame, "too-small")
+    }
+}

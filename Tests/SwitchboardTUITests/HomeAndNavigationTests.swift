@@ -1,0 +1,154 @@
+import Testing
+import SwitchboardCore
+@testable import SwitchboardTUI
+
+@Suite struct HomeAndNavigationTests {
+    @Test func startLoadsTheInstancesWithABadgePerConnection() {
+        let h = Harness()
+        #expect(h.effects.first == .loadInstances)
+        #expect(h.state.home.instances.count == 4)
+        #expect(h.screen.contains("acme/sync-invoices"))
+        #expect(h.screen.contains("crm [ ok ] store [ unconfigured ]"))
+        #expect(h.screen.contains("store [ error ]"))
+    }
+
+    @Test func arrowsMoveAndEnterOpensTheWizard() {
+        var h = Harness()
+        h.press(.down)
+        #expect(h.state.home.selectedInstance?.name == "acme/sync-invoices")
+        h.effects = []
+        h.press(.enter)
+        #expect(h.state.screen == .instance)
+        let id = h.state.instance!.instanceID
+        #expect(h.effects.prefix(3) == [.loadDraft(instance: id), .openConnection(instance: id, variable: "crm"),
+                                        .loadLogs(instance: id, variable: "crm", limit: WizardState.logLimit)])
+        #expect(h.form?.variable == "crm")
+    }
+
+    @Test func slashFiltersAndEscapeClears() {
+        var h = Harness()
+        h.press(.char("/"))
+        h.type("glob")
+        #expect(h.state.home.matches.count == 1)
+        #expect(h.screen.contains("1 of 4"))
+        h.press(.enter)
+        #expect(!h.state.home.isFiltering)
+        #expect(h.state.home.selectedInstance?.name == "globex/sync-invoices")
+        h.press(.escape)
+        #expect(h.state.home.matches.count == 4)
+        #expect(h.state.home.selectedInstance?.name == "globex/sync-invoices")
+    }
+
+    @Test func longListsScrollOnlyWhenTheSelectionLeavesTheWindow() {
+        var home = HomeState()
+        home.setInstances((0..<100).map { InstanceSummary(id: "\($0)", name: "c\($0)/x", customer: "c", integration: "x", version: 1, connections: []) })
+        home.select(9, rows: 10)
+        #expect(home.scroll == 0)
+        home.select(10, rows: 10)
+        #expect(home.scroll == 1)
+        home.select(5, rows: 10)
+        #expect(home.scroll == 1)
+        home.select(0, rows: 10)
+        #expect(home.scroll == 0)
+    }
+
+    @Test func stepsSwitchConnectionsAndLoadEachOnce() {
+        var h = Harness()
+        h.open("acme/sync-invoices")
+        h.effects = []
+        h.press(.down)
+        #expect(h.state.instance?.selectedVariable == "store")
+        #expect(h.effects.contains { if case .openConnection(_, "store") = $0 { true } else { false } })
+        h.press(.up)
+        h.effects = []
+        h.press(.down)
+        #expect(!h.effects.contains { if case .openConnection = $0 { true } else { false } })
+    }
+
+    @Test func tabAndArrowsMoveBetweenFieldsSkippingDerivedOnes() {
+        var h = Harness()
+        h.open("acme/sync-invoices")
+        h.press(.enter)
+        #expect(h.state.instance?.focus == .form)
+        #expect(h.focused?.key == "host")
+        h.press(.tab, .down, .tab)
+        #expect(h.focused?.key == "region")
+        h.press(.backTab, .up)
+        #expect(h.focused?.key == "apiKey")
+        h.press(.tab, .tab, .tab, .tab, .tab, .tab)
+        #expect(h.focused?.key == "notes")  // endpoint is a template: never focused
+        h.press(.escape)
+        #expect(h.state.instance?.focus == .steps)
+    }
+
+    @Test func deployPicksIntegrationThenTypedCustomerAndOpensIt() {
+        var h = Harness()
+        h.press(.char("n"))
+        #expect(h.state.screen == .deploy)
+        #expect(h.state.deploy?.integrations.count == 2)
+        h.press(.enter)
+        #expect(h.state.deploy?.step == .customer)
+        h.type("initech")
+        h.press(.enter)
+        #expect(h.state.screen == .instance)
+        #expect(h.state.instance?.summary.name == "initech/sync-invoices")
+        #expect(h.screen.contains("Deployed initech/sync-invoices"))
+    }
+
+    @Test func deployCanPickAnExistingCustomer() {
+        var h = Harness()
+        h.press(.char("n"), .down, .enter, .down, .down)
+        #expect(h.state.deploy?.chosenCustomer == "globex")
+        h.press(.enter)
+        #expect(h.state.instance?.summary.name == "globex/crm-oauth")
+    }
+
+    @Test func aFailedDeployShowsTheReason() {
+        var h = Harness()
+        h.press(.char("n"), .enter)
+        h.type("acme")
+        h.press(.enter)
+        #expect(h.state.screen == .deploy)
+        #expect(h.screen.contains("acme/sync-invoices is already deployed"))
+    }
+
+    @Test func tooSmallIgnoresEverythingButQuit() {
+        var h = Harness(size: Size(width: 40, height: 10))
+        h.press(.char("n"), .enter)
+        #expect(h.state.screen == .home)
+        #expect(h.screen.contains("Terminal too small"))
+        h.press(.char("q"))
+        #expect(h.quit)
+    }
+
+    @Test func resizeReflowsAndKeepsTheSelectionVisible() {
+        var h = Harness()
+        h.press(.end)
+        h.send(.resized(Size(width: 60, height: 16)))
+        #expect(h.frame.size == Size(width: 60, height: 16))
+        #expect(h.screen.contains("▸ 北京商贸/crm-oauth"))
+    }
+
+    @Test func helpLineComesFromTheBindingTable() {
+        var h = Harness()
+        h.open("acme/sync-invoices")
+        h.press(.enter, .tab)
+        let help = h.frame.text(row: h.frame.height - 1)
+        for binding in h.state.helpBindings {
+            #expect(help.contains("\(binding.displayKey) \(binding.help!)"))
+        }
+        #expect(help.contains("^R reveal"))
+        #expect(help.contains("^T test"))
+    }
+
+    @Test func configureInstanceOpensItOnceLoaded() {
+        let backend = InMemoryWizardBackend.demo()
+        var state = WizardState(size: Size(width: 80, height: 24), role: .team, openInstance: "globex/sync-invoices")
+        var effects = state.start()
+        while !effects.isEmpty {
+            let effect = effects.removeFirst()
+            for event in EffectPerformer.perform(effect, backend: backend) { effects += state.handle(event) }
+        }
+        #expect(state.instance?.summary.name == "globex/sync-invoices")
+    }
+}

@@ -1,0 +1,74 @@
+import SwitchboardCore
+@testable import SwitchboardTUI
+
+/// Runs effects against a backend synchronously, the way the runtime does, so tests can
+/// drive the state machine end to end without a terminal.
+struct Harness {
+    var state: WizardState
+    let backend: InMemoryWizardBackend
+    var effects: [Effect] = []
+    var pendingTests: [(instance: String, variable: String)] = []
+    var quit = false
+
+    init(role: Role = .team, size: Size = Size(width: 80, height: 24), backend: InMemoryWizardBackend? = nil) {
+        self.backend = backend ?? InMemoryWizardBackend.demo(role: role)
+        state = WizardState(size: size, role: role)
+        perform(state.start())
+    }
+
+    mutating func send(_ event: Event) {
+        perform(state.handle(event))
+    }
+
+    mutating func press(_ keys: Key...) {
+        for key in keys { send(.key(key)) }
+    }
+
+    mutating func type(_ text: String) {
+        for character in text { send(.key(.char(character))) }
+    }
+
+    mutating func perform(_ list: [Effect]) {
+        var queue = list
+        while !queue.isEmpty {
+            let effect = queue.removeFirst()
+            effects.append(effect)
+            if effect == .quit { quit = true }
+            if case .test(let instance, let variable) = effect { pendingTests.append((instance, variable)) }
+            for event in EffectPerformer.perform(effect, backend: backend) {
+                queue += state.handle(event)
+            }
+        }
+    }
+
+    /// Finishes the connection tests started so far, as the runtime's task would.
+    mutating func finishTests() async {
+        while !pendingTests.isEmpty {
+            let test = pendingTests.removeFirst()
+            send(await EffectPerformer.performTest(instance: test.instance, variable: test.variable, backend: backend))
+        }
+    }
+
+    var frame: Frame { render(state, theme: .mono) }
+    var screen: String { frame.text }
+
+    /// Opens the instance named `name` from the home list.
+    mutating func open(_ name: String) {
+        guard let index = state.home.matches.firstIndex(where: { state.home.instances[$0].name == name }) else {
+            fatalError("no instance \(name)")
+        }
+        state.home.select(index, rows: 100)
+        press(.enter)
+    }
+
+    var form: ConnectionForm? { state.instance?.selectedForm }
+    var focused: FieldEdit? { form?.focusedField }
+
+    /// Tabs in the form until the field with `key` has focus.
+    mutating func focus(_ key: String) {
+        if state.instance?.focus == .steps { press(.enter) }
+        guard let index = form?.fields.firstIndex(where: { $0.key == key }) else { fatalError("no field \(key)") }
+        while form!.focus < index { press(.tab) }
+        while form!.focus > index { press(.backTab) }
+    }
+}
