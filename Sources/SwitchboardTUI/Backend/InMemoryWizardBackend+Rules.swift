@@ -43,7 +43,11 @@ extension InMemoryWizardBackend {
     }
 
     func reason(_ connection: StoredConnection) -> String? {
-        if let reason = connection.reason { return reason }
+        if let reason = connection.reason {
+            guard role.isCustomer else { return reason }
+            let hidden = FieldStates.compute(variable: connection.variable, stored: connection.values).filter { !$0.customerVisible }
+            return HiddenFieldRedactor(hidden: hidden).redact(reason)
+        }
         switch status(connection) {
         case .unconfigured:
             let states = FieldStates.compute(variable: connection.variable, stored: connection.values)

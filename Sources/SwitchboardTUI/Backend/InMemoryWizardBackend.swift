@@ -135,7 +135,16 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
     public func logs(instance: String, variable: String, limit: Int) throws -> [LogLine] {
         try locked {
             let (i, c) = try locate(instance, variable)
-            return Array(stored[i].connections[c].logs.reversed().prefix(limit))
+            let lines = Array(stored[i].connections[c].logs.reversed().prefix(limit))
+            guard role.isCustomer else { return lines }
+            let connection = stored[i].connections[c]
+            let hidden = FieldStates.compute(variable: connection.variable, stored: connection.values).filter { !$0.customerVisible }
+            let redactor = HiddenFieldRedactor(hidden: hidden)
+            return lines.map { line in
+                var line = line
+                line.message = redactor.redact(line.message)
+                return line
+            }
         }
     }
 

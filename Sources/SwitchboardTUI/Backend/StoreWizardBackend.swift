@@ -15,14 +15,14 @@ public struct StoreWizardBackend: WizardBackend {
 
     public func instances() throws -> [InstanceSummary] {
         let drafts = try store.draftInstances()
-        return try store.status().map { summary($0, hasDraft: drafts.contains($0.id)) }
+        return try store.status().map { try summary($0, hasDraft: drafts.contains($0.id)) }
     }
 
     public func instance(id: String) throws -> InstanceSummary {
         guard let status = try store.status(instance: id).first else {
             throw SwitchboardError.notFound("unknown instance '\(id)'")
         }
-        return summary(status, hasDraft: try store.draftInstances().contains(status.id))
+        return try summary(status, hasDraft: try store.draftInstances().contains(status.id))
     }
 
     public func integrations() throws -> [WizardIntegration] {
@@ -37,7 +37,7 @@ public struct StoreWizardBackend: WizardBackend {
     }
 
     public func connection(instance: String, variable: String) throws -> WizardConnection {
-        wizardConnection(try store.connectionDetail(instance: instance, variable: variable))
+        try wizardConnection(try store.connectionDetail(instance: instance, variable: variable))
     }
 
     public func save(instance: String, variable: String, changes: [String: String], expectedRevision: Int) throws -> WizardConnection {
@@ -49,13 +49,31 @@ public struct StoreWizardBackend: WizardBackend {
         guard let detail = details.first(where: { $0.variable == variable }) else {
             return try connection(instance: instance, variable: variable)
         }
-        return wizardConnection(detail)
+        return try wizardConnection(detail)
     }
 
     public func logs(instance: String, variable: String, limit: Int) throws -> [LogLine] {
-        try store.logs(instance: instance, variable: variable, limit: limit).map {
-            LogLine(time: $0.time, level: LogLineLevel(rawValue: $0.level.rawValue) ?? .info, source: $0.source, user: $0.user, message: $0.message)
+        let entries = try store.logs(instance: instance, variable: variable, limit: limit)
+        let redactor = try customerRedactor(instance: instance, variable: variable)
+        return entries.map {
+            LogLine(time: $0.time, level: LogLineLevel(rawValue: $0.level.rawValue) ?? .info, source: $0.source, user: $0.user,
+                    message: redactor?.redact($0.message) ?? $0.message)
         }
+    }
+
+    /// In customer role: what must be kept out of text the core wrote for everyone (log
+    /// lines, reasons) about this connection. Read through a team view of the same store,
+    /// after the customer's own read has checked the instance is theirs; nil for the team.
+    func customerRedactor(instance: String, variable: String) throws -> HiddenFieldRedactor? {
+        guard store.actor.role.isCustomer else { return nil }
+        let team = store.withActor(Actor(user: store.actor.user, role: .team, source: store.actor.source))
+        let detail = try team.connectionDetail(instance: instance, variable: variable)
+        return HiddenFieldRedactor(hidden: detail.fields.filter { !$0.customerVisible })
+    }
+
+    func customerSafe(_ reason: String?, instance: String, variable: String) throws -> String? {
+        guard let reason, store.actor.role.isCustomer else { return reason }
+        return try customerRedactor(instance: instance, variable: variable)?.redact(reason) ?? reason
     }
 
     public func testConnection(instance: String, variable: String) async throws -> WizardConnection {
@@ -82,19 +100,21 @@ public struct StoreWizardBackend: WizardBackend {
 
     public func deleteDraft(instance: String) throws { try store.deleteDraft(instance: instance) }
 
-    func summary(_ status: InstanceStatus, hasDraft: Bool) -> InstanceSummary {
+    func summary(_ status: InstanceStatus, hasDraft: Bool) throws -> InstanceSummary {
         InstanceSummary(
             id: status.id, name: status.name, customer: status.customer, integration: status.integration, version: status.version,
-            connections: status.connections.map {
-                ConnectionSummary(variable: $0.variable, label: "\($0.component) · \($0.connection)", status: $0.status, reason: $0.reason)
+            connections: try status.connections.map {
+                ConnectionSummary(variable: $0.variable, label: "\($0.component) · \($0.connection)", status: $0.status,
+                                  reason: try customerSafe($0.reason, instance: status.id, variable: $0.variable))
             },
             hasDraft: hasDraft)
     }
 
-    func wizardConnection(_ detail: SwitchboardCore.ConnectionDetail) -> WizardConnection {
+    func wizardConnection(_ detail: SwitchboardCore.ConnectionDetail) throws -> WizardConnection {
         WizardConnection(
             variable: detail.variable, label: "\(detail.componentLabel) · \(detail.connectionType.label)", fields: detail.fields,
-            revision: detail.revision, status: detail.status, reason: detail.reason,
+            revision: detail.revision, status: detail.status,
+            reason: try customerSafe(detail.reason, instance: detail.instance.id, variable: detail.variable),
             needsTokens: detail.connectionType.needsTokens, hasTokens: detail.hasTokens, canTest: detail.connectionType.test != nil)
     }
 }

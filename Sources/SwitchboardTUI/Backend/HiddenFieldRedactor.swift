@@ -1,0 +1,73 @@
+import Foundation
+import SwitchboardCore
+
+/// Keeps fields a customer may not see out of text the wizard shows them that the core
+/// wrote for everyone: log lines ("REST API Version (apiVersion) set to \"3.22\"") and
+/// status reasons. A line that names a hidden field (its label, or its key as a word) is
+/// replaced whole; a hidden value is masked wherever it appears (values shorter than
+/// three characters only as whole words, so "eu" does not mangle "queue"). Errs on the
+/// side of hiding: a visible line that happens to use a hidden key as a word is hidden too.
+public struct HiddenFieldRedactor: Sendable, Equatable {
+    public static let replacement = "(an entry about a field only the team sees)"
+    public static let mask = "•••"
+
+    private var names: [(text: String, wholeWord: Bool)] = []
+    private var values: [(text: String, wholeWord: Bool)] = []
+
+    public init(hidden fields: [FieldState]) {
+        for field in fields {
+            names.append((field.label, false))
+            names.append((field.key, true))
+            for value in [field.storedValue, field.effectiveValue, field.defaultValue].compactMap({ $0 }) where !value.isEmpty {
+                values.append((value, value.count < 3))
+            }
+        }
+        // Longest first, so a value that contains another is masked whole.
+        values.sort { $0.text.count > $1.text.count }
+    }
+
+    public var isEmpty: Bool { names.isEmpty && values.isEmpty }
+
+    public func redact(_ text: String) -> String {
+        if names.contains(where: { Self.contains(text, $0.text, wholeWord: $0.wholeWord) }) { return Self.replacement }
+        var result = text
+        for value in values { result = Self.replacing(value.text, in: result, wholeWord: value.wholeWord) }
+        return result
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.names.map(\.text) == rhs.names.map(\.text) && lhs.values.map(\.text) == rhs.values.map(\.text)
+    }
+
+    static func contains(_ text: String, _ needle: String, wholeWord: Bool) -> Bool {
+        !ranges(of: needle, in: text, wholeWord: wholeWord).isEmpty
+    }
+
+    static func replacing(_ needle: String, in text: String, wholeWord: Bool) -> String {
+        var result = text
+        for range in ranges(of: needle, in: text, wholeWord: wholeWord).reversed() {
+            result.replaceSubrange(range, with: mask)
+        }
+        return result
+    }
+
+    /// Non-overlapping occurrences; with `wholeWord`, only those not touching a letter,
+    /// digit or underscore on either side.
+    static func ranges(of needle: String, in text: String, wholeWord: Bool) -> [Range<String.Index>] {
+        guard !needle.isEmpty else { return [] }
+        var found: [Range<String.Index>] = []
+        var start = text.startIndex
+        while start < text.endIndex, let range = text.range(of: needle, range: start..<text.endIndex) {
+            let before = range.lowerBound > text.startIndex ? text[text.index(before: range.lowerBound)] : nil
+            let after = range.upperBound < text.endIndex ? text[range.upperBound] : nil
+            if !wholeWord || (!isWordCharacter(before) && !isWordCharacter(after)) { found.append(range) }
+            start = range.upperBound
+        }
+        return found
+    }
+
+    private static func isWordCharacter(_ character: Character?) -> Bool {
+        guard let character else { return false }
+        return character.isLetter || character.isNumber || character == "_"
+    }
+}
