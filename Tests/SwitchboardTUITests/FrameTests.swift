@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SwitchboardTUI
 
@@ -51,5 +52,45 @@ import Testing
         frame.write("[ ok ]", x: 0, y: 0, style: .badge(.ok))
         #expect(frame.goldenText.contains("111111"))
         #expect(frame.goldenText.contains("1 badge.ok"))
+    }
+}
+
+@Suite struct LongValueTests {
+    static let host = "https://prod-useast-a.online.tableau.com/api/3.22/sites/marketing-analytics"
+
+    /// acme/sync-invoices at 60×16 (label above value), its crm Host URL set to a long value.
+    func harness() throws -> Harness {
+        let backend = InMemoryWizardBackend.demo()
+        let id = try backend.instances().first { $0.name == "acme/sync-invoices" }!.id
+        try backend.seed(instance: id, variable: "crm", values: ["host": Self.host], outcome: .ok)
+        var h = Harness(size: Size(width: 60, height: 16), backend: backend)
+        h.open("acme/sync-invoices")
+        return h
+    }
+
+    func hostRow(_ h: Harness) -> String {
+        let rows = h.screen.split(separator: "\n").map(String.init)
+        guard let label = rows.firstIndex(where: { $0.contains("Host URL") }), label + 1 < rows.count else { return "" }
+        return rows[label + 1]
+    }
+
+    @Test func anUnfocusedLongValueShowsItsStartWithAnEllipsis() throws {
+        let h = try harness()
+        let row = hostRow(h)
+        #expect(row.contains("https://prod-useast-a.online"))
+        #expect(row.trimmingCharacters(in: .whitespaces).hasSuffix("…"))
+        #expect(!row.contains("marketing-analytics"))
+    }
+
+    @Test func whileEditingTheViewFollowsTheCaret() throws {
+        var h = try harness()
+        h.focus("host")
+        #expect(hostRow(h).contains("marketing-analytics"))
+        #expect(h.frame.cursor != nil)
+        h.press(.home)
+        #expect(hostRow(h).contains("https://prod-useast-a"))
+        // Leaving the field shows its start again.
+        h.press(.end, .tab)
+        #expect(hostRow(h).contains("https://prod-useast-a.online"))
     }
 }

@@ -100,6 +100,42 @@ import Testing
         try assertGolden(h.frame, "deploy-customer")
     }
 
+    @Test(arguments: sizes) func connect(size: Size) throws {
+        var h = Harness(size: size)
+        h.open("acme/crm-oauth")
+        h.press(.char("c"))
+        let id = h.state.instance!.instanceID
+        h.send(.connectProgress(instance: id, variable: "crm", .authorize(
+            url: InMemoryWizardBackend.demoAuthorizeURL, redirectURI: InMemoryWizardBackend.demoRedirectURI, port: 49152)))
+        h.send(.connectProgress(instance: id, variable: "crm", .step("Listening for the callback on \(InMemoryWizardBackend.demoRedirectURI)")))
+        for _ in 0..<25 { h.send(.tick) }
+        try assertGolden(h.frame, "connect")
+    }
+
+    @Test(arguments: sizes) func connectPaste(size: Size) throws {
+        var h = Harness(size: size)
+        h.open("acme/crm-oauth")
+        h.press(.char("c"))
+        let id = h.state.instance!.instanceID
+        h.send(.connectProgress(instance: id, variable: "crm", .authorize(
+            url: InMemoryWizardBackend.demoAuthorizeURL, redirectURI: InMemoryWizardBackend.demoRedirectURI, port: 49152)))
+        h.press(.char("p"))
+        h.send(.paste("http://127.0.0.1:49152/callback?code=x&state=forged"))
+        h.press(.enter)
+        h.send(.connectProgress(instance: id, variable: "crm", .rejected("Pasted URL refused: the state does not match this attempt")))
+        try assertGolden(h.frame, "connect-paste")
+    }
+
+    @Test(arguments: sizes) func connectDevice(size: Size) throws {
+        var h = Harness(size: size)
+        h.open("acme/crm-oauth")
+        h.press(.char("c"))
+        h.send(.connectProgress(instance: h.state.instance!.instanceID, variable: "crm", .device(
+            userCode: "WDJB-MJHT", verificationURI: "https://login.acme.test/device",
+            completeURI: "https://login.acme.test/device?user_code=WDJB-MJHT", expiresIn: 1800)))
+        try assertGolden(h.frame, "connect-device")
+    }
+
     @Test(arguments: [Size(width: 40, height: 10), Size(width: 49, height: 16), Size(width: 20, height: 5)])
     func tooSmall(size: Size) throws {
         let h = Harness(size: size)

@@ -197,15 +197,6 @@ import SwitchboardCore
         h.press(.char("l"))
         #expect(!h.screen.contains("Log · crm"))
     }
-
-    @Test func connectIsHonestlyNotAvailableYet() {
-        var h = Harness()
-        h.open("acme/crm-oauth")
-        #expect(h.screen.contains("[ CONNECT ]  not available yet"))
-        h.press(.char("c"))
-        #expect(h.state.message?.text == "CONNECT is not available yet in this version")
-        #expect(!h.effects.contains { if case .connect = $0 { true } else { false } })
-    }
 }
 
 @Suite struct DraftNoticeTests {

@@ -52,7 +52,7 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
         integrationList = integrations
     }
 
-    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
         return try body()

@@ -2,15 +2,19 @@ import Foundation
 import SwitchboardCore
 
 /// The wizard's backend over the real store: every read and write goes through `Store`
-/// (and `OAuthFlows` for tests of a connection), so the wizard and the CLI share one set of
+/// (and `OAuthFlows` for tests, CONNECT and DISCONNECT), so the wizard and the CLI share one set of
 /// rules, one log and one status function.
 public struct StoreWizardBackend: WizardBackend {
     public let store: Store
     public let transport: any HTTPTransport
+    /// The team's registered callback URL (`switchboard callback-server`): CONNECT then
+    /// waits for the callback through the database instead of a loopback catcher.
+    public let callbackURL: String?
 
-    public init(store: Store, transport: any HTTPTransport) {
+    public init(store: Store, transport: any HTTPTransport, callbackURL: String? = nil) {
         self.store = store
         self.transport = transport
+        self.callbackURL = callbackURL
     }
 
     public func instances() throws -> [InstanceSummary] {

@@ -21,6 +21,17 @@ public protocol WizardBackend: Sendable {
     func logs(instance: String, variable: String, limit: Int) throws -> [LogLine]
     /// Runs the connection type's test request; the outcome lands in the log and status.
     func testConnection(instance: String, variable: String) async throws -> WizardConnection
+    /// OAuth CONNECT with the connection's grant (authorization code, device code or client
+    /// credentials), reporting each step through `progress`, until the tokens are stored
+    /// (the connection is returned as it is then), the flow fails, `timeout` passes, or the
+    /// calling task is cancelled (then nothing is changed). `pasted` carries redirect URLs
+    /// the person pastes (authorization code): each is checked, and a wrong one is reported
+    /// as `.rejected` while the flow keeps waiting.
+    func connect(instance: String, variable: String, timeout: Duration, pasted: AsyncStream<String>,
+                 progress: @escaping @Sendable (ConnectProgress) -> Void) async throws -> WizardConnection
+    /// OAuth DISCONNECT: deletes the tokens (refresh stops), then revokes them at the
+    /// provider when it has a revocation endpoint (best effort, never blocking the deletion).
+    func disconnect(instance: String, variable: String) async throws -> DisconnectResult
     /// Unsaved input, kept per instance (and per OS user); it may hold typed secrets, so store it sealed.
     func saveDraft(_ draft: Draft) throws
     func loadDraft(instance: String) throws -> Draft?

@@ -4,6 +4,8 @@ public enum Action: Hashable, Sendable {
     case open, filter, finishFilter, clearFilter, deploy, refresh, quit, back, interrupt
     case editForm, nextField, previousField, save, test, reveal, revert, toggleLog, logOlder, logNewer
     case connect, disconnect
+    case pasteRedirect, printURL, copyURL, toggleQR, retryConnect, cancelConnect, closeConnect
+    case submitPaste, closePaste, confirmDisconnect
     case choose
     case confirmSave, confirmDiscard, cancel
     case reloadDiscarding, reloadKeepingMine
@@ -33,5 +35,7 @@ public struct Binding: Hashable, Sendable {
 /// Where keys are being read; each context has its own table.
 public enum KeyContext: Hashable, Sendable {
     case home, homeFilter, deployIntegration, deployCustomer, steps, form
-    case leaveDialog, conflictDialog, draftDialog, tooSmall
+    /// The CONNECT screen, and its "paste the redirect URL" input.
+    case connect, connectPaste
+    case leaveDialog, conflictDialog, draftDialog, disconnectDialog, tooSmall
 }

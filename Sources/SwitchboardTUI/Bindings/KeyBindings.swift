@@ -25,6 +25,7 @@ public enum KeyBindings {
             [Binding([.up, .char("k")], .up, "connection", label: "↑↓"), Binding([.down, .char("j")], .down),
              Binding([.enter, .tab, .right], .editForm, "edit"), Binding([.char("s"), .ctrl("s")], .save, "save"),
              Binding([.char("t"), .ctrl("t")], .test, "test"), Binding([.char("c")], .connect, "connect"),
+             Binding([.char("d")], .disconnect, "disconnect"),
              Binding([.char("l"), .ctrl("o")], .toggleLog, "log"), Binding([.pageUp], .logOlder),
              Binding([.pageDown], .logNewer), Binding([.escape, .char("q")], .back, "back"), interrupt]
         case .form:
@@ -33,6 +34,16 @@ public enum KeyBindings {
              Binding([.ctrl("r")], .reveal, "reveal"), Binding([.ctrl("z")], .revert, "undo field"),
              Binding([.ctrl("o")], .toggleLog, "log"), Binding([.pageUp], .logOlder), Binding([.pageDown], .logNewer),
              Binding([.escape], .back, "steps"), interrupt]
+        case .connect:
+            [Binding([.char("p")], .pasteRedirect, "paste redirect URL"), Binding([.char("o")], .printURL, "print URL"),
+             Binding([.char("y")], .copyURL, "copy"), Binding([.char("Q")], .toggleQR, "QR code"),
+             Binding([.char("c")], .retryConnect, "try again"),
+             // One key, two meanings: cancel while waiting, back once it failed (the help shows the one that applies).
+             Binding([.escape], .cancelConnect, "cancel"), Binding([.escape], .closeConnect, "back"), interrupt]
+        case .connectPaste:
+            [Binding([.enter], .submitPaste, "check it"), Binding([.escape], .closePaste, "close"), interrupt]
+        case .disconnectDialog:
+            [Binding([.char("y")], .confirmDisconnect, "disconnect"), Binding([.char("n"), .escape], .cancel, "keep"), interrupt]
         case .leaveDialog:
             [Binding([.char("s"), .char("y")], .confirmSave, "save"), Binding([.char("d"), .char("n")], .confirmDiscard, "discard"),
              Binding([.escape], .cancel, "stay"), interrupt]

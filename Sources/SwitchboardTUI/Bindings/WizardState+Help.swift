@@ -9,10 +9,17 @@ extension WizardState {
 
     private func isOffered(_ action: Action) -> Bool {
         let form = instance?.selectedForm
+        let connect = instance?.connect
         switch action {
         case .test: return form?.detail.canTest == true
-        // CONNECT has its own (disabled) place in the form until the OAuth flow lands.
-        case .connect, .disconnect: return false
+        case .connect: return form?.detail.needsTokens == true
+        case .disconnect: return form?.detail.needsTokens == true && form?.detail.hasTokens == true
+        case .pasteRedirect:
+            if case .browser = connect?.phase { return true }
+            return false
+        case .printURL, .copyURL, .toggleQR: return connect?.url != nil
+        case .retryConnect, .closeConnect: return connect?.isFailed == true
+        case .cancelConnect: return connect?.isFailed == false
         case .reveal: return mayReveal && form?.focusedField?.state.isSecret == true
         case .revert: return form?.focusedField?.isDirty == true
         case .open: return home.selectedInstance != nil

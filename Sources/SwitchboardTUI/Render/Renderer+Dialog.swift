@@ -15,6 +15,10 @@ extension Renderer {
             title = "Changed by another session"
             text = "\(variable) was saved by someone else since you opened it, so your changes were not saved. "
                 + "\(message)"
+        case .confirmDisconnect(let variable):
+            title = "Disconnect \(variable)?"
+            text = "This deletes \(variable)'s access and refresh tokens (refreshing stops) and revokes them at the provider "
+                + "when it has a revocation endpoint. Steps using it fail until you CONNECT again."
         case .restoreDraft(let draft):
             title = "Unsaved input found"
             let fields = draft.edits.keys.sorted().flatMap { variable in

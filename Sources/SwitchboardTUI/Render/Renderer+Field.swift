@@ -35,7 +35,7 @@ extension Renderer {
             frame.write(value, x: boxX, y: boxY, maxWidth: boxWidth, style: .dim)
         case .string, .url, .password, .text:
             frame.fill(x: boxX, y: boxY, width: boxWidth, height: rows, style: style)
-            let caret = drawText(field, x: boxX, y: boxY, width: boxWidth, rows: rows, style: style)
+            let caret = drawText(field, focused: focused, x: boxX, y: boxY, width: boxWidth, rows: rows, style: style)
             if focused, let caret { frame.cursor = caret }
         }
         for (offset, line) in errorLines(field, width: w).enumerated() {
@@ -56,11 +56,13 @@ extension Renderer {
     }
 
     /// Draws a text field's value (masked when secret) and returns where the caret is.
-    mutating func drawText(_ field: FieldEdit, x: Int, y: Int, width: Int, rows: Int, style: StyleRole) -> Point? {
+    /// While editing, the view follows the caret; otherwise a long value shows its start,
+    /// cut with an ellipsis (a URL's scheme and host say more than its tail).
+    mutating func drawText(_ field: FieldEdit, focused: Bool, x: Int, y: Int, width: Int, rows: Int, style: StyleRole) -> Point? {
         let secret = field.state.isSecret && !field.revealed
         if field.keepsStoredSecret {
             if field.revealed, state.mayReveal, let stored = field.state.effectiveValue {
-                frame.write(stored, x: x, y: y, maxWidth: width, style: style)
+                frame.write(stored.truncated(toWidth: width), x: x, y: y, maxWidth: width, style: style)
             } else {
                 let hint = field.state.storedValue == nil ? "•••••• (default) type to replace" : "•••••• (set) type to replace"
                 frame.write(hint, x: x, y: y, maxWidth: width, style: .placeholder)
@@ -74,6 +76,18 @@ extension Renderer {
             return Point(x: x, y: y)
         }
         let characters = secret ? field.editor.characters.map { $0 == "\n" ? "\n" : "•" } : field.editor.characters
+        guard focused else {
+            let lines = characters.split(separator: "\n", omittingEmptySubsequences: false)
+            for row in 0..<rows where lines.indices.contains(row) {
+                let line = String(lines[row])
+                // The last row says when more lines follow.
+                let text = row == rows - 1 && lines.count > rows
+                    ? (line.displayWidth > width - 2 ? line.clipped(toWidth: max(0, width - 3)) + "…" : line) + " …"
+                    : line.truncated(toWidth: width)
+                frame.write(text, x: x, y: y + row, maxWidth: width, style: style)
+            }
+            return nil
+        }
         guard rows > 1 else {
             let window = Self.window(characters, caret: field.editor.cursor, width: width)
             frame.write(window.text, x: x, y: y, maxWidth: width, style: style)

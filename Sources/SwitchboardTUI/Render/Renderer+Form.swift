@@ -65,9 +65,11 @@ extension Renderer {
                 let used = 2 + frame.write(label, x: x + 2, y: row, style: form.isTesting ? .disabled : .button)
                 frame.write(form.isDirty ? "  save first" : "  t / ^T", x: x + used, y: row, maxWidth: w - used, style: .dim)
             case .connect:
-                let used = 2 + frame.write("[ CONNECT ]", x: x + 2, y: row, style: .disabled)
-                let tokens = form.detail.hasTokens ? "tokens stored" : "no tokens yet"
-                frame.write("  not available yet · \(tokens)", x: x + used, y: row, maxWidth: w - used, style: .disabled)
+                let label = form.detail.hasTokens ? "[ RECONNECT ]" : "[ CONNECT ]"
+                let used = 2 + frame.write(label, x: x + 2, y: row, style: form.isDirty ? .disabled : .button)
+                let note = form.isDirty ? "save first"
+                    : form.detail.hasTokens ? "c (steps) · tokens stored · d disconnects" : "c (steps) · no tokens yet"
+                frame.write("  " + note, x: x + used, y: row, maxWidth: w - used, style: .dim)
             }
         }
         if scroll > 0 { frame.writeRight("↑ more", right: x + w, y: top - 1, style: .dim) }

@@ -1,6 +1,10 @@
 extension Renderer {
     mutating func drawInstance() {
         guard let wizard = state.instance else { return }
+        if let connect = wizard.connect {
+            drawConnect(wizard, connect)
+            return
+        }
         let summary = wizard.summary
         drawTitle("Switchboard · \(summary.name) (\(summary.integration) v\(summary.version))")
         let body = Layout.wizardBody(state.size)

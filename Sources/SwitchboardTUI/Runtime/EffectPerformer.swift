@@ -3,7 +3,8 @@ import SwitchboardCore
 /// Performs effects through the backend and reports every outcome, failures included,
 /// as events. The only place that turns a thrown error into a sentence for the screen.
 public enum EffectPerformer {
-    /// Effects that finish at once. `.test` (async) and `.quit` are the caller's, and yield no events here.
+    /// Effects that finish at once. The async ones (`.test`, `.connect`, `.disconnect`), the
+    /// ones that touch the terminal and `.quit` are the caller's, and yield no events here.
     public static func perform(_ effect: Effect, backend: some WizardBackend) -> [Event] {
         do {
             switch effect {
@@ -44,9 +45,7 @@ public enum EffectPerformer {
             case .deleteDraft(let instance):
                 try backend.deleteDraft(instance: instance)
                 return []
-            case .connect, .disconnect:
-                return [.failed("CONNECT and DISCONNECT are not available yet in this version")]
-            case .test, .quit:
+            case .test, .connect, .submitRedirect, .cancelConnect, .disconnect, .copyToClipboard, .printOutside, .quit:
                 return []
             }
         } catch {
@@ -60,6 +59,31 @@ public enum EffectPerformer {
             return .tested(instance: instance, detail: try await backend.testConnection(instance: instance, variable: variable))
         } catch {
             return .testFailed(instance: instance, variable: variable, message: sentence(error))
+        }
+    }
+
+    /// Runs CONNECT to its end: progress goes to `post` as it happens; the outcome (tokens
+    /// stored, or why not, cancellation included) comes back as one event.
+    public static func performConnect(instance: String, variable: String, timeoutSeconds: Int, pasted: AsyncStream<String>,
+                                      backend: some WizardBackend, post: @escaping @Sendable (Event) -> Void) async -> Event {
+        do {
+            let detail = try await backend.connect(instance: instance, variable: variable, timeout: .seconds(timeoutSeconds),
+                                                   pasted: pasted) { progress in
+                post(.connectProgress(instance: instance, variable: variable, progress))
+            }
+            return .connected(instance: instance, detail: detail)
+        } catch is CancellationError {
+            return .connectFailed(instance: instance, variable: variable, message: "cancelled; nothing was changed")
+        } catch {
+            return .connectFailed(instance: instance, variable: variable, message: sentence(error))
+        }
+    }
+
+    public static func performDisconnect(instance: String, variable: String, backend: some WizardBackend) async -> Event {
+        do {
+            return .disconnected(instance: instance, result: try await backend.disconnect(instance: instance, variable: variable))
+        } catch {
+            return .disconnectFailed(instance: instance, variable: variable, message: sentence(error))
         }
     }
 

@@ -11,6 +11,9 @@ final class WizardRuntime<Backend: WizardBackend> {
     private let inbox = EventInbox()
     private var decoder = InputDecoder()
     private var quitting = false
+    /// The CONNECT flow in progress, and where pasted redirect URLs go to it.
+    private var connectTask: Task<Void, Never>?
+    private var pasteInput: AsyncStream<String>.Continuation?
     /// How often `.tick` is sent: live logs appear within a second.
     private let tickInterval = Duration.milliseconds(500)
 
@@ -52,6 +55,7 @@ final class WizardRuntime<Backend: WizardBackend> {
             if !quitting { terminal.paint(render(state, theme: theme)) }
         }
         terminal.stop()
+        stopConnect(waiting: true)
         if let draft = state.currentDraft {
             let name = state.instance?.summary.name ?? draft.instance
             FileHandle.standardError.write(Data("switchboard: unsaved input for \(name) kept as a draft; it will be offered next time\n".utf8))
@@ -73,16 +77,61 @@ final class WizardRuntime<Backend: WizardBackend> {
                 Task.detached {
                     inbox.post(await EffectPerformer.performTest(instance: instance, variable: variable, backend: backend))
                 }
+            case .connect(let instance, let variable, let timeout):
+                stopConnect(waiting: false)
+                let (stream, continuation) = AsyncStream.makeStream(of: String.self)
+                pasteInput = continuation
+                let backend = self.backend, inbox = self.inbox
+                let generation = inbox.nextConnectGeneration()
+                connectTask = Task.detached {
+                    let outcome = await EffectPerformer.performConnect(
+                        instance: instance, variable: variable, timeoutSeconds: timeout, pasted: stream, backend: backend) {
+                        inbox.post($0, connectGeneration: generation)
+                    }
+                    inbox.post(outcome, connectGeneration: generation)
+                }
+            case .submitRedirect(_, _, let url):
+                pasteInput?.yield(url)
+            case .cancelConnect:
+                stopConnect(waiting: false)
+            case .disconnect(let instance, let variable):
+                let backend = self.backend, inbox = self.inbox
+                Task.detached {
+                    inbox.post(await EffectPerformer.performDisconnect(instance: instance, variable: variable, backend: backend))
+                }
+            case .copyToClipboard(let text):
+                terminal.copyToClipboard(text)
+            case .printOutside(let text):
+                terminal.printOutside(text)
             default:
                 for event in EffectPerformer.perform(effect, backend: backend) { queue += state.handle(event) }
             }
         }
     }
 
+    /// Cancels the CONNECT in progress (its catcher stops, the pending authorization is
+    /// forgotten and the cancellation logged). Before exiting, waits a moment for that.
+    private func stopConnect(waiting: Bool) {
+        pasteInput?.finish()
+        pasteInput = nil
+        guard let task = connectTask else { return }
+        connectTask = nil
+        _ = inbox.nextConnectGeneration()
+        task.cancel()
+        guard waiting else { return }
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            await task.value
+            done.signal()
+        }
+        _ = done.wait(timeout: .now() + 3)
+    }
+
     /// A signal or a vanished terminal: give the terminal back first, then keep unsaved
     /// input as a draft, then exit with the shell's status for that signal.
     private func end(signal number: Int32) -> Int32 {
         terminal.stop()
+        stopConnect(waiting: true)
         if let draft = state.currentDraft {
             do {
                 try backend.saveDraft(draft)

@@ -6,6 +6,8 @@ public enum Dialog: Equatable, Sendable {
     case conflict(variable: String, message: String)
     /// An earlier session left unsaved input for this instance.
     case restoreDraft(Draft)
+    /// DISCONNECT deletes tokens and revokes them: asked first.
+    case confirmDisconnect(variable: String)
 }
 
 /// A one-line notice above the help line; it fades after a few ticks.

@@ -12,8 +12,18 @@ public enum Effect: Equatable, Sendable {
     case loadDraft(instance: String)
     case saveDraft(Draft)
     case deleteDraft(instance: String)
-    /// OAuth CONNECT / DISCONNECT: declared for the OAuth flow, not emitted until it lands.
-    case connect(instance: String, variable: String)
+    /// OAuth CONNECT: the runtime runs the connection's grant through the backend and
+    /// answers with `.connectProgress` events, then `.connected` or `.connectFailed`.
+    case connect(instance: String, variable: String, timeoutSeconds: Int)
+    /// A redirect URL the person pasted, for the CONNECT in progress.
+    case submitRedirect(instance: String, variable: String, url: String)
+    /// Stop the CONNECT in progress (its catcher stops, nothing is stored).
+    case cancelConnect(instance: String, variable: String)
     case disconnect(instance: String, variable: String)
+    /// Put text on the clipboard with an OSC 52 escape (terminals that allow it).
+    case copyToClipboard(String)
+    /// Show text on the normal screen, outside the wizard, until Enter: a long URL the
+    /// terminal wraps by itself, so it can be selected and copied whole.
+    case printOutside(String)
     case quit
 }

@@ -19,6 +19,11 @@ public enum Event: Equatable, Sendable {
     case testFailed(instance: String, variable: String, message: String)
     case logsLoaded(instance: String, variable: String, lines: [LogLine])
     case draftLoaded(instance: String, draft: Draft?)
+    case connectProgress(instance: String, variable: String, ConnectProgress)
+    case connected(instance: String, detail: WizardConnection)
+    case connectFailed(instance: String, variable: String, message: String)
+    case disconnected(instance: String, result: DisconnectResult)
+    case disconnectFailed(instance: String, variable: String, message: String)
     /// Any other effect failed; the message is already a sentence for a person.
     case failed(String)
 }

@@ -23,6 +23,8 @@ public struct InstanceWizard: Equatable, Sendable {
     public var draftNeedsSync = false
     /// A draft for this instance is stored (written by us or an earlier session).
     public var draftStored = false
+    /// The CONNECT screen, while it is shown.
+    public var connect: ConnectState?
 
     public init(summary: InstanceSummary) {
         self.summary = summary

@@ -44,6 +44,14 @@ extension WizardState {
             return [.deleteDraft(instance: draft.instance)]
         case (.restoreDraft, .laterDraft):
             dialog = nil
+
+        case (.confirmDisconnect(let variable), .confirmDisconnect):
+            dialog = nil
+            guard let id = instance?.instanceID else { return [] }
+            show("Disconnecting \(variable)…", ticksLeft: 60)
+            return [.disconnect(instance: id, variable: variable)]
+        case (.confirmDisconnect, .cancel):
+            dialog = nil
         default:
             break
         }

@@ -35,10 +35,8 @@ extension WizardState {
         switch action {
         case .save: return saveSelected()
         case .test: return testSelected()
-        case .connect, .disconnect:
-            guard let form = instance?.selectedForm else { return [] }
-            show(form.detail.needsTokens ? "CONNECT is not available yet in this version" : "This connection does not use OAuth",
-                 isError: true)
+        case .connect: return startConnect()
+        case .disconnect: return askToDisconnect()
         case .toggleLog:
             instance?.logVisible.toggle()
             instance?.logScroll = 0

@@ -93,6 +93,8 @@ extension WizardState {
             } else {
                 instance?.draftStored = false
             }
+        case .connectProgress, .connected, .connectFailed, .disconnected, .disconnectFailed:
+            return handleConnectResult(event)
         case .failed(let text):
             deploy?.isDeploying = false
             show(text, isError: true)
@@ -120,12 +122,12 @@ extension WizardState {
         return effects
     }
 
-    private func logsEffect(variable: String) -> [Effect] {
+    func logsEffect(variable: String) -> [Effect] {
         guard let wizard = instance, wizard.selectedVariable == variable else { return [] }
         return [.loadLogs(instance: wizard.instanceID, variable: variable, limit: Self.logLimit)]
     }
 
-    private mutating func updateStatus(variable: String, _ status: ConnectionStatus, reason: String?) {
+    mutating func updateStatus(variable: String, _ status: ConnectionStatus, reason: String?) {
         guard var summary = instance?.summary,
               let index = summary.connections.firstIndex(where: { $0.variable == variable }) else { return }
         summary.connections[index].status = status

@@ -10,6 +10,8 @@ public struct WizardState: Equatable, Sendable {
     public static let minimumSize = Size(width: 50, height: 14)
     /// Log lines fetched per refresh.
     public static let logLimit = 200
+    /// How long CONNECT waits for the browser (or a device approval) before giving up.
+    public static let connectTimeoutSeconds = 300
 
     public var size: Size
     public let role: Role
@@ -72,12 +74,15 @@ public struct WizardState: Equatable, Sendable {
         case .confirmLeave: return .leaveDialog
         case .conflict: return .conflictDialog
         case .restoreDraft: return .draftDialog
+        case .confirmDisconnect: return .disconnectDialog
         case nil: break
         }
         switch screen {
         case .home: return home.isFiltering ? .homeFilter : .home
         case .deploy: return deploy?.step == .customer ? .deployCustomer : .deployIntegration
-        case .instance: return instance?.focus == .form ? .form : .steps
+        case .instance:
+            if let connect = instance?.connect { return connect.paste != nil ? .connectPaste : .connect }
+            return instance?.focus == .form ? .form : .steps
         }
     }
 
@@ -87,8 +92,10 @@ public struct WizardState: Equatable, Sendable {
         switch context {
         case .tooSmall:
             return KeyBindings.action(for: key, in: context) == .quit ? [.quit] : []
-        case .leaveDialog, .conflictDialog, .draftDialog:
+        case .leaveDialog, .conflictDialog, .draftDialog, .disconnectDialog:
             return handleDialogKey(key, context: context)
+        case .connect, .connectPaste:
+            return handleConnectKey(key, context: context)
         case .home, .homeFilter:
             return handleHomeKey(key)
         case .deployIntegration, .deployCustomer:
@@ -103,8 +110,12 @@ public struct WizardState: Equatable, Sendable {
     /// Ctrl-C: keep unsaved input as a draft, then leave.
     mutating func interrupt() -> [Effect] {
         wasInterrupted = true
-        if let draft = currentDraft { return [.saveDraft(draft), .quit] }
-        return [.quit]
+        var effects: [Effect] = []
+        if let connect = instance?.connect, connect.isWaiting {
+            effects.append(.cancelConnect(instance: connect.instance, variable: connect.variable))
+        }
+        if let draft = currentDraft { effects.append(.saveDraft(draft)) }
+        return effects + [.quit]
     }
 
     mutating func handlePaste(_ raw: String) -> [Effect] {
@@ -120,6 +131,8 @@ public struct WizardState: Equatable, Sendable {
         case .deploy where deploy?.step == .customer:
             deploy?.customerEditor.insert(singleLine)
             deploy?.customerIndex = nil
+        case .instance where instance?.connect != nil:
+            return pasteIntoConnect(singleLine)
         case .instance where instance?.focus == .form:
             return pasteIntoFocusedField(text, singleLine: singleLine)
         default:
@@ -141,6 +154,7 @@ public struct WizardState: Equatable, Sendable {
         case .deploy:
             return []
         case .instance:
+            if instance?.connect?.isWaiting == true { instance?.connect?.ticks += 1 }
             return instanceTickEffects()
         }
     }

@@ -1,5 +1,6 @@
 @preconcurrency import CNcursesw
 @preconcurrency import Glibc
+import Foundation
 
 /// The only code that talks to ncurses: it reads input units and paints frames.
 /// Painting writes only cells that differ from the last frame and leaves the rest to
@@ -21,6 +22,8 @@ final class CursesTerminal {
     private var pairs: [[Int]: Int32] = [:]
     private var extendedKeys: [Int32: Key] = [:]
     private var immediateFailures = 0
+    /// Out of curses (`printOutside`) until the person presses Enter.
+    private var suspended = false
 
     /// Why the wizard cannot run here, or nil when it can.
     static func unusableReason(environment: [String: String]) -> String? {
@@ -60,16 +63,56 @@ final class CursesTerminal {
         guard screen != nil else { return }
         fputs("\u{1B}[?2004l", stdout)
         fflush(stdout)
-        curs_set(1)
-        endwin()
+        if !suspended {
+            curs_set(1)
+            endwin()
+        }
         if let screen { delscreen(screen) }
         screen = nil
     }
 
     var size: Size { Size(width: Int(sb_getmaxx(stdscr)), height: Int(sb_getmaxy(stdscr))) }
 
+    /// Puts `text` on the clipboard with OSC 52 (xterm, tmux with set-clipboard, iTerm2,
+    /// kitty, Windows Terminal...). Written between paints, so it never splits a sequence.
+    func copyToClipboard(_ text: String) {
+        fputs("\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}", stdout)
+        fflush(stdout)
+    }
+
+    /// Leaves curses for the normal screen and prints `text` alone on its own line(s),
+    /// wrapped by the terminal itself (so selecting it copies it whole, without inserted
+    /// line breaks), until the person presses Enter.
+    func printOutside(_ text: String) {
+        guard screen != nil, !suspended else { return }
+        def_prog_mode()
+        endwin()
+        fputs("\u{1B}[?2004l\n\n" + text + "\n\n(Switchboard: select the address above to copy it; press Enter to return.)\n", stdout)
+        fflush(stdout)
+        suspended = true
+    }
+
+    /// While printed outside: waits for the Enter that brings the wizard back.
+    private func readWhileSuspended(milliseconds: Int32) -> Input {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, milliseconds)
+        guard ready > 0 else { return .none }
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let count = Glibc.read(STDIN_FILENO, &buffer, buffer.count)
+        if count <= 0 { return .hangup }
+        guard buffer[..<count].contains(where: { $0 == 10 || $0 == 13 }) else { return .none }
+        suspended = false
+        reset_prog_mode()
+        fputs("\u{1B}[?2004h", stdout)
+        fflush(stdout)
+        previous = nil
+        clearok(curscr, true)
+        return .resized(size)
+    }
+
     /// Waits up to `milliseconds` for one input unit.
     func read(milliseconds: Int32) -> Input {
+        if suspended { return readWhileSuspended(milliseconds: milliseconds) }
         wtimeout(stdscr, milliseconds)
         var character: wint_t = 0
         let started = ContinuousClock.now
@@ -117,6 +160,7 @@ final class CursesTerminal {
 
     /// Paints the cells that changed since the last frame, then lets ncurses send the difference.
     func paint(_ frame: Frame) {
+        guard !suspended else { return }
         let full = previous?.size != frame.size
         for y in 0..<frame.height {
             for x in 0..<frame.width {

@@ -20,9 +20,10 @@ struct WizardCommand: ParsableCommand {
         let store = try global.store(source: "wizard")
         try store.verifyMasterKey()
         if let instance { _ = try store.instance(instance) }
-        let backend = StoreWizardBackend(store: store, transport: CurlTransport())
-        let code = runWizard(backend: backend, role: store.actor.role, theme: theme,
-                             environment: ProcessInfo.processInfo.environment, instance: instance)
+        let environment = ProcessInfo.processInfo.environment
+        let callbackURL = environment["SWITCHBOARD_CALLBACK_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let backend = StoreWizardBackend(store: store, transport: CurlTransport(), callbackURL: callbackURL)
+        let code = runWizard(backend: backend, role: store.actor.role, theme: theme, environment: environment, instance: instance)
         if code != 0 { throw ExitCode(code) }
     }
 }
