@@ -70,6 +70,8 @@ public enum OAuthRequests {
     static func form(url: String, fields: [(name: String, value: String)], client: OAuthClient) -> HTTPRequest {
         var fields = fields
         var headers = HTTPHeaders()
+        // GitHub answers in form encoding unless JSON is asked for; others ignore it.
+        headers["Accept"] = "application/json"
         if let secret = client.clientSecret {
             switch client.options.clientAuth {
             case .basic:
