@@ -5,7 +5,7 @@ import SwitchboardCore
 @Suite struct HomeAndNavigationTests {
     @Test func startLoadsTheInstancesWithABadgePerConnection() {
         let h = Harness()
-        #expect(h.effects.first == .loadInstances)
+        #expect(h.effects.first == .loadInstancePage(limit: WizardState.firstPageSize))
         #expect(h.state.home.instances.count == 4)
         #expect(h.screen.contains("acme/sync-invoices"))
         #expect(h.screen.contains("crm [ ok ] store [ unconfigured ]"))
@@ -150,5 +150,30 @@ import SwitchboardCore
             for event in EffectPerformer.perform(effect, backend: backend) { effects += state.handle(event) }
         }
         #expect(state.instance?.summary.name == "globex/sync-invoices")
+    }
+
+    @Test func theFirstFrameNeedsOnlyTheFirstPageAndTheWholeListFollows() throws {
+        let backend = InMemoryWizardBackend.demo()
+        let all = try backend.instances()
+        var state = WizardState(size: Size(width: 80, height: 24), role: .team)
+        #expect(state.start() == [.loadInstancePage(limit: WizardState.firstPageSize), .loadInstances])
+        _ = state.handle(.instancePageLoaded(InstancePage(instances: Array(all.prefix(2)), total: all.count)))
+        var screen = render(state, theme: .mono).text
+        #expect(screen.contains("\(all.count) instances"))
+        #expect(screen.contains(all[1].name) && !screen.contains(all[2].name))
+        _ = state.handle(.key(.down))
+        _ = state.handle(.instancesLoaded(all))
+        screen = render(state, theme: .mono).text
+        #expect(screen.contains(all[3].name))
+        #expect(state.home.selectedInstance?.id == all[1].id, "the selection survives the whole list")
+        // A late first page never replaces the whole list.
+        _ = state.handle(.instancePageLoaded(InstancePage(instances: Array(all.prefix(1)), total: all.count)))
+        #expect(state.home.instances.count == all.count)
+    }
+
+    @Test func configureInstanceOpensItWithoutWaitingForTheList() {
+        let state = WizardState(size: Size(width: 80, height: 24), role: .team, openInstance: "globex/sync-invoices")
+        #expect(state.start() == [.loadInstancePage(limit: WizardState.firstPageSize),
+                                  .refreshInstance(id: "globex/sync-invoices"), .loadInstances])
     }
 }

@@ -64,6 +64,11 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
         locked { stored.filter(isVisible).map(summary).sorted { $0.name < $1.name } }
     }
 
+    public func instancePage(limit: Int) throws -> InstancePage {
+        let all = try instances()
+        return InstancePage(instances: Array(all.prefix(limit)), total: all.count)
+    }
+
     public func instance(id: String) throws -> InstanceSummary {
         try locked { summary(try find(id)) }
     }

@@ -22,6 +22,12 @@ public struct StoreWizardBackend: WizardBackend {
         return try store.status().map { try summary($0, hasDraft: drafts.contains($0.id)) }
     }
 
+    public func instancePage(limit: Int) throws -> InstancePage {
+        let page = try store.statusPage(limit: limit)
+        let drafts = try store.draftInstances()
+        return InstancePage(instances: try page.instances.map { try summary($0, hasDraft: drafts.contains($0.id)) }, total: page.total)
+    }
+
     public func instance(id: String) throws -> InstanceSummary {
         guard let status = try store.status(instance: id).first else {
             throw SwitchboardError.notFound("unknown instance '\(id)'")

@@ -7,6 +7,8 @@ import SwitchboardCore
 public protocol WizardBackend: Sendable {
     /// Instances the role may see, sorted for display.
     func instances() throws -> [InstanceSummary]
+    /// The first `limit` of `instances()` and the count of all: cheap whatever the total.
+    func instancePage(limit: Int) throws -> InstancePage
     /// One instance, re-read to refresh its badges.
     func instance(id: String) throws -> InstanceSummary
     func integrations() throws -> [WizardIntegration]

@@ -24,6 +24,18 @@ public struct InstanceSummary: Hashable, Sendable, Codable {
     }
 }
 
+/// The first instances of the home list and how many there are in all (the first frame
+/// needs no more; the whole list follows).
+public struct InstancePage: Hashable, Sendable {
+    public var instances: [InstanceSummary]
+    public var total: Int
+
+    public init(instances: [InstanceSummary], total: Int) {
+        self.instances = instances
+        self.total = total
+    }
+}
+
 /// A connection config variable of an instance and its badge.
 public struct ConnectionSummary: Hashable, Sendable, Codable {
     /// The config variable key, e.g. `crm`.

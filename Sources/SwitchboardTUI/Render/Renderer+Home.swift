@@ -16,9 +16,10 @@ extension Renderer {
         } else {
             frame.write(" / to filter", x: 0, y: 1, style: .dim)
         }
+        let all = home.pageTotal ?? home.instances.count
         let count = home.matches.count == home.instances.count
-            ? "\(home.instances.count) instance\(home.instances.count == 1 ? "" : "s")"
-            : "\(home.matches.count) of \(home.instances.count)"
+            ? "\(all) instance\(all == 1 ? "" : "s")"
+            : "\(home.matches.count) of \(all)" + (home.pageTotal == nil ? "" : " (loading)")
         if home.isLoaded { frame.writeRight(count + " ", right: width, y: 1, style: .dim) }
 
         let columns = homeColumns

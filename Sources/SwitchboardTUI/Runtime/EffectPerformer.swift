@@ -10,6 +10,8 @@ public enum EffectPerformer {
             switch effect {
             case .loadInstances:
                 return [.instancesLoaded(try backend.instances())]
+            case .loadInstancePage(let limit):
+                return [.instancePageLoaded(try backend.instancePage(limit: limit))]
             case .refreshInstance(let id):
                 return [.instanceRefreshed(try backend.instance(id: id))]
             case .loadDeployChoices:

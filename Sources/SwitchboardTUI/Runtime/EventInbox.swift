@@ -7,9 +7,25 @@ final class EventInbox: Sendable {
     /// Which CONNECT flow is current: a cancelled one's late events are dropped, so they
     /// can never land on the screen of the attempt that replaced it.
     private let connectGeneration = Mutex(0)
+    /// A whole-list read is in flight (one at a time: with 10,000 instances it takes a while).
+    private let listing = Mutex(false)
 
     func post(_ event: Event) {
         events.withLock { $0.append(event) }
+    }
+
+    /// Claims the whole-list read; false when one is already running.
+    func beginListing() -> Bool {
+        listing.withLock { busy in
+            defer { busy = true }
+            return !busy
+        }
+    }
+
+    /// Hands over the whole-list read's events and frees the claim.
+    func endListing(posting list: [Event]) {
+        events.withLock { $0 += list }
+        listing.withLock { $0 = false }
     }
 
     /// Makes a new CONNECT generation current (and every earlier one stale).

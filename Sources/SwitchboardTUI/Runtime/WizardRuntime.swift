@@ -14,6 +14,7 @@ final class WizardRuntime<Backend: WizardBackend> {
     /// The CONNECT flow in progress, and where pasted redirect URLs go to it.
     private var connectTask: Task<Void, Never>?
     private var pasteInput: AsyncStream<String>.Continuation?
+
     /// How often `.tick` is sent: live logs appear within a second.
     private let tickInterval = Duration.milliseconds(500)
 
@@ -72,6 +73,15 @@ final class WizardRuntime<Backend: WizardBackend> {
             case .quit:
                 quitting = true
                 return
+            case .loadInstances:
+                // Off the terminal's thread: the first frame (from the first page) and
+                // typing never wait for a long list.
+                guard inbox.beginListing() else { continue }
+                let backend = self.backend, inbox = self.inbox
+                Task.detached {
+                    let events = EffectPerformer.perform(.loadInstances, backend: backend)
+                    inbox.endListing(posting: events)
+                }
             case .test(let instance, let variable):
                 let backend = self.backend, inbox = self.inbox
                 Task.detached {

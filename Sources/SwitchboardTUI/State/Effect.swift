@@ -1,7 +1,10 @@
 /// What the wizard wants done, never how: the runtime performs these through the
 /// `WizardBackend` and answers with events.
 public enum Effect: Equatable, Sendable {
+    /// The whole home list (the runtime reads it off the terminal's thread).
     case loadInstances
+    /// The first rows of the home list, for the first frame.
+    case loadInstancePage(limit: Int)
     case refreshInstance(id: String)
     case loadDeployChoices
     case deploy(integration: String, customer: String)

@@ -8,6 +8,7 @@ public enum Event: Equatable, Sendable {
     case tick
 
     case instancesLoaded([InstanceSummary])
+    case instancePageLoaded(InstancePage)
     case instanceRefreshed(InstanceSummary)
     case deployChoicesLoaded(integrations: [WizardIntegration], customers: [String])
     case deployed(InstanceSummary)

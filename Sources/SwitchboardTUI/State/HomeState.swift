@@ -2,6 +2,8 @@
 public struct HomeState: Equatable, Sendable {
     public var instances: [InstanceSummary] = []
     public var isLoaded = false
+    /// While only the first page is loaded: how many instances there are in all.
+    public var pageTotal: Int?
     public var filter = LineEditor()
     public var isFiltering = false
     /// Indices into `instances` that match the filter, cached because lists can be long.
@@ -14,10 +16,36 @@ public struct HomeState: Equatable, Sendable {
 
     public init() {}
 
+    /// The whole list.
     public mutating func setInstances(_ instances: [InstanceSummary]) {
         let selectedID = selectedInstance?.id
         self.instances = instances
         isLoaded = true
+        pageTotal = nil
+        refilter(keeping: selectedID)
+    }
+
+    /// The first page, while the whole list is on its way (never over a whole list).
+    public mutating func setPage(_ page: InstancePage) {
+        guard !isLoaded || pageTotal != nil else { return }
+        let selectedID = selectedInstance?.id
+        instances = page.instances
+        isLoaded = true
+        pageTotal = page.instances.count < page.total ? page.total : nil
+        refilter(keeping: selectedID)
+    }
+
+    /// One instance changed (or was added), keeping whether the list is whole.
+    public mutating func update(_ summary: InstanceSummary, appendIfMissing: Bool = false) {
+        let selectedID = selectedInstance?.id
+        if let index = instances.firstIndex(where: { $0.id == summary.id }) {
+            instances[index] = summary
+        } else if appendIfMissing {
+            instances.append(summary)
+            pageTotal = pageTotal.map { $0 + 1 }
+        } else {
+            return
+        }
         refilter(keeping: selectedID)
     }
 

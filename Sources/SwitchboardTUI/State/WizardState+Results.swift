@@ -5,9 +5,10 @@ extension WizardState {
     mutating func handleResult(_ event: Event) -> [Effect] {
         switch event {
         case .instancesLoaded(let list):
-            let firstLoad = !home.isLoaded
+            // The first whole list (after none, or after the first page).
+            let wasWhole = home.isLoaded && home.pageTotal == nil
             home.setInstances(list)
-            if firstLoad, let waiting = list.first(where: \.hasDraft) {
+            if !wasWhole, message == nil, let waiting = list.first(where: \.hasDraft) {
                 show("✎ \(waiting.name) has unsaved input; open it to restore", ticksLeft: 30)
             }
             home.select(home.selected, rows: Layout.homeListRows(size))
@@ -16,7 +17,19 @@ extension WizardState {
                 if let summary = list.first(where: { $0.id == wanted || $0.name == wanted }) { return openInstance(summary) }
                 show("No instance named \(wanted)", isError: true)
             }
+        case .instancePageLoaded(let page):
+            let firstLoad = !home.isLoaded
+            home.setPage(page)
+            if firstLoad, let waiting = page.instances.first(where: \.hasDraft) {
+                show("✎ \(waiting.name) has unsaved input; open it to restore", ticksLeft: 30)
+            }
+            home.select(home.selected, rows: Layout.homeListRows(size))
         case .instanceRefreshed(let summary):
+            if let wanted = openWhenLoaded, summary.id == wanted || summary.name == wanted {
+                openWhenLoaded = nil
+                home.update(summary, appendIfMissing: true)
+                return openInstance(summary)
+            }
             updateSummary(summary)
         case .deployChoicesLoaded(let integrations, let customers):
             deploy?.integrations = integrations
@@ -25,9 +38,7 @@ extension WizardState {
             if integrations.isEmpty { show("No integrations yet: import one with `switchboard import FILE`", isError: true) }
         case .deployed(let summary):
             deploy = nil
-            var list = home.instances
-            list.append(summary)
-            home.setInstances(list)
+            home.update(summary, appendIfMissing: true)
             let effects = openInstance(summary)
             show("Deployed \(summary.name)")
             return effects
@@ -146,10 +157,6 @@ extension WizardState {
             wizard.selected = min(wizard.selected, max(0, summary.connections.count - 1))
             instance = wizard
         }
-        if let index = home.instances.firstIndex(where: { $0.id == summary.id }) {
-            var list = home.instances
-            list[index] = summary
-            home.setInstances(list)
-        }
+        home.update(summary)
     }
 }

@@ -34,8 +34,16 @@ public struct WizardState: Equatable, Sendable {
         openWhenLoaded = openInstance
     }
 
-    /// The effects that start a session.
-    public func start() -> [Effect] { [.loadInstances] }
+    /// Instances read for the first frame; the whole list follows.
+    public static let firstPageSize = 100
+
+    /// The effects that start a session: the first page of the home list for the first
+    /// frame (and the instance to open, if one was named), then the whole list.
+    public func start() -> [Effect] {
+        var effects: [Effect] = [.loadInstancePage(limit: max(Self.firstPageSize, Layout.homeListRows(size)))]
+        if let openWhenLoaded { effects.append(.refreshInstance(id: openWhenLoaded)) }
+        return effects + [.loadInstances]
+    }
 
     public var isTooSmall: Bool {
         size.width < Self.minimumSize.width || size.height < Self.minimumSize.height
