@@ -58,11 +58,34 @@ extension Store {
             }
             sql += " ORDER BY l.id DESC LIMIT ?"
             arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            var entries = try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 LogEntry(
                     id: row["id"], time: row["time"], instance: instance.name, variable: row["variable"],
                     level: LogLevel(rawValue: row["level"]) ?? .info, source: row["source"], user: row["user"], message: row["message"])
             }
+            if actor.role.isCustomer {
+                let redactors = try hiddenFieldRedactors(db, instance: instance)
+                for index in entries.indices {
+                    let applicable = entries[index].variable.flatMap { redactors[$0].map { [$0] } } ?? Array(redactors.values)
+                    for redactor in applicable { entries[index].message = redactor.redact(entries[index].message) }
+                }
+            }
+            return entries
         }
+    }
+
+    /// Log lines are written for everyone and may name fields a customer must not see
+    /// ("Client ID (clientId) set to ..."): per variable, a redactor over its hidden fields.
+    func hiddenFieldRedactors(_ db: Database, instance: InstanceRecord) throws -> [String: HiddenFieldRedactor] {
+        let box = try secretBox(db)
+        let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
+        var result: [String: HiddenFieldRedactor] = [:]
+        for connection in try ConnectionRecord.filter(ConnectionRecord.Columns.instanceId == instance.id).fetchAll(db) {
+            guard let variable = resolved.variable(connection.variable) else { continue }
+            let states = FieldStates.compute(variable: variable, stored: try storedValues(db, connectionId: connection.id!, box: box))
+            let hidden = states.filter { !$0.customerVisible }
+            if !hidden.isEmpty { result[variable.key] = HiddenFieldRedactor(hidden: hidden) }
+        }
+        return result
     }
 }

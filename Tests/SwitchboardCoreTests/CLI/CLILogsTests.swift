@@ -45,4 +45,20 @@ struct CLILogsTests {
         #expect(bad.status != 0)
         #expect(bad.errorLine.contains("--limit"))
     }
+
+    @Test("customer role: log lines about hidden fields are replaced, their values never shown")
+    func customerLogsHideHiddenFields() async throws {
+        let sb = try CLISandbox()
+        let id = try await sb.deployTestSync()
+        try await sb.ok(["configure", id, "--set", "api.tenant=TEAM-ONLY-TENANT-41", "--set", "api.notes=visible note"])
+
+        let team = try await sb.logEntries([id, "api"])
+        #expect(team.contains { ($0["message"] as? String)?.contains("TEAM-ONLY-TENANT-41") == true })
+
+        let customer = try await sb.logEntries([id, "api", "--role", "customer", "--customer", "acme"])
+        #expect(customer.count == team.count)
+        let messages = customer.compactMap { $0["message"] as? String }
+        #expect(!messages.contains { $0.contains("TEAM-ONLY-TENANT-41") || $0.contains("Tenant") || $0.contains("tenant") })
+        #expect(messages.contains { $0.contains("visible note") })
+    }
 }

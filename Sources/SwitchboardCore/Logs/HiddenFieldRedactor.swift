@@ -1,5 +1,4 @@
 import Foundation
-import SwitchboardCore
 
 /// Keeps fields a customer may not see out of text the wizard shows them that the core
 /// wrote for everyone: log lines ("REST API Version (apiVersion) set to \"3.22\"") and
