@@ -76,6 +76,14 @@ struct ConnectionRecord: Codable, FetchableRecord, MutablePersistableRecord {
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     var status: ConnectionStatus { StatusRule.status(complete: complete, outcome: outcome) }
+
+    /// A connection of a freshly deployed (or upgraded) instance: nothing stored, nothing happened.
+    static func new(instanceId: String, variable: ResolvedVariable, now: String) -> ConnectionRecord {
+        ConnectionRecord(
+            id: nil, instanceId: instanceId, variable: variable.key, component: variable.component,
+            connectionType: variable.connectionType.key, complete: false, outcome: .none, reason: nil,
+            metadata: nil, revision: 1, updatedAt: now)
+    }
 }
 
 struct FieldValueRecord: Codable, FetchableRecord, PersistableRecord {

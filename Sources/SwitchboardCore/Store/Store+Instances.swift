@@ -44,11 +44,8 @@ extension Store {
                 integrationVersionId: record.id!, createdAt: now, createdBy: actor.user)
             try instance.insert(db)
             for variable in resolved.variables {
-                var connection = ConnectionRecord(
-                    id: nil, instanceId: instance.id, variable: variable.key, component: variable.component,
-                    connectionType: variable.connectionType.key, complete: false, outcome: .none, reason: nil,
-                    metadata: nil, revision: 1, updatedAt: now)
-                connection.complete = FieldStates.isComplete(FieldStates.compute(variable: variable, stored: [:])) && !variable.connectionType.needsTokens
+                var connection = ConnectionRecord.new(instanceId: instance.id, variable: variable, now: now)
+                try recomputeCompleteness(db, connection: &connection, variable: variable, box: box)
                 try connection.insert(db)
                 try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: .info,
                               message: "Deployed \(key) v\(record.version) for customer \(customer) as \(instanceName)")
@@ -85,10 +82,7 @@ extension Store {
                     try kept.update(db)
                     try appendLog(db, instanceId: instance.id, connectionId: kept.id, level: .info, message: "Upgraded to \(latest.key) v\(latest.version)")
                 } else {
-                    var connection = ConnectionRecord(
-                        id: nil, instanceId: instance.id, variable: variable.key, component: variable.component,
-                        connectionType: variable.connectionType.key, complete: false, outcome: .none, reason: nil,
-                        metadata: nil, revision: 1, updatedAt: now)
+                    var connection = ConnectionRecord.new(instanceId: instance.id, variable: variable, now: now)
                     try recomputeCompleteness(db, connection: &connection, variable: variable, box: box)
                     try connection.insert(db)
                     try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: .info, message: "Added by upgrade to \(latest.key) v\(latest.version)")
