@@ -20,7 +20,8 @@ let package = Package(
         .target(
             name: "CCurl",
             path: "Sources/CCurl",
-            linkerSettings: [.linkedLibrary("curl")]
+            // libcurl is opened with dlopen on first use (see ccurl.h), not linked.
+            linkerSettings: [.linkedLibrary("dl")]
         ),
         .target(
             name: "SwitchboardCore",
@@ -30,7 +31,6 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "FlyingFox", package: "FlyingFox"),
             ],
             resources: [.copy("Resources/catalog")]
         ),
@@ -46,7 +46,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
+        // FlyingFox serves the tests' independent HTTP endpoints; it stays out of the product.
+        .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore", .product(name: "FlyingFox", package: "FlyingFox")]),
         .testTarget(name: "SwitchboardTUITests", dependencies: ["SwitchboardTUI", "SwitchboardCore"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,11 +2,36 @@
 #define SWITCHBOARD_CCURL_H
 #include <curl/curl.h>
 
-// Typed wrappers over libcurl's variadic functions (curl_easy_setopt, curl_easy_getinfo,
-// curl_multi_setopt), which Swift cannot call. One wrapper per argument type.
+// libcurl is loaded with dlopen on first use, not linked: linking it makes the dynamic
+// loader map and relocate libcurl's thirty dependent libraries (TLS, Kerberos, LDAP, ...)
+// at the start of every command, about 6 ms, while most commands never make a request.
+// <curl/curl.h> is used for types and constants only; call libcurl through the sb_
+// functions below (the plain curl_ names are not linked and fail at link time).
+//
+// The sb_curl_setopt_* and sb_curl_getinfo_* functions are also typed wrappers over
+// libcurl's variadic functions, which Swift cannot call: one wrapper per argument type.
 
-/// curl_global_init(CURL_GLOBAL_DEFAULT) exactly once per process (thread-safe).
-CURLcode sb_curl_global_init(void);
+/// Loads libcurl.so.4, resolves every function used, and runs
+/// curl_global_init(CURL_GLOBAL_DEFAULT), exactly once per process (thread-safe).
+/// Returns NULL on success, else a sentence saying what failed (static storage).
+const char *sb_curl_load(void);
+
+CURL *sb_curl_easy_init(void);
+void sb_curl_easy_cleanup(CURL *h);
+const char *sb_curl_easy_strerror(CURLcode code);
+CURLM *sb_curl_multi_init(void);
+CURLMcode sb_curl_multi_cleanup(CURLM *m);
+CURLMcode sb_curl_multi_add_handle(CURLM *m, CURL *h);
+CURLMcode sb_curl_multi_remove_handle(CURLM *m, CURL *h);
+CURLMcode sb_curl_multi_perform(CURLM *m, int *running);
+CURLMcode sb_curl_multi_poll(CURLM *m, struct curl_waitfd extra_fds[], unsigned int extra_nfds, int timeout_ms, int *numfds);
+CURLMcode sb_curl_multi_wakeup(CURLM *m);
+CURLMsg *sb_curl_multi_info_read(CURLM *m, int *msgs_in_queue);
+const char *sb_curl_multi_strerror(CURLMcode code);
+CURLSH *sb_curl_share_init(void);
+CURLSHcode sb_curl_share_cleanup(CURLSH *s);
+struct curl_slist *sb_curl_slist_append(struct curl_slist *list, const char *string);
+void sb_curl_slist_free_all(struct curl_slist *list);
 
 /// The signature of CURLOPT_WRITEFUNCTION and CURLOPT_HEADERFUNCTION.
 typedef size_t (*sb_curl_data_callback)(char *data, size_t size, size_t count, void *userdata);

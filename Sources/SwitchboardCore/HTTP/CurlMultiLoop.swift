@@ -22,16 +22,23 @@ final class CurlMultiLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer?
     private let share: UnsafeMutableRawPointer?
     private let idleLinger: Duration
+    private let loadFailure: String?
     private let inbox = Mutex(Inbox())
     /// Transfers attached to `multi`, keyed by easy handle. Loop thread only.
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
 
     init(maxCachedConnections: Int, idleLinger: Duration = .seconds(5)) {
-        _ = sb_curl_global_init()
         self.idleLinger = idleLinger
-        multi = curl_multi_init()
+        if let failure = sb_curl_load() {
+            loadFailure = String(cString: failure)
+            multi = nil
+            share = nil
+            return
+        }
+        loadFailure = nil
+        multi = sb_curl_multi_init()
         if let multi { _ = sb_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxCachedConnections) }
-        share = curl_share_init()
+        share = sb_curl_share_init()
         if let share {
             // Only the loop thread uses the share handle, so it needs no lock callbacks.
             _ = sb_curl_share_setopt_int(share, CURLSHOPT_SHARE, Int32(CURL_LOCK_DATA_SSL_SESSION.rawValue))
@@ -40,11 +47,12 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     deinit {
         // The running thread holds a strong reference, so this runs only once it has exited.
-        if let multi { curl_multi_cleanup(multi) }
-        if let share { curl_share_cleanup(share) }
+        if let multi { sb_curl_multi_cleanup(multi) }
+        if let share { sb_curl_share_cleanup(share) }
     }
 
-    var isUsable: Bool { multi != nil }
+    /// Why libcurl cannot be used (not installed, too old), or nil when it can.
+    var unusableReason: String? { loadFailure ?? (multi == nil ? "could not initialise libcurl" : nil) }
 
     /// Hands `transfer` to the loop thread, starting it if needed. The transfer's
     /// continuation is resumed there exactly once.
@@ -60,7 +68,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             thread.name = "switchboard-curl"
             thread.start()
         } else if let multi {
-            _ = curl_multi_wakeup(multi)
+            _ = sb_curl_multi_wakeup(multi)
         }
     }
 
@@ -70,7 +78,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             inbox.cancellationPending = true
             return inbox.threadRunning
         }
-        if running, let multi { _ = curl_multi_wakeup(multi) }
+        if running, let multi { _ = sb_curl_multi_wakeup(multi) }
     }
 
     // MARK: - Loop thread
@@ -101,9 +109,9 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
 
             var running: Int32 = 0
-            _ = curl_multi_perform(multi, &running)
+            _ = sb_curl_multi_perform(multi, &running)
             var queued: Int32 = 0
-            while let message = curl_multi_info_read(multi, &queued) {
+            while let message = sb_curl_multi_info_read(multi, &queued) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
                       let transfer = active[easy] else { continue }
                 complete(transfer, with: transfer.result(for: message.pointee.data.result), in: multi)
@@ -112,7 +120,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             // Woken early by curl_multi_wakeup (new work, cancellation) or socket activity;
             // libcurl shortens the wait to its own next timeout.
             lastWaitWasIdle = active.isEmpty
-            _ = curl_multi_poll(multi, nil, 0, lastWaitWasIdle ? idleMilliseconds : 1000, nil)
+            _ = sb_curl_multi_poll(multi, nil, 0, lastWaitWasIdle ? idleMilliseconds : 1000, nil)
         }
     }
 
@@ -123,9 +131,9 @@ final class CurlMultiLoop: @unchecked Sendable {
             return
         }
         if let share { _ = sb_curl_setopt_pointer(transfer.easy, CURLOPT_SHARE, share) }
-        let code = curl_multi_add_handle(multi, transfer.easy)
+        let code = sb_curl_multi_add_handle(multi, transfer.easy)
         guard code == CURLM_OK else {
-            let reason = String(cString: curl_multi_strerror(code))
+            let reason = String(cString: sb_curl_multi_strerror(code))
             transfer.close()
             transfer.finish(.failure(SwitchboardError.http("could not start the request to \(transfer.target.host): \(reason)")))
             return
@@ -134,7 +142,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     private func complete(_ transfer: CurlTransfer, with result: Result<HTTPResponse, any Error>, in multi: UnsafeMutableRawPointer) {
-        _ = curl_multi_remove_handle(multi, transfer.easy)
+        _ = sb_curl_multi_remove_handle(multi, transfer.easy)
         active[transfer.easy] = nil
         transfer.close()
         transfer.finish(result)

@@ -50,7 +50,7 @@ extension CurlTransfer {
         case CURLE_URL_MALFORMAT:
             return .http("the URL for host \(target.host) is malformed")
         default:
-            return .http("request to \(endpoint) failed: \(String(cString: curl_easy_strerror(code)))")
+            return .http("request to \(endpoint) failed: \(String(cString: sb_curl_easy_strerror(code)))")
         }
     }
 

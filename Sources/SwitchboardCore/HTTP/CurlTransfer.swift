@@ -23,7 +23,7 @@ final class CurlTransfer: @unchecked Sendable {
     private let cancelled = Mutex(false)
 
     init(request: HTTPRequest, target: URLTarget, configuration: CurlTransport.Configuration) throws {
-        guard let easy = curl_easy_init() else { throw SwitchboardError.http("could not start a libcurl request") }
+        guard let easy = sb_curl_easy_init() else { throw SwitchboardError.http("could not start a libcurl request") }
         self.easy = easy
         self.target = target
         self.limits = configuration
@@ -45,8 +45,8 @@ final class CurlTransfer: @unchecked Sendable {
     func close() {
         guard !closed else { return }
         closed = true
-        curl_easy_cleanup(easy)
-        curl_slist_free_all(headerList)
+        sb_curl_easy_cleanup(easy)
+        sb_curl_slist_free_all(headerList)
         headerList = nil
     }
 
@@ -119,7 +119,7 @@ final class CurlTransfer: @unchecked Sendable {
         }, context))
 
         if let failure {
-            throw SwitchboardError.http("could not prepare the request to \(target.host): \(String(cString: curl_easy_strerror(failure)))")
+            throw SwitchboardError.http("could not prepare the request to \(target.host): \(String(cString: sb_curl_easy_strerror(failure)))")
         }
     }
 
@@ -148,7 +148,7 @@ final class CurlTransfer: @unchecked Sendable {
             lines.append(field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
         }
         for line in lines {
-            guard let list = curl_slist_append(headerList, line) else { return CURLE_OUT_OF_MEMORY }
+            guard let list = sb_curl_slist_append(headerList, line) else { return CURLE_OUT_OF_MEMORY }
             headerList = list
         }
         return sb_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)

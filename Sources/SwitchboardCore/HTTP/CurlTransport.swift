@@ -45,7 +45,7 @@ public final class CurlTransport: HTTPTransport {
             throw SwitchboardError.http("unsupported URL scheme \"\(target.scheme)\": only http and https are allowed")
         }
         guard !target.host.isEmpty else { throw SwitchboardError.http("invalid URL: no host after \(target.scheme)://") }
-        guard loop.isUsable else { throw SwitchboardError.http("could not initialise libcurl") }
+        if let reason = loop.unusableReason { throw SwitchboardError.http(reason) }
         let transfer = try CurlTransfer(request: request, target: target, configuration: configuration)
         let loop = self.loop
         return try await withTaskCancellationHandler {
