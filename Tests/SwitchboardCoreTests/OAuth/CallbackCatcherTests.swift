@@ -65,6 +65,76 @@ import Testing
         await #expect(throws: (any Error).self) { try await get(base + "/callback") }
     }
 
+    /// Reads until the peer closes (or 10 s pass) and returns what arrived.
+    func readAll(_ fd: Int32) -> String {
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(fd, &chunk, chunk.count, 0)
+            guard count > 0 else { break }
+            bytes += chunk[..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test func rawRequestsGetOneAnswerAndTheConnectionIsClosed() async throws {
+        let catcher = try await CallbackCatcher.start { request in
+            request.path == "/callback" ? .missingParameters : .notFound
+        }
+        // Split across writes, HTTP/1.0, absolute form: each is answered once, then closed.
+        let split = try rawConnection(port: catcher.port, send: "GET /call")
+        _ = "back HTTP/1.0\r\nHost: x\r\n\r\n".withCString { send(split, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        let splitAnswer = readAll(split)
+        close(split)
+        #expect(splitAnswer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
+        #expect(splitAnswer.contains("\r\nConnection: close\r\n"))
+        let length = splitAnswer.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n").utf8.count
+        #expect(splitAnswer.contains("\r\nContent-Length: \(length)\r\n"))
+
+        let absolute = try rawConnection(port: catcher.port, send: "GET http://127.0.0.1/elsewhere HTTP/1.1\r\n\r\n")
+        #expect(readAll(absolute).hasPrefix("HTTP/1.1 404 Not Found\r\n"))
+        close(absolute)
+
+        // Garbage and an oversized head get no answer, only a closed connection.
+        let garbage = try rawConnection(port: catcher.port, send: "\u{16}\u{03}\u{01} hello")
+        #expect(readAll(garbage) == "")
+        close(garbage)
+        let oversized = try rawConnection(port: catcher.port, send: "GET /callback?" + String(repeating: "a", count: 20_000))
+        #expect(readAll(oversized) == "")
+        close(oversized)
+        await catcher.stop()
+    }
+
+    @Test func moreIdleConnectionsThanTheCapDoNotBlockTheCallback() async throws {
+        let catcher = try await CallbackCatcher.start { _ in .notFound }
+        let idle = try (0..<(CallbackCatcher.maximumConnections + 8)).map { _ in try rawConnection(port: catcher.port) }
+        defer { idle.forEach { close($0) } }
+        // Over the cap, new connections are closed at once rather than queued behind the
+        // idle ones, so a client retrying gets through once an idle one goes away.
+        // Connections are accepted in order: once the last is closed, all were seen.
+        #expect(readAll(idle[idle.count - 1]) == "")
+        close(idle[0])
+        let deadline = ContinuousClock.now + .seconds(10)
+        var answered: HTTPResponse?
+        while answered == nil, ContinuousClock.now < deadline {
+            answered = try? await get("http://127.0.0.1:\(catcher.port)/favicon.ico")
+        }
+        #expect(answered?.status == 404)
+        await catcher.stop()
+    }
+
+    @Test func listensOnIPv6Loopback() async throws {
+        let catcher = try await CallbackCatcher.start(host: "::1") { _ in .notFound }
+        #expect(catcher.redirectURI == "http://[::1]:\(catcher.port)/callback")
+        let answer = try await get("http://[::1]:\(catcher.port)/callback")
+        #expect(answer.status == 404)
+        await catcher.stop()
+        let error = await #expect(throws: SwitchboardError.self) { _ = try await CallbackCatcher.start(host: "localhost:1") { _ in .notFound } }
+        #expect(error?.description.contains("not an IPv4 or IPv6 address") == true)
+    }
+
     @Test func aBusyPortIsReportedWithThePort() async throws {
         let first = try await CallbackCatcher.start { _ in .notFound }
         defer { Task { await first.stop() } }

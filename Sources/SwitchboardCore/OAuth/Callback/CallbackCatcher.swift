@@ -1,25 +1,43 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
 import Synchronization
 
-/// The HTTP listener for authorization callbacks, on FlyingFox: no hand-written HTTP
-/// parsing here. It turns each request into a `CallbackRequest`, asks `decide` for the
-/// page (the pure checks live in `CallbackValidator`), and answers. Requests the HTTP
-/// parser rejects (garbage, pre-connects that never send) only close their own connection.
+/// The HTTP listener for authorization callbacks: a thin layer of POSIX sockets around two
+/// pure parts, `CallbackRequestHead` (what was asked) and `decide` (what to answer; the
+/// checks live in `CallbackValidator`). Each connection gets its own thread, a 15 s
+/// deadline for its request head and a 16 KiB limit; garbage, oversized heads and
+/// pre-connects that never send only close their own connection.
+///
+/// Plain sockets rather than an HTTP server library keep FoundationNetworking, and with it
+/// libcurl and its thirty libraries, out of the process start of every command.
 public final class CallbackCatcher: Sendable {
     public typealias Decide = @Sendable (CallbackRequest) async -> CallbackPage
 
     public let host: String
     public let port: UInt16
-    private let server: HTTPServer
-    private let runTask: Task<Void, Never>
+    private let listener: Int32
+    /// Written once by `stop()` to wake the accept loop.
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+    private let state = Mutex(Connections())
 
-    private init(host: String, port: UInt16, server: HTTPServer, runTask: Task<Void, Never>) {
+    struct Connections {
+        var stopping = false
+        var acceptorDone = false
+        /// Connections still reading their request, and those being answered.
+        var reading: Set<Int32> = []
+        var answering: Set<Int32> = []
+        var count: Int { reading.count + answering.count }
+    }
+
+    static let maximumConnections = 32
+    static let readDeadline: Duration = .seconds(15)
+
+    private init(host: String, port: UInt16, listener: Int32, wakeRead: Int32, wakeWrite: Int32) {
         self.host = host
         self.port = port
-        self.server = server
-        self.runTask = runTask
+        self.listener = listener
+        self.wakeRead = wakeRead
+        self.wakeWrite = wakeWrite
     }
 
     /// `http://HOST:PORT/callback` (IPv6 hosts in brackets).
@@ -30,65 +48,153 @@ public final class CallbackCatcher: Sendable {
     /// Starts listening on `host:port` (port 0: any free port) and returns once the socket
     /// accepts connections, or throws why it could not (port in use, bad address).
     public static func start(host: String = "127.0.0.1", port: UInt16 = 0, decide: @escaping Decide) async throws -> CallbackCatcher {
-        let handler = ClosureHTTPHandler { request in
-            let callback = CallbackRequest(
-                method: request.method.rawValue,
-                path: request.target.path(percentEncoded: false),
-                query: request.target.query(percentEncoded: true))
-            let page = await decide(callback)
-            var headers = FlyingFox.HTTPHeaders()
-            for (name, value) in page.headers { headers[HTTPHeader(name)] = value }
-            return FlyingFox.HTTPResponse(statusCode: HTTPStatusCode(page.status, phrase: Self.phrase(page.status)),
-                                headers: headers, body: Data(page.html.utf8))
+        let listener = try ListeningSocket.open(host: host, port: port)
+        var wake: [Int32] = [-1, -1]
+        guard pipe(&wake) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(listener.fd)
+            throw SwitchboardError.io("cannot start the callback listener (\(reason))")
         }
-        let server: HTTPServer
-        do {
-            if host.contains(":") {
-                server = HTTPServer(address: try sockaddr_in6.inet6(ip6: host, port: port), timeout: 15, logger: .disabled, handler: handler)
-            } else {
-                server = HTTPServer(address: try sockaddr_in.inet(ip4: host, port: port), timeout: 15, logger: .disabled, handler: handler)
-            }
-        } catch {
-            throw SwitchboardError.usage("cannot listen on \(host): not an IPv4 or IPv6 address")
+        for fd in wake { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        let catcher = CallbackCatcher(host: host, port: listener.port, listener: listener.fd, wakeRead: wake[0], wakeWrite: wake[1])
+        Thread.detachNewThread { catcher.acceptLoop(decide) }
+        return catcher
+    }
+
+    /// Stops accepting, closes connections still waiting for a request at once, gives
+    /// answers in flight up to half a second to go out, then closes everything.
+    public func stop() async {
+        let alreadyStopping = state.withLock { connections in
+            defer { connections.stopping = true }
+            for fd in connections.reading { shutdown(fd, Int32(SHUT_RDWR)) }
+            return connections.stopping
         }
-        let failure = Mutex<String?>(nil)
-        let runTask = Task {
-            do {
-                try await server.run()
-            } catch {
-                failure.withLock { $0 = "\(error)" }
-            }
+        if !alreadyStopping {
+            var byte: UInt8 = 1
+            _ = write(wakeWrite, &byte, 1)
         }
-        // Poll with a deadline: listening, or the run task failed (e.g. address in use).
-        let deadline = ContinuousClock.now + .seconds(10)
-        while true {
-            if let address = await server.listeningAddress {
-                var actualPort = port
-                switch address {
-                case .ip4(_, let bound), .ip6(_, let bound): actualPort = bound
-                case .unix: break
-                }
-                return CallbackCatcher(host: host, port: actualPort, server: server, runTask: runTask)
-            }
-            if let reason = failure.withLock({ $0 }) {
-                throw SwitchboardError.io("cannot listen on \(host):\(port) (\(reason)); choose another port")
-            }
-            guard ContinuousClock.now < deadline else {
-                runTask.cancel()
-                throw SwitchboardError.io("the callback listener on \(host):\(port) did not start within 10 s")
-            }
-            try await Task.sleep(for: .milliseconds(5))
+        let deadline = ContinuousClock.now + .milliseconds(500)
+        while ContinuousClock.now < deadline, !state.withLock({ $0.acceptorDone && $0.count == 0 }) {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        state.withLock { connections in
+            for fd in connections.reading.union(connections.answering) { shutdown(fd, Int32(SHUT_RDWR)) }
+        }
+        // The accept loop leaves as soon as it sees the wake byte; the listener is closed
+        // only after that, so its descriptor number cannot be reused under it.
+        while !state.withLock({ $0.acceptorDone }) {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        if !alreadyStopping {
+            close(listener)
+            close(wakeRead)
+            close(wakeWrite)
         }
     }
 
-    /// Stops accepting, gives responses in flight a moment to go out (a loopback write of
-    /// a small page takes microseconds), then closes every connection, idle ones included.
-    public func stop() async {
-        // FlyingFox waits the whole grace period (its socket pool runs until cancelled),
-        // so keep it short.
-        await server.stop(timeout: 0.2)
-        runTask.cancel()
-        await runTask.value
+    private func acceptLoop(_ decide: @escaping Decide) {
+        var watched = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        while true {
+            if poll(&watched, 2, -1) < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            if watched[1].revents != 0 { break }
+            guard watched[0].revents != 0 else { continue }
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else { continue }
+            // Glibc's Swift module lacks accept4; a child spawned in between would hold the
+            // connection open for a moment at worst.
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            let admitted = state.withLock { connections in
+                guard !connections.stopping, connections.count < Self.maximumConnections else { return false }
+                connections.reading.insert(client)
+                return true
+            }
+            guard admitted else {
+                close(client)
+                continue
+            }
+            Thread.detachNewThread { self.serve(client, decide) }
+        }
+        state.withLock { $0.acceptorDone = true }
+    }
+
+    private func serve(_ client: Int32, _ decide: @escaping Decide) {
+        defer {
+            // Forget the descriptor before closing it, under the lock `stop()` shuts down
+            // with, so a reused number is never shut down by mistake.
+            state.withLock { connections in
+                connections.reading.remove(client)
+                connections.answering.remove(client)
+            }
+            close(client)
+        }
+        guard case .request(let request) = Self.readHead(client) else { return }
+        let proceed = state.withLock { connections in
+            guard !connections.stopping else { return false }
+            connections.reading.remove(client)
+            connections.answering.insert(client)
+            return true
+        }
+        guard proceed else { return }
+        let page = Self.waitFor { await decide(request) }
+        Self.sendAll(client, Self.response(page))
+        shutdown(client, Int32(SHUT_WR))
+    }
+
+    /// Reads until the head is complete, malformed, the peer closes, or the deadline passes.
+    static func readHead(_ client: Int32) -> CallbackRequestHead {
+        let deadline = ContinuousClock.now + readDeadline
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { return .malformed }
+            var watched = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&watched, 1, Int32(min(60_000, max(1, (remaining / .milliseconds(1)).rounded(.up)))))
+            if ready < 0, errno == EINTR { continue }
+            guard ready > 0 else { return .malformed }
+            let count = recv(client, &chunk, chunk.count, 0)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return .malformed }
+            bytes += chunk[..<count]
+            let head = CallbackRequestHead.parse(bytes)
+            if head != .incomplete { return head }
+        }
+    }
+
+    /// Runs the async decision from this plain (non-pool) thread and waits for it.
+    static func waitFor(_ work: @escaping @Sendable () async -> CallbackPage) -> CallbackPage {
+        let result = Mutex<CallbackPage?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let page = await work()
+            result.withLock { $0 = page }
+            done.signal()
+        }
+        done.wait()
+        return result.withLock { $0 } ?? .notFound
+    }
+
+    static func response(_ page: CallbackPage) -> [UInt8] {
+        let body = Array(page.html.utf8)
+        var head = "HTTP/1.1 \(page.status) \(phrase(page.status))\r\n"
+        for (name, value) in page.headers { head += "\(name): \(value)\r\n" }
+        head += "Content-Length: \(body.count)\r\n\r\n"
+        return Array(head.utf8) + body
+    }
+
+    static func sendAll(_ client: Int32, _ bytes: [UInt8]) {
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent < 0, errno == EINTR { continue }
+            guard sent > 0 else { return }
+            offset += sent
+        }
     }
 
     static func phrase(_ status: Int) -> String {
