@@ -67,7 +67,24 @@ extension Store {
                     result.append(InstanceStatus(id: id, name: row[1], integration: row[3], version: row[4], customer: row[2], connections: [connection]))
                 }
             }
+            try redactReasonsForCustomer(db, &result)
             return result
+        }
+    }
+
+    /// In customer role, reasons lose what names a hidden field or shows its value, as log
+    /// lines do. Only instances with a reason are opened, so the team's listing and a
+    /// customer's healthy instances cost nothing extra.
+    func redactReasonsForCustomer(_ db: Database, _ statuses: inout [InstanceStatus]) throws {
+        guard actor.role.isCustomer else { return }
+        for index in statuses.indices where statuses[index].connections.contains(where: { $0.reason != nil }) {
+            guard let instance = try InstanceRecord.fetchOne(db, key: statuses[index].id) else { continue }
+            let redactors = try hiddenFieldRedactors(db, instance: instance)
+            for connection in statuses[index].connections.indices {
+                guard let reason = statuses[index].connections[connection].reason,
+                      let redactor = redactors[statuses[index].connections[connection].variable] else { continue }
+                statuses[index].connections[connection].reason = redactor.redact(reason)
+            }
         }
     }
 }

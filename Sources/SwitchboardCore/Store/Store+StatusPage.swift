@@ -46,6 +46,7 @@ extension Store {
                     result.append(InstanceStatus(id: id, name: row[1], integration: row[3], version: row[4], customer: row[2], connections: [connection]))
                 }
             }
+            try redactReasonsForCustomer(db, &result)
             return StatusPage(instances: result, total: total)
         }
     }

@@ -47,14 +47,20 @@ extension Store {
     func detail(_ db: Database, instance: InstanceRecord, resolved: ResolvedIntegration, connection: ConnectionRecord, variable: ResolvedVariable, box: SecretBox) throws -> ConnectionDetail {
         let stored = try storedValues(db, connectionId: connection.id!, box: box)
         var fields = FieldStates.compute(variable: variable, stored: stored)
-        if actor.role.isCustomer { fields = fields.filter(\.customerVisible) }
+        var reason = connection.reason
+        if actor.role.isCustomer {
+            // A reason is written for everyone ("Client ID (clientId) is not valid"): the
+            // customer's copy loses what names a hidden field or shows its value.
+            reason = reason.map(HiddenFieldRedactor(hidden: fields.filter { !$0.customerVisible }).redact)
+            fields = fields.filter(\.customerVisible)
+        }
         let token = try TokenRecord.fetchOne(db, key: connection.id!)
         let version = try Int.fetchOne(db, sql: "SELECT version FROM integrationVersion WHERE id = ?", arguments: [instance.integrationVersionId]) ?? 0
         let metadata = try connection.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
         return ConnectionDetail(
             instance: InstanceInfo(id: instance.id, name: instance.name, customer: instance.customer, integration: resolved.key, version: version),
             variable: variable.key, component: variable.component, componentLabel: variable.componentLabel,
-            connectionType: variable.connectionType, fields: fields, status: connection.status, reason: connection.reason,
+            connectionType: variable.connectionType, fields: fields, status: connection.status, reason: reason,
             revision: connection.revision, updatedAt: connection.updatedAt, hasTokens: token != nil,
             tokenExpiresAt: token?.expiresAt, metadata: metadata)
     }

@@ -63,27 +63,21 @@ public struct StoreWizardBackend: WizardBackend {
     }
 
     public func logs(instance: String, variable: String, limit: Int) throws -> [LogLine] {
-        let entries = try store.logs(instance: instance, variable: variable, limit: limit)
-        let redactor = try customerRedactor(instance: instance, variable: variable)
-        return entries.map {
-            LogLine(time: $0.time, level: LogLineLevel(rawValue: $0.level.rawValue) ?? .info, source: $0.source, user: $0.user,
-                    message: redactor?.redact($0.message) ?? $0.message)
+        // In customer role the store has already kept hidden fields out of the lines.
+        try store.logs(instance: instance, variable: variable, limit: limit).map {
+            LogLine(time: $0.time, level: LogLineLevel(rawValue: $0.level.rawValue) ?? .info, source: $0.source, user: $0.user, message: $0.message)
         }
     }
 
-    /// In customer role: what must be kept out of text the core wrote for everyone (log
-    /// lines, reasons) about this connection. Read through a team view of the same store,
+    /// In customer role: what must be kept out of text the core wrote for everyone about
+    /// this connection and hands back unfiltered (revocation notes); logs and reasons come
+    /// from the store already filtered. Read through a team view of the same store,
     /// after the customer's own read has checked the instance is theirs; nil for the team.
     func customerRedactor(instance: String, variable: String) throws -> HiddenFieldRedactor? {
         guard store.actor.role.isCustomer else { return nil }
         let team = store.withActor(Actor(user: store.actor.user, role: .team, source: store.actor.source))
         let detail = try team.connectionDetail(instance: instance, variable: variable)
         return HiddenFieldRedactor(hidden: detail.fields.filter { !$0.customerVisible })
-    }
-
-    func customerSafe(_ reason: String?, instance: String, variable: String) throws -> String? {
-        guard let reason, store.actor.role.isCustomer else { return reason }
-        return try customerRedactor(instance: instance, variable: variable)?.redact(reason) ?? reason
     }
 
     public func testConnection(instance: String, variable: String) async throws -> WizardConnection {
@@ -113,9 +107,9 @@ public struct StoreWizardBackend: WizardBackend {
     func summary(_ status: InstanceStatus, hasDraft: Bool) throws -> InstanceSummary {
         InstanceSummary(
             id: status.id, name: status.name, customer: status.customer, integration: status.integration, version: status.version,
-            connections: try status.connections.map {
+            connections: status.connections.map {
                 ConnectionSummary(variable: $0.variable, label: "\($0.component) · \($0.connection)", status: $0.status,
-                                  reason: try customerSafe($0.reason, instance: status.id, variable: $0.variable))
+                                  reason: $0.reason)
             },
             hasDraft: hasDraft)
     }
@@ -124,7 +118,7 @@ public struct StoreWizardBackend: WizardBackend {
         WizardConnection(
             variable: detail.variable, label: "\(detail.componentLabel) · \(detail.connectionType.label)", fields: detail.fields,
             revision: detail.revision, status: detail.status,
-            reason: try customerSafe(detail.reason, instance: detail.instance.id, variable: detail.variable),
+            reason: detail.reason,
             needsTokens: detail.connectionType.needsTokens, hasTokens: detail.hasTokens, canTest: detail.connectionType.test != nil)
     }
 }

@@ -106,6 +106,25 @@ struct CLIRunTests {
         #expect(fixed["reason"] is NSNull)
     }
 
+    @Test("customer role: a reason that shows a hidden field's value is masked in status and show")
+    func customerReasonsHideHiddenFields() async throws {
+        let (sb, id, script) = try await prepare()
+        try await sb.ok(["configure", id, "--set", "api.tenant=TEAM-ONLY-TENANT-77"])
+        let out = try outputDirectory(sb)
+        let result = try await sb.run(["run", id, "fetch", "--", script, out, "78", "403: TEAM-ONLY-TENANT-77 is suspended"])
+        #expect(result.status == 78, "\(result)")
+        #expect(try await sb.connection(id, "api")["reason"] as? String == "403: TEAM-ONLY-TENANT-77 is suspended")
+
+        let asCustomer = ["--role", "customer", "--customer", "acme"]
+        let shown = try await sb.json(["show", id, "api", "--json"] + asCustomer)
+        #expect(shown["reason"] as? String == "403: \(HiddenFieldRedactor.mask) is suspended")
+        #expect(shown["status"] as? String == "error")
+        let status = try await sb.ok(["status", "--json"] + asCustomer).stdout
+        #expect(status.contains("403: \(HiddenFieldRedactor.mask) is suspended"), "\(status)")
+        #expect(!status.contains("TEAM-ONLY-TENANT-77"))
+        #expect(!(try await sb.ok(["show", id, "api"] + asCustomer).stdout.contains("TEAM-ONLY-TENANT-77")))
+    }
+
     @Test("any other exit: logged as an execution failure, status unchanged, run exits with the code's status")
     func otherFailure() async throws {
         let (sb, id, script) = try await prepare()
