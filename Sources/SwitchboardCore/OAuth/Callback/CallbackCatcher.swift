@@ -102,7 +102,11 @@ public final class CallbackCatcher: Sendable {
             if watched[1].revents != 0 { break }
             guard watched[0].revents != 0 else { continue }
             let client = accept(listener, nil, nil)
-            guard client >= 0 else { continue }
+            guard client >= 0 else {
+                // Out of descriptors: the listener stays readable, so back off instead of spinning.
+                if errno == EMFILE || errno == ENFILE { _ = poll(nil, 0, 50) }
+                continue
+            }
             // Glibc's Swift module lacks accept4; a child spawned in between would hold the
             // connection open for a moment at worst.
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
