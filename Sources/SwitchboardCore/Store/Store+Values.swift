@@ -134,11 +134,25 @@ extension Store {
                     connection.updatedAt = Timestamp.now()
                     try recomputeCompleteness(db, connection: &connection, variable: variable, box: box)
                     try connection.update(db)
+                    try resumeStoppedRefresh(db, instanceId: instance.id, connectionId: connection.id!)
                 }
                 details.append(try detail(db, instance: instance, resolved: resolved, connection: connection, variable: variable, box: box))
             }
             return details
         }
+    }
+
+    /// A refresh stopped by a final refusal (`invalid_client`) or by fields it could not
+    /// use gets another try once the values change: the team may just have fixed the client
+    /// secret. If the refresh token itself is dead, the next attempt says so again.
+    func resumeStoppedRefresh(_ db: Database, instanceId: String, connectionId: Int64) throws {
+        try db.execute(sql: """
+            UPDATE token SET refreshError = NULL, refreshFailures = 0, retryAt = NULL
+            WHERE connectionId = ? AND (refreshError IS NOT NULL OR retryAt IS NOT NULL)
+            """, arguments: [connectionId])
+        guard db.changesCount == 1 else { return }
+        try appendLog(db, instanceId: instanceId, connectionId: connectionId, level: .info,
+                      message: "Automatic token refresh resumes: the connection's values changed")
     }
 
     func writeValue(_ db: Database, connectionId: Int64, field: FieldDefinition, value: String?, box: SecretBox) throws {

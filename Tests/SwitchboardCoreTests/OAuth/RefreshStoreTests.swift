@@ -113,6 +113,35 @@ import Testing
         #expect(try f.store.dueRefreshes(window).count == 1)
     }
 
+    @Test func aRefusedClientResumesRefreshOnceItsValuesChange() async throws {
+        let f = try OAuthStoreFixture()
+        try f.connect(access: "AT-1", refresh: "RT-1")
+        let refused = OAuthFixtures.scripted([
+            .init("POST", .exact(f.tokenURL), respond: .json(401, #"{"error":"invalid_client","error_description":"Client authentication failed"}"#)),
+        ])
+        #expect(try await refresher(f, refused).refreshDue(RefreshSelection(force: true)).failed == 1)
+        #expect(try f.status() == .error)
+        try f.expire(in: 10)
+        #expect(try f.store.dueRefreshes(window).isEmpty)
+
+        // The team fixes the client secret: the badge leaves red and refresh is due again.
+        try f.store.configure(instance: f.instance, changes: [FieldChange(variable: "confidential", field: "clientSecret", value: "fixed-secret-31")])
+        #expect(try f.status() == .configured)
+        #expect(try f.tokenColumn("refreshError") == nil)
+        #expect(try f.logs().first == "Automatic token refresh resumes: the connection's values changed")
+        #expect(try f.store.dueRefreshes(window).count == 1)
+        let accepted = OAuthFixtures.scripted([
+            .init("POST", .exact(f.tokenURL), body: .form(["refresh_token": "RT-1"]),
+                  respond: .json(200, #"{"access_token":"AT-2","expires_in":3600}"#)),
+        ])
+        #expect(try await refresher(f, accepted).refreshDue(window).refreshed == 1)
+        #expect(try f.logs().allSatisfy { !$0.contains("fixed-secret-31") })
+
+        // A change on a connection whose refresh runs fine logs nothing about refresh.
+        try f.store.configure(instance: f.instance, changes: [FieldChange(variable: "confidential", field: "clientSecret", value: "fixed-secret-32")])
+        #expect(try f.logs().first?.contains("refresh") == false)
+    }
+
     @Test func oneLeaseAtATimeAndTheDueCheckIsRereadUnderIt() throws {
         let f = try OAuthStoreFixture()
         try f.connect(access: "AT-1", refresh: "RT-1")
