@@ -28,7 +28,7 @@ public struct AppDatabase: Sendable {
         let previousMask = umask(0o077)
         defer { umask(previousMask) }
         do {
-            let pool = try DatabasePool(path: path, configuration: config)
+            let pool = try openPool(path: path, configuration: config)
             let migrator = Migrations.migrator
             // Checking first keeps read-only commands off the write lock on every start.
             if try !pool.read({ try migrator.hasCompletedMigrations($0) }) {
@@ -50,6 +50,21 @@ public struct AppDatabase: Sendable {
             return AppDatabase(writer: pool, path: path)
         } catch let error as DatabaseError {
             throw SwitchboardError.database("cannot open database \(path): \(error.message ?? "\(error.resultCode)")")
+        }
+    }
+
+    /// Opening a pool switches the file to WAL. When several processes open a new file at
+    /// once, SQLite answers the losers of that switch "database is locked" at once, without
+    /// waiting through the busy timeout; they retry until the winner is done (15 s at most,
+    /// the same as the busy timeout).
+    static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        let deadline = ContinuousClock.now + .seconds(15)
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) && ContinuousClock.now < deadline {
+                usleep(UInt32.random(in: 1_000...10_000))
+            }
         }
     }
 
