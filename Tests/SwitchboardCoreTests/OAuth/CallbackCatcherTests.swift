@@ -65,8 +65,16 @@ import Testing
         await #expect(throws: (any Error).self) { try await get(base + "/callback") }
     }
 
-    /// Reads until the peer closes (or 10 s pass) and returns what arrived.
-    func readAll(_ fd: Int32) -> String {
+    /// Reads until the peer closes (or 10 s pass) and returns what arrived. The blocking
+    /// reads run on a thread of their own: on the cooperative pool (two threads here) they
+    /// could starve the catcher's own answer and every other test running alongside.
+    func readAll(_ fd: Int32) async -> String {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: Self.blockingReadAll(fd)) }
+        }
+    }
+
+    static func blockingReadAll(_ fd: Int32) -> String {
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var bytes: [UInt8] = []
@@ -86,7 +94,7 @@ import Testing
         // Split across writes, HTTP/1.0, absolute form: each is answered once, then closed.
         let split = try rawConnection(port: catcher.port, send: "GET /call")
         _ = "back HTTP/1.0\r\nHost: x\r\n\r\n".withCString { send(split, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
-        let splitAnswer = readAll(split)
+        let splitAnswer = await readAll(split)
         close(split)
         #expect(splitAnswer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
         #expect(splitAnswer.contains("\r\nConnection: close\r\n"))
@@ -94,15 +102,15 @@ import Testing
         #expect(splitAnswer.contains("\r\nContent-Length: \(length)\r\n"))
 
         let absolute = try rawConnection(port: catcher.port, send: "GET http://127.0.0.1/elsewhere HTTP/1.1\r\n\r\n")
-        #expect(readAll(absolute).hasPrefix("HTTP/1.1 404 Not Found\r\n"))
+        #expect(await readAll(absolute).hasPrefix("HTTP/1.1 404 Not Found\r\n"))
         close(absolute)
 
         // Garbage and an oversized head get no answer, only a closed connection.
         let garbage = try rawConnection(port: catcher.port, send: "\u{16}\u{03}\u{01} hello")
-        #expect(readAll(garbage) == "")
+        #expect(await readAll(garbage) == "")
         close(garbage)
         let oversized = try rawConnection(port: catcher.port, send: "GET /callback?" + String(repeating: "a", count: 20_000))
-        #expect(readAll(oversized) == "")
+        #expect(await readAll(oversized) == "")
         close(oversized)
         await catcher.stop()
     }
@@ -114,7 +122,7 @@ import Testing
         // Over the cap, new connections are closed at once rather than queued behind the
         // idle ones, so a client retrying gets through once an idle one goes away.
         // Connections are accepted in order: once the last is closed, all were seen.
-        #expect(readAll(idle[idle.count - 1]) == "")
+        #expect(await readAll(idle[idle.count - 1]) == "")
         close(idle[0])
         let deadline = ContinuousClock.now + .seconds(10)
         var answered: HTTPResponse?
