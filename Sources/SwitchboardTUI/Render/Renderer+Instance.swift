@@ -44,18 +44,47 @@ extension Renderer {
         frame.rule(x: 0, y: y, width: width, title: title, glyphs: glyphs)
         let rows = height - 1
         guard rows > 0 else { return }
-        let shown = wizard.logs.dropFirst(wizard.logScroll).prefix(rows).reversed()
-        if shown.isEmpty {
+        // Each entry wraps under its message column (at most `maxRowsPerLogEntry` rows), so
+        // a long reason or error is read in full; the newest entries win the space.
+        let messageColumn = 1 + 14 + 1 + 8
+        let textWidth = max(1, width - messageColumn)
+        var entries: [(line: LogLine, rows: [String])] = []
+        var used = 0
+        for line in wizard.logs.dropFirst(wizard.logScroll) where used < rows {
+            // The oldest entry shown may get fewer rows than it needs: it keeps its first
+            // rows (time and level included) and ends in `…`.
+            let wrapped = Self.logRows("\(line.source) \(line.user): \(line.message)", width: textWidth,
+                                       maxRows: min(Self.maxRowsPerLogEntry, rows - used))
+            entries.append((line, wrapped))
+            used += wrapped.count
+        }
+        if entries.isEmpty {
             frame.write(wizard.logsVariable == nil ? " Loading…" : " No log entries yet", x: 0, y: y + 1, style: .dim)
             return
         }
-        for (offset, line) in shown.enumerated() {
+        // Oldest at the top.
+        let lines = entries.reversed().flatMap { entry in entry.rows.enumerated().map { (entry.line, $0.element, $0.offset == 0) } }
+        for (offset, (line, text, isFirst)) in lines.enumerated() {
             let row = y + 1 + offset
-            var x = frame.write(" " + Self.shortTime(line.time) + " ", x: 0, y: row, style: .dim)
-            x += frame.write(line.level.rawValue.padded(toWidth: 8), x: x, y: row, style: .log(line.level))
-            let rest = "\(line.source) \(line.user): \(line.message)"
-            frame.write(rest, x: x, y: row, maxWidth: width - x, style: .log(line.level))
+            if isFirst {
+                let x = frame.write(" " + Self.shortTime(line.time) + " ", x: 0, y: row, style: .dim)
+                frame.write(line.level.rawValue.padded(toWidth: 8), x: x, y: row, style: .log(line.level))
+            }
+            frame.write(text, x: messageColumn, y: row, maxWidth: textWidth, style: .log(line.level))
         }
+    }
+
+    static let maxRowsPerLogEntry = 4
+
+    /// A log message wrapped to `width`, at most `maxRows` rows, the last one ending in `…`
+    /// when more was cut.
+    static func logRows(_ text: String, width: Int, maxRows: Int) -> [String] {
+        var rows = text.wrapped(toWidth: width)
+        if rows.count > maxRows {
+            rows = Array(rows.prefix(max(1, maxRows)))
+            rows[rows.count - 1] = (rows[rows.count - 1] + " …").truncated(toWidth: width)
+        }
+        return rows.isEmpty ? [""] : rows
     }
 
     /// `2025-01-31T12:34:56.000Z` → `01-31 12:34:56` (UTC, as stored).
