@@ -60,6 +60,8 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
 
     // MARK: WizardBackend
 
+    public func instancesMayHaveChanged() -> Bool { true }
+
     public func instances() throws -> [InstanceSummary] {
         locked { stored.filter(isVisible).map(summary).sorted { $0.name < $1.name } }
     }

@@ -11,7 +11,10 @@ public struct StoreWizardBackend: WizardBackend {
     /// waits for the callback through the database instead of a loopback catcher.
     public let callbackURL: String?
 
+    private let changes: DatabaseChangeMonitor?
+
     public init(store: Store, transport: any HTTPTransport, callbackURL: String? = nil) {
+        changes = try? store.changeMonitor()
         self.store = store
         self.transport = transport
         self.callbackURL = callbackURL
@@ -21,6 +24,8 @@ public struct StoreWizardBackend: WizardBackend {
         let drafts = try store.draftInstances()
         return try store.status().map { try summary($0, hasDraft: drafts.contains($0.id)) }
     }
+
+    public func instancesMayHaveChanged() -> Bool { changes?.hasChanged() ?? true }
 
     public func instancePage(limit: Int) throws -> InstancePage {
         let page = try store.statusPage(limit: limit)

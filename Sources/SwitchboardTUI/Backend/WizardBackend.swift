@@ -7,6 +7,9 @@ import SwitchboardCore
 public protocol WizardBackend: Sendable {
     /// Instances the role may see, sorted for display.
     func instances() throws -> [InstanceSummary]
+    /// False when nothing was committed since the last call, so a periodic re-read of
+    /// `instances()` can be skipped; true the first time and whenever in doubt.
+    func instancesMayHaveChanged() -> Bool
     /// The first `limit` of `instances()` and the count of all: cheap whatever the total.
     func instancePage(limit: Int) throws -> InstancePage
     /// One instance, re-read to refresh its badges.

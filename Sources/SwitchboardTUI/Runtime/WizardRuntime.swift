@@ -79,6 +79,12 @@ final class WizardRuntime<Backend: WizardBackend> {
                 guard inbox.beginListing() else { continue }
                 let backend = self.backend, inbox = self.inbox
                 Task.detached {
+                    // The home screen asks every 5 s; with nothing committed since (no
+                    // badge can have moved), 10,000 instances are not read again.
+                    guard backend.instancesMayHaveChanged() else {
+                        inbox.endListing(posting: [])
+                        return
+                    }
                     let events = EffectPerformer.perform(.loadInstances, backend: backend)
                     inbox.endListing(posting: events)
                 }

@@ -31,6 +31,26 @@ struct StoreStatusTests {
         #expect(try t.status(instance.id, "api") == .unconfigured)
     }
 
+    @Test("the change monitor sees commits from this store and from other connections, not reads")
+    func changeMonitor() throws {
+        let t = try TestStore()
+        let monitor = try t.store.changeMonitor()
+        #expect(monitor.hasChanged(), "the first ask always says changed")
+        #expect(!monitor.hasChanged())
+        let instance = try t.deployTestSync()
+        #expect(monitor.hasChanged())
+        _ = try t.store.status()
+        _ = try t.store.logs(instance: instance.id)
+        #expect(!monitor.hasChanged(), "reads are not changes")
+
+        // Another connection to the same file, as another session or `run` would have.
+        let box = t.box
+        let other = Store(database: try AppDatabase.open(path: t.store.database.path), actor: t.store.actor) { box }
+        try other.recordOutcome(instance: instance.id, variable: "api", outcome: .error, level: .error, message: "401 from elsewhere")
+        #expect(monitor.hasChanged())
+        #expect(!monitor.hasChanged())
+    }
+
     @Test("any other exit leaves the status alone and is logged as an execution failure")
     func otherFailure() throws {
         let t = try TestStore()
