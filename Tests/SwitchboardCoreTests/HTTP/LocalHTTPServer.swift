@@ -1,7 +1,6 @@
 import FlyingFox
 import FlyingSocks
 import Foundation
-import Synchronization
 
 /// A real HTTP/1.1 server (FlyingFox) on 127.0.0.1 and a free port, with routes the
 /// libcurl tests need. `/echo` answers with what it received as JSON.
@@ -50,21 +49,8 @@ final class LocalHTTPServer: Sendable {
         self.task = task
     }
 
-    /// Stops within about 5 s. FlyingFox's `stop()` waits for every open connection to
-    /// finish, and a client's cached keep-alive connection, or a response the client gave up
-    /// on, can hold that for minutes on a loaded machine (once: 295 s in a full run). The
-    /// tests only need the port closed, so the wait is bounded and the rest is left to run.
     func stop() async {
-        let server = self.server
-        let stopped = Mutex(false)
-        Task {
-            await server.stop(timeout: 1)
-            stopped.withLock { $0 = true }
-        }
-        let deadline = ContinuousClock.now + .seconds(5)
-        while !stopped.withLock({ $0 }), ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
+        await server.stop()
         task.cancel()
     }
 
