@@ -171,6 +171,17 @@ import SwitchboardCore
         #expect(state.home.instances.count == all.count)
     }
 
+    @Test func thePeriodicRefreshMayBeSkippedButAskingAlwaysReads() throws {
+        let backend = InMemoryWizardBackend.demo()
+        var state = WizardState(size: Size(width: 80, height: 24), role: .team)
+        _ = state.start()
+        _ = state.handle(.instancesLoaded(try backend.instances()))
+        var periodic: [Effect] = []
+        for _ in 0..<10 { periodic += state.handle(.tick) }
+        #expect(periodic == [.reloadInstancesIfChanged])
+        #expect(state.handle(.key(.char("r"))) == [.loadInstances])
+    }
+
     @Test func configureInstanceOpensItWithoutWaitingForTheList() {
         let state = WizardState(size: Size(width: 80, height: 24), role: .team, openInstance: "globex/sync-invoices")
         #expect(state.start() == [.loadInstancePage(limit: WizardState.firstPageSize),

@@ -2,13 +2,15 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// Tells whether anything was committed to the database since the last ask, by any
-/// process: SQLite's `PRAGMA data_version` read on a connection of its own (it changes
-/// when another connection commits). Lets a screen that re-reads a long list now and then
-/// skip the read when nothing changed, at the cost of one pragma.
+/// Tells whether anything was committed to the database since a read, by any process:
+/// SQLite's `PRAGMA data_version` on a connection of its own (it changes when another
+/// connection commits, and this one never writes). Lets a screen that re-reads a long list
+/// now and then skip the read when nothing changed, at the cost of one pragma.
+///
+/// Take `version()` before a read and pass it to `markRead(_:)` once the read succeeded.
 public final class DatabaseChangeMonitor: Sendable {
     private let connection: DatabaseQueue
-    private let lastVersion = Mutex<Int?>(nil)
+    private let lastRead = Mutex<Int?>(nil)
 
     init(path: String) throws {
         var config = AppDatabase.configuration()
@@ -16,14 +18,19 @@ public final class DatabaseChangeMonitor: Sendable {
         connection = try DatabaseQueue(path: path, configuration: config)
     }
 
-    /// True the first time, and whenever a commit happened since the previous call; also
-    /// true when the version cannot be read, so a caller never misses a change.
+    /// The current version, or nil when it cannot be read.
+    public func version() -> Int? {
+        (try? connection.read { try Int.fetchOne($0, sql: "PRAGMA data_version") }) ?? nil
+    }
+
+    public func markRead(_ version: Int?) {
+        lastRead.withLock { $0 = version }
+    }
+
+    /// False only when the version is readable and equals the one last marked read.
     public func hasChanged() -> Bool {
-        guard let version = try? connection.read({ try Int.fetchOne($0, sql: "PRAGMA data_version") }) ?? nil else { return true }
-        return lastVersion.withLock { last in
-            defer { last = version }
-            return last != version
-        }
+        guard let current = version() else { return true }
+        return lastRead.withLock { $0 } != current
     }
 }
 

@@ -21,8 +21,13 @@ public struct StoreWizardBackend: WizardBackend {
     }
 
     public func instances() throws -> [InstanceSummary] {
+        // The version is taken before the read and marked only once the read succeeded: a
+        // commit in between shows as a change next time; a failed read is retried.
+        let version = changes?.version()
         let drafts = try store.draftInstances()
-        return try store.status().map { try summary($0, hasDraft: drafts.contains($0.id)) }
+        let list = try store.status().map { try summary($0, hasDraft: drafts.contains($0.id)) }
+        changes?.markRead(version)
+        return list
     }
 
     public func instancesMayHaveChanged() -> Bool { changes?.hasChanged() ?? true }

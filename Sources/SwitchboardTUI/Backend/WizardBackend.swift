@@ -7,8 +7,8 @@ import SwitchboardCore
 public protocol WizardBackend: Sendable {
     /// Instances the role may see, sorted for display.
     func instances() throws -> [InstanceSummary]
-    /// False when nothing was committed since the last call, so a periodic re-read of
-    /// `instances()` can be skipped; true the first time and whenever in doubt.
+    /// False when nothing was committed since `instances()` last succeeded, so a periodic
+    /// re-read can be skipped; true before any successful read and whenever in doubt.
     func instancesMayHaveChanged() -> Bool
     /// The first `limit` of `instances()` and the count of all: cheap whatever the total.
     func instancePage(limit: Int) throws -> InstancePage

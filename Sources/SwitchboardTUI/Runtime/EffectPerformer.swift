@@ -10,6 +10,9 @@ public enum EffectPerformer {
             switch effect {
             case .loadInstances:
                 return [.instancesLoaded(try backend.instances())]
+            case .reloadInstancesIfChanged:
+                guard backend.instancesMayHaveChanged() else { return [] }
+                return [.instancesLoaded(try backend.instances())]
             case .loadInstancePage(let limit):
                 return [.instancePageLoaded(try backend.instancePage(limit: limit))]
             case .refreshInstance(let id):

@@ -73,19 +73,15 @@ final class WizardRuntime<Backend: WizardBackend> {
             case .quit:
                 quitting = true
                 return
-            case .loadInstances:
+            case .loadInstances, .reloadInstancesIfChanged:
                 // Off the terminal's thread: the first frame (from the first page) and
                 // typing never wait for a long list.
                 guard inbox.beginListing() else { continue }
                 let backend = self.backend, inbox = self.inbox
                 Task.detached {
-                    // The home screen asks every 5 s; with nothing committed since (no
-                    // badge can have moved), 10,000 instances are not read again.
-                    guard backend.instancesMayHaveChanged() else {
-                        inbox.endListing(posting: [])
-                        return
-                    }
-                    let events = EffectPerformer.perform(.loadInstances, backend: backend)
+                    // The periodic refresh skips the read when nothing was committed since
+                    // the last one: on 10,000 instances that read costs a quarter second.
+                    let events = EffectPerformer.perform(effect, backend: backend)
                     inbox.endListing(posting: events)
                 }
             case .test(let instance, let variable):

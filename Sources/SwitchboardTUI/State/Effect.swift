@@ -3,6 +3,9 @@
 public enum Effect: Equatable, Sendable {
     /// The whole home list (the runtime reads it off the terminal's thread).
     case loadInstances
+    /// The whole home list again, unless nothing was committed since it was last read
+    /// (the periodic refresh; what a person asks for is always `loadInstances`).
+    case reloadInstancesIfChanged
     /// The first rows of the home list, for the first frame.
     case loadInstancePage(limit: Int)
     case refreshInstance(id: String)

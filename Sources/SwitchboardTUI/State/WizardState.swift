@@ -158,7 +158,7 @@ public struct WizardState: Equatable, Sendable {
         switch screen {
         case .home:
             // Badges change under us (runs, refreshes, other sessions); re-read now and then.
-            return ticks % 10 == 0 && home.isLoaded ? [.loadInstances] : []
+            return ticks % 10 == 0 && home.isLoaded ? [.reloadInstancesIfChanged] : []
         case .deploy:
             return []
         case .instance:
