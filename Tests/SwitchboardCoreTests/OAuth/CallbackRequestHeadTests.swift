@@ -31,6 +31,8 @@ import Testing
         #expect(parse("\u{01}\u{02}GARBAGE") == .malformed)
         #expect(parse("get /callback HTTP/1.1") == .malformed)
         #expect(parse("\u{16}\u{03}\u{01}") == .malformed)  // a TLS ClientHello on the plain port
+        #expect(parse(String(repeating: "A", count: 17)) == .malformed)  // no method is that long
+        #expect(parse(String(repeating: "A", count: 16)) == .incomplete)
     }
 
     @Test func malformedRequestLinesAreRefused() {
@@ -40,6 +42,20 @@ import Testing
             "GET ftp://host/callback HTTP/1.1",
         ] {
             #expect(parse(line + "\r\n\r\n") == .malformed, "\(line)")
+        }
+    }
+
+    @Test func aHeadArrivingPieceByPieceIsFoundWhereverItEnds() {
+        let whole = Array("GET /callback?code=1 HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        // Feed it as the catcher does, telling parse how much it already scanned.
+        for split in 1..<whole.count {
+            #expect(CallbackRequestHead.parse(Array(whole[..<split]), searchFrom: 0) == .incomplete, "\(split)")
+            #expect(CallbackRequestHead.parse(whole, searchFrom: split)
+                == .request(CallbackRequest(method: "GET", path: "/callback", query: "code=1")), "\(split)")
+        }
+        let bareLF = Array("GET / HTTP/1.0\n\n".utf8)
+        for split in 1..<bareLF.count {
+            #expect(CallbackRequestHead.parse(bareLF, searchFrom: split) == .request(CallbackRequest(method: "GET", path: "/", query: "")))
         }
     }
 

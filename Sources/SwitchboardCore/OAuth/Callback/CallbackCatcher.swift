@@ -5,7 +5,10 @@ import Synchronization
 /// pure parts, `CallbackRequestHead` (what was asked) and `decide` (what to answer; the
 /// checks live in `CallbackValidator`). Each connection gets its own thread, a 15 s
 /// deadline for its request head and a 16 KiB limit; garbage, oversized heads and
-/// pre-connects that never send only close their own connection.
+/// pre-connects that never send only close their own connection. When all 32 slots are
+/// taken, the connection that has waited longest without a complete request gives way,
+/// so idle connections (a browser's pre-connects, or a local process) cannot keep the
+/// real redirect out.
 ///
 /// Plain sockets rather than an HTTP server library keep FoundationNetworking, and with it
 /// libcurl and its thirty libraries, out of the process start of every command.
@@ -23,10 +26,27 @@ public final class CallbackCatcher: Sendable {
     struct Connections {
         var stopping = false
         var acceptorDone = false
-        /// Connections still reading their request, and those being answered.
-        var reading: Set<Int32> = []
+        /// Connections still reading their request (with their arrival order), and those
+        /// being answered.
+        var reading: [Int32: Int] = [:]
         var answering: Set<Int32> = []
+        var arrivals = 0
         var count: Int { reading.count + answering.count }
+
+        /// Makes room for one more: the longest-waiting reader is shut down and forgotten
+        /// (its thread sees the end of input and closes it). False when every slot is
+        /// answering, which takes milliseconds.
+        mutating func admit(_ fd: Int32) -> Bool {
+            guard !stopping else { return false }
+            if count >= CallbackCatcher.maximumConnections {
+                guard let oldest = reading.min(by: { $0.value < $1.value })?.key else { return false }
+                reading[oldest] = nil
+                shutdown(oldest, Int32(SHUT_RDWR))
+            }
+            arrivals += 1
+            reading[fd] = arrivals
+            return true
+        }
     }
 
     static let maximumConnections = 32
@@ -66,7 +86,7 @@ public final class CallbackCatcher: Sendable {
     public func stop() async {
         let alreadyStopping = state.withLock { connections in
             defer { connections.stopping = true }
-            for fd in connections.reading { shutdown(fd, Int32(SHUT_RDWR)) }
+            for fd in connections.reading.keys { shutdown(fd, Int32(SHUT_RDWR)) }
             return connections.stopping
         }
         if !alreadyStopping {
@@ -78,7 +98,7 @@ public final class CallbackCatcher: Sendable {
             try? await Task.sleep(for: .milliseconds(2))
         }
         state.withLock { connections in
-            for fd in connections.reading.union(connections.answering) { shutdown(fd, Int32(SHUT_RDWR)) }
+            for fd in Array(connections.reading.keys) + Array(connections.answering) { shutdown(fd, Int32(SHUT_RDWR)) }
         }
         // The accept loop leaves as soon as it sees the wake byte; the listener is closed
         // only after that, so its descriptor number cannot be reused under it.
@@ -99,22 +119,23 @@ public final class CallbackCatcher: Sendable {
                 if errno == EINTR { continue }
                 break
             }
-            if watched[1].revents != 0 { break }
+            if watched[1].revents != 0 || watched[0].revents & Int16(POLLNVAL) != 0 { break }
             guard watched[0].revents != 0 else { continue }
+            // The listener is non-blocking: a connection reset between poll and accept
+            // gives EAGAIN here instead of a thread stuck in accept that stop() waits for.
             let client = accept(listener, nil, nil)
             guard client >= 0 else {
-                // Out of descriptors: the listener stays readable, so back off instead of spinning.
-                if errno == EMFILE || errno == ENFILE { _ = poll(nil, 0, 50) }
+                let failure = errno
+                if failure == EBADF { break }
+                // Out of descriptors or memory: the listener stays readable, so back off
+                // instead of spinning.
+                if failure != EAGAIN && failure != EWOULDBLOCK && failure != EINTR && failure != ECONNABORTED { _ = poll(nil, 0, 50) }
                 continue
             }
             // Glibc's Swift module lacks accept4; a child spawned in between would hold the
             // connection open for a moment at worst.
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-            let admitted = state.withLock { connections in
-                guard !connections.stopping, connections.count < Self.maximumConnections else { return false }
-                connections.reading.insert(client)
-                return true
-            }
+            let admitted = state.withLock { $0.admit(client) }
             guard admitted else {
                 close(client)
                 continue
@@ -129,15 +150,15 @@ public final class CallbackCatcher: Sendable {
             // Forget the descriptor before closing it, under the lock `stop()` shuts down
             // with, so a reused number is never shut down by mistake.
             state.withLock { connections in
-                connections.reading.remove(client)
+                connections.reading[client] = nil
                 connections.answering.remove(client)
             }
             close(client)
         }
         guard case .request(let request) = Self.readHead(client) else { return }
         let proceed = state.withLock { connections in
-            guard !connections.stopping else { return false }
-            connections.reading.remove(client)
+            // Not when stopping, nor when it gave way to a newer connection meanwhile.
+            guard !connections.stopping, connections.reading.removeValue(forKey: client) != nil else { return false }
             connections.answering.insert(client)
             return true
         }
@@ -162,8 +183,9 @@ public final class CallbackCatcher: Sendable {
             let count = recv(client, &chunk, chunk.count, 0)
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { return .malformed }
+            let scanned = bytes.count
             bytes += chunk[..<count]
-            let head = CallbackRequestHead.parse(bytes)
+            let head = CallbackRequestHead.parse(bytes, searchFrom: scanned)
             if head != .incomplete { return head }
         }
     }

@@ -13,8 +13,10 @@ public enum CallbackRequestHead: Equatable, Sendable {
     /// A head larger than this is refused (browsers send a few hundred bytes).
     public static let maximumSize = 16 * 1024
 
-    public static func parse(_ bytes: [UInt8]) -> CallbackRequestHead {
-        guard let headEnd = endOfHead(bytes) else {
+    /// `searchFrom`: how many bytes an earlier call already saw without finding the end of
+    /// the head, so a head that arrives a byte at a time is scanned once, not once per byte.
+    public static func parse(_ bytes: [UInt8], searchFrom: Int = 0) -> CallbackRequestHead {
+        guard let headEnd = endOfHead(bytes, from: max(0, searchFrom - 2)) else {
             return bytes.count > maximumSize || !startsLikeRequest(bytes) ? .malformed : .incomplete
         }
         guard headEnd <= maximumSize else { return .malformed }
@@ -30,8 +32,8 @@ public enum CallbackRequestHead: Equatable, Sendable {
     }
 
     /// Index just past the first empty line (CRLF CRLF, or bare LF LF as RFC 9112 allows).
-    static func endOfHead(_ bytes: [UInt8]) -> Int? {
-        var index = 0
+    static func endOfHead(_ bytes: [UInt8], from start: Int = 0) -> Int? {
+        var index = start
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "\n") {
                 if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") { return index + 2 }
@@ -45,11 +47,11 @@ public enum CallbackRequestHead: Equatable, Sendable {
     /// A request line starts with an upper-case method: anything else is refused at once
     /// rather than after the read deadline.
     static func startsLikeRequest(_ bytes: [UInt8]) -> Bool {
-        for byte in bytes {
+        for byte in bytes.prefix(17) {  // a method of at most 16 letters, then a space
             if byte == UInt8(ascii: " ") { return true }
             guard byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") else { return false }
         }
-        return true
+        return bytes.count <= 16
     }
 
     static func isMethod(_ text: String) -> Bool {

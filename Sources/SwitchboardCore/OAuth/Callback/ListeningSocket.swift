@@ -37,6 +37,7 @@ struct ListeningSocket {
             close(fd)
             throw error
         }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         return ListeningSocket(fd: fd, port: boundPort(fd, family: family) ?? port)
     }
 
