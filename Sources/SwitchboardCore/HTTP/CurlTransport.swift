@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The production `HTTPTransport`: libcurl with TLS verification on, connect and total
 /// timeouts, a response-size cap, the standard proxy environment variables honoured, and
@@ -27,11 +28,21 @@ public final class CurlTransport: HTTPTransport {
     }
 
     public let configuration: Configuration
-    private let loop: CurlMultiLoop
+    /// Made on the first request: making it loads libcurl (about 6 ms with its libraries),
+    /// which commands that hold a transport but make no request (`run` with fresh tokens)
+    /// never pay.
+    private let lazyLoop = Mutex<CurlMultiLoop?>(nil)
+    private var loop: CurlMultiLoop {
+        lazyLoop.withLock { loop in
+            if let loop { return loop }
+            let made = CurlMultiLoop(maxCachedConnections: configuration.maxCachedConnections)
+            loop = made
+            return made
+        }
+    }
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
-        loop = CurlMultiLoop(maxCachedConnections: configuration.maxCachedConnections)
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
