@@ -144,15 +144,17 @@ extension Store {
 
     /// A refresh stopped by a final refusal (`invalid_client`) or by fields it could not
     /// use gets another try once the values change: the team may just have fixed the client
-    /// secret. If the refresh token itself is dead, the next attempt says so again.
+    /// secret. One backing off after temporary failures (a wrong token URL fails like a
+    /// network outage) is retried at once. If the refresh token itself is dead, the next
+    /// attempt says so again.
     func resumeStoppedRefresh(_ db: Database, instanceId: String, connectionId: Int64) throws {
-        try db.execute(sql: """
-            UPDATE token SET refreshError = NULL, refreshFailures = 0, retryAt = NULL
-            WHERE connectionId = ? AND (refreshError IS NOT NULL OR retryAt IS NOT NULL)
-            """, arguments: [connectionId])
-        guard db.changesCount == 1 else { return }
+        guard let row = try Row.fetchOne(db, sql: "SELECT refreshError, retryAt FROM token WHERE connectionId = ?", arguments: [connectionId]) else { return }
+        let stopped = (row["refreshError"] as String?) != nil
+        guard stopped || (row["retryAt"] as String?) != nil else { return }
+        try db.execute(sql: "UPDATE token SET refreshError = NULL, refreshFailures = 0, retryAt = NULL WHERE connectionId = ?", arguments: [connectionId])
         try appendLog(db, instanceId: instanceId, connectionId: connectionId, level: .info,
-                      message: "Automatic token refresh resumes: the connection's values changed")
+                      message: stopped ? "Automatic token refresh resumes: the connection's values changed"
+                                       : "Token refresh retries without waiting: the connection's values changed")
     }
 
     func writeValue(_ db: Database, connectionId: Int64, field: FieldDefinition, value: String?, box: SecretBox) throws {

@@ -90,6 +90,11 @@ import Testing
         }
         #expect(later.timeIntervalSince(first) > 25)
         #expect(try f.status() == .ok)
+        // A change of values (the token URL was wrong, say) retries without waiting.
+        #expect(try f.store.dueRefreshes(window).isEmpty)
+        try f.store.configure(instance: f.instance, changes: [FieldChange(variable: "confidential", field: "clientSecret", value: "changed-secret-9")])
+        #expect(try f.logs().first == "Token refresh retries without waiting: the connection's values changed")
+        #expect(try f.store.dueRefreshes(window).count == 1)
     }
 
     @Test func invalidGrantTurnsTheBadgeRedAndStopsAutomaticRefresh() async throws {
