@@ -22,7 +22,8 @@ public struct InstanceStatus: Sendable, Codable, Equatable {
 
 extension Store {
     /// Every instance in reach (or one), each with every connection's badge. One query;
-    /// completeness is a stored column, so this never opens secrets.
+    /// completeness is a stored column, so the team's listing never opens secrets (a
+    /// customer's does for instances with a reason, see `redactReasonsForCustomer`).
     public func status(instance reference: String? = nil, filter: String? = nil) throws -> [InstanceStatus] {
         try database.read { db in
             var sql = """
@@ -75,14 +76,21 @@ extension Store {
     /// In customer role, reasons lose what names a hidden field or shows its value, as log
     /// lines do. Only instances with a reason are opened, so the team's listing and a
     /// customer's healthy instances cost nothing extra.
+    static let withheldReason = "(details withheld: they could not be checked for fields only the team sees)"
+
     func redactReasonsForCustomer(_ db: Database, _ statuses: inout [InstanceStatus]) throws {
         guard actor.role.isCustomer else { return }
         for index in statuses.indices where statuses[index].connections.contains(where: { $0.reason != nil }) {
-            guard let instance = try InstanceRecord.fetchOne(db, key: statuses[index].id) else { continue }
-            let redactors = try hiddenFieldRedactors(db, instance: instance)
+            // Reasons that cannot be checked (no master key here, say) are withheld rather
+            // than shown or failing the whole listing.
+            let redactors = try? InstanceRecord.fetchOne(db, key: statuses[index].id).map { try hiddenFieldRedactors(db, instance: $0) }
             for connection in statuses[index].connections.indices {
-                guard let reason = statuses[index].connections[connection].reason,
-                      let redactor = redactors[statuses[index].connections[connection].variable] else { continue }
+                guard let reason = statuses[index].connections[connection].reason else { continue }
+                guard let redactors else {
+                    statuses[index].connections[connection].reason = Self.withheldReason
+                    continue
+                }
+                guard let redactor = redactors[statuses[index].connections[connection].variable] else { continue }
                 statuses[index].connections[connection].reason = redactor.redact(reason)
             }
         }

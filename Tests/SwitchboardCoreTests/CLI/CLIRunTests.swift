@@ -123,6 +123,12 @@ struct CLIRunTests {
         #expect(status.contains("403: \(HiddenFieldRedactor.mask) is suspended"), "\(status)")
         #expect(!status.contains("TEAM-ONLY-TENANT-77"))
         #expect(!(try await sb.ok(["show", id, "api"] + asCustomer).stdout.contains("TEAM-ONLY-TENANT-77")))
+
+        // Without the right master key the reason cannot be checked: withheld, the listing still works.
+        let wrongKey = try await sb.run(["status", "--json"] + asCustomer, environment: [MasterKey.environmentVariable: randomMasterKey()])
+        #expect(wrongKey.status == 0, "\(wrongKey)")
+        #expect(wrongKey.stdout.contains(Store.withheldReason), "\(wrongKey)")
+        #expect(!wrongKey.stdout.contains("TEAM-ONLY-TENANT-77"))
     }
 
     @Test("any other exit: logged as an execution failure, status unchanged, run exits with the code's status")
