@@ -25,7 +25,7 @@ public struct StoreWizardBackend: WizardBackend {
         // commit in between shows as a change next time; a failed read is retried.
         let version = changes?.version()
         let drafts = try store.draftInstances()
-        let list = try store.status().map { try summary($0, hasDraft: drafts.contains($0.id)) }
+        let list = try store.status().map { summary($0, hasDraft: drafts.contains($0.id)) }
         changes?.markRead(version)
         return list
     }
@@ -35,14 +35,14 @@ public struct StoreWizardBackend: WizardBackend {
     public func instancePage(limit: Int) throws -> InstancePage {
         let page = try store.statusPage(limit: limit)
         let drafts = try store.draftInstances()
-        return InstancePage(instances: try page.instances.map { try summary($0, hasDraft: drafts.contains($0.id)) }, total: page.total)
+        return InstancePage(instances: page.instances.map { summary($0, hasDraft: drafts.contains($0.id)) }, total: page.total)
     }
 
     public func instance(id: String) throws -> InstanceSummary {
         guard let status = try store.status(instance: id).first else {
             throw SwitchboardError.notFound("unknown instance '\(id)'")
         }
-        return try summary(status, hasDraft: try store.draftInstances().contains(status.id))
+        return summary(status, hasDraft: try store.draftInstances().contains(status.id))
     }
 
     public func integrations() throws -> [WizardIntegration] {
@@ -57,7 +57,7 @@ public struct StoreWizardBackend: WizardBackend {
     }
 
     public func connection(instance: String, variable: String) throws -> WizardConnection {
-        try wizardConnection(try store.connectionDetail(instance: instance, variable: variable))
+        wizardConnection(try store.connectionDetail(instance: instance, variable: variable))
     }
 
     public func save(instance: String, variable: String, changes: [String: String], expectedRevision: Int) throws -> WizardConnection {
@@ -69,7 +69,7 @@ public struct StoreWizardBackend: WizardBackend {
         guard let detail = details.first(where: { $0.variable == variable }) else {
             return try connection(instance: instance, variable: variable)
         }
-        return try wizardConnection(detail)
+        return wizardConnection(detail)
     }
 
     public func logs(instance: String, variable: String, limit: Int) throws -> [LogLine] {
@@ -114,7 +114,7 @@ public struct StoreWizardBackend: WizardBackend {
 
     public func deleteDraft(instance: String) throws { try store.deleteDraft(instance: instance) }
 
-    func summary(_ status: InstanceStatus, hasDraft: Bool) throws -> InstanceSummary {
+    func summary(_ status: InstanceStatus, hasDraft: Bool) -> InstanceSummary {
         InstanceSummary(
             id: status.id, name: status.name, customer: status.customer, integration: status.integration, version: status.version,
             connections: status.connections.map {
@@ -124,7 +124,7 @@ public struct StoreWizardBackend: WizardBackend {
             hasDraft: hasDraft)
     }
 
-    func wizardConnection(_ detail: SwitchboardCore.ConnectionDetail) throws -> WizardConnection {
+    func wizardConnection(_ detail: SwitchboardCore.ConnectionDetail) -> WizardConnection {
         WizardConnection(
             variable: detail.variable, label: "\(detail.componentLabel) · \(detail.connectionType.label)", fields: detail.fields,
             revision: detail.revision, status: detail.status,
