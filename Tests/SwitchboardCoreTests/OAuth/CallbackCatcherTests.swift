@@ -13,6 +13,10 @@ import Testing
 
     /// Opens a TCP connection to 127.0.0.1:port, optionally writes bytes, and keeps it open.
     func rawConnection(port: UInt16, send bytes: String? = nil) throws -> Int32 {
+        try Self.openConnection(port: port, send: bytes)
+    }
+
+    static func openConnection(port: UInt16, send bytes: String? = nil) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -150,4 +154,28 @@ import Testing
         // other tests spawn at the same moment inherit the listening socket for a while.
         await first.stop()
     }
+
+    /// The answer must not wait for the shared concurrency pool: in a busy process (or a
+    /// test run with hundreds of tests queued) its threads can all be taken for seconds.
+    /// Here every pool thread blocks until a plain thread has had its answer.
+    @Test func answersWhileEveryPoolThreadIsBlocked() async throws {
+        let catcher = try await CallbackCatcher.start { _ in .notFound }
+        let port = catcher.port
+        let width = ProcessInfo.processInfo.activeProcessorCount
+        let release = DispatchSemaphore(value: 0)
+        let answer = Mutex<String?>(nil)
+        Thread.detachNewThread {
+            defer { for _ in 0..<width { release.signal() } }
+            guard let fd = try? Self.openConnection(port: port, send: "GET /favicon.ico HTTP/1.1\r\n\r\n") else { return }
+            answer.withLock { $0 = Self.blockingReadAll(fd) }
+            close(fd)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<width { group.addTask { Self.block(on: release) } }
+        }
+        #expect(answer.withLock { $0 }?.hasPrefix("HTTP/1.1 404 Not Found\r\n") == true)
+        await catcher.stop()
+    }
+
+    static func block(on semaphore: DispatchSemaphore) { semaphore.wait() }
 }

@@ -13,7 +13,10 @@ import Synchronization
 /// Plain sockets rather than an HTTP server library keep FoundationNetworking, and with it
 /// libcurl and its thirty libraries, out of the process start of every command.
 public final class CallbackCatcher: Sendable {
-    public typealias Decide = @Sendable (CallbackRequest) async -> CallbackPage
+    /// Synchronous on purpose: it runs on the connection's own thread, so an answer never
+    /// waits for a free thread of the shared concurrency pool (which a busy process, or a
+    /// test run with hundreds of tests queued, can keep occupied for seconds).
+    public typealias Decide = @Sendable (CallbackRequest) -> CallbackPage
 
     public let host: String
     public let port: UInt16
@@ -163,8 +166,7 @@ public final class CallbackCatcher: Sendable {
             return true
         }
         guard proceed else { return }
-        let page = Self.waitFor { await decide(request) }
-        Self.sendAll(client, Self.response(page))
+        Self.sendAll(client, Self.response(decide(request)))
         shutdown(client, Int32(SHUT_WR))
     }
 
@@ -188,19 +190,6 @@ public final class CallbackCatcher: Sendable {
             let head = CallbackRequestHead.parse(bytes, searchFrom: scanned)
             if head != .incomplete { return head }
         }
-    }
-
-    /// Runs the async decision from this plain (non-pool) thread and waits for it.
-    static func waitFor(_ work: @escaping @Sendable () async -> CallbackPage) -> CallbackPage {
-        let result = Mutex<CallbackPage?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let page = await work()
-            result.withLock { $0 = page }
-            done.signal()
-        }
-        done.wait()
-        return result.withLock { $0 } ?? .notFound
     }
 
     static func response(_ page: CallbackPage) -> [UInt8] {
