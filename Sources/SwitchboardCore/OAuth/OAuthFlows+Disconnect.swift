@@ -21,7 +21,7 @@ extension OAuthFlows {
         guard let client = disconnection.client, client.revokeUrl != nil else {
             let line = "No revocation endpoint (revokeUrl) is configured; the tokens were deleted locally only"
             try? store.log(disconnection, level: .info, line)
-            report.revocation.append(line)
+            report.revocation.append(disconnection.forReader(line))
             return report
         }
         var targets: [(String, String)] = []
@@ -55,7 +55,7 @@ extension OAuthFlows {
             }
             let safe = Redactor(secrets: disconnection.secrets + token.secretValues).redact(line)
             try? store.log(disconnection, level: level, safe)
-            report.revocation.append(safe)
+            report.revocation.append(disconnection.forReader(safe))
         }
         report.revoked = allDone
         return report

@@ -62,7 +62,7 @@ extension Store {
     /// DISCONNECT's local part for a connection given by instance and variable. Works even
     /// when the connection's fields are no longer valid (then nothing can be revoked).
     public func disconnect(instance reference: String, variable: String) throws -> Disconnection {
-        let (connectionId, instanceId, label, client, secrets): (Int64, String, String, OAuthClient?, [String]) = try database.read { db in
+        let (connectionId, instanceId, label, client, secrets, hidden): (Int64, String, String, OAuthClient?, [String], HiddenFieldRedactor?) = try database.read { db in
             let (instance, _) = try resolveInstance(db, reference)
             let box = try secretBox(db)
             let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
@@ -74,11 +74,13 @@ extension Store {
             let values = FieldStates.effectiveValues(states)
             var secrets = SecretDefaults.values(in: resolved)
             for state in states where state.isSecret { if let value = state.effectiveValue { secrets.append(value) } }
-            return (connection.id!, instance.id, "\(instance.name) \(variable)", try? OAuthClient(type: resolvedVariable.connectionType, values: values), secrets)
+            let hidden = actor.role.isCustomer ? HiddenFieldRedactor(hidden: states.filter { !$0.customerVisible }) : nil
+            return (connection.id!, instance.id, "\(instance.name) \(variable)", try? OAuthClient(type: resolvedVariable.connectionType, values: values),
+                    secrets, hidden)
         }
         let deleted = try deleteTokens(connectionId: connectionId, instanceId: instanceId)
         return Disconnection(label: label, instanceId: instanceId, connectionId: connectionId, deleted: deleted, client: client,
-                             secrets: secrets + (deleted?.secretValues ?? []))
+                             secrets: secrets + (deleted?.secretValues ?? []), hiddenFromReader: hidden)
     }
 
     /// DISCONNECT's local part: deletes the tokens (so refresh stops) and any pending
@@ -156,4 +158,10 @@ public struct Disconnection: Sendable {
     /// Nil when the connection's fields no longer make a usable client.
     public var client: OAuthClient?
     var secrets: [String]
+    /// In customer role, the connection's hidden fields: the log keeps the full line (it
+    /// is filtered when read), the customer's copy of it must not name them.
+    var hiddenFromReader: HiddenFieldRedactor?
+
+    /// A line as the one who disconnected may see it.
+    func forReader(_ line: String) -> String { hiddenFromReader?.redact(line) ?? line }
 }

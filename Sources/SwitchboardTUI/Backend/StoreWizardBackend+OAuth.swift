@@ -31,9 +31,8 @@ extension StoreWizardBackend {
 
     public func disconnect(instance: String, variable: String) async throws -> DisconnectResult {
         let report = try await OAuthFlows(store: store, transport: transport).disconnect(instance: instance, variable: variable)
-        let redactor = try customerRedactor(instance: instance, variable: variable)
-        let notes = [report.hadTokens ? "Tokens deleted; refreshing stopped" : "There were no tokens to delete"]
-            + report.revocation.map { redactor?.redact($0) ?? $0 }
+        // In customer role the core has already kept hidden fields out of the notes.
+        let notes = [report.hadTokens ? "Tokens deleted; refreshing stopped" : "There were no tokens to delete"] + report.revocation
         return DisconnectResult(detail: try connection(instance: instance, variable: variable), notes: notes)
     }
 

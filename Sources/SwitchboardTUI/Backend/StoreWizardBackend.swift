@@ -79,17 +79,6 @@ public struct StoreWizardBackend: WizardBackend {
         }
     }
 
-    /// In customer role: what must be kept out of text the core wrote for everyone about
-    /// this connection and hands back unfiltered (revocation notes); logs and reasons come
-    /// from the store already filtered. Read through a team view of the same store,
-    /// after the customer's own read has checked the instance is theirs; nil for the team.
-    func customerRedactor(instance: String, variable: String) throws -> HiddenFieldRedactor? {
-        guard store.actor.role.isCustomer else { return nil }
-        let team = store.withActor(Actor(user: store.actor.user, role: .team, source: store.actor.source))
-        let detail = try team.connectionDetail(instance: instance, variable: variable)
-        return HiddenFieldRedactor(hidden: detail.fields.filter { !$0.customerVisible })
-    }
-
     public func testConnection(instance: String, variable: String) async throws -> WizardConnection {
         _ = try await OAuthFlows(store: store, transport: transport).testConnection(instance: instance, variable: variable)
         return try connection(instance: instance, variable: variable)

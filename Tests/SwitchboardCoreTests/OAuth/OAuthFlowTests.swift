@@ -121,6 +121,35 @@ import Testing
         #expect(!again.hadTokens)
     }
 
+    /// The revocation notes go back to whoever disconnected: a customer's copy must not name
+    /// a field only the team sees, while the log keeps the whole line for the team.
+    @Test func aCustomersDisconnectReportKeepsHiddenFieldsOut() async throws {
+        let f = try OAuthStoreFixture()
+        try f.connect(access: "AT-1", refresh: "RT-1")
+        let refusal = #"{"error":"invalid_client","error_description":"clientSecret does not match sb-confidential"}"#
+        let transport = OAuthFixtures.scripted([
+            .init("POST", .exact(f.revokeURL), body: .form(["token": "RT-1", "token_type_hint": "refresh_token"]), respond: .json(401, refusal)),
+            .init("POST", .exact(f.revokeURL), body: .form(["token": "AT-1", "token_type_hint": "access_token"]), respond: .json(401, refusal)),
+        ])
+        let customer = f.store.withActor(Actor(user: "tester", role: .customer("acme"), source: "test"))
+        let report = try await OAuthFlows(store: customer, transport: transport).disconnect(instance: f.instance, variable: "confidential")
+        try transport.assertAllUsed()
+        #expect(report.hadTokens && !report.revoked)
+        #expect(report.revocation == [HiddenFieldRedactor.replacement, HiddenFieldRedactor.replacement])
+        let teamLog = try f.logs().prefix(2).joined(separator: "\n")
+        #expect(teamLog.contains("Revocation of the access token was not confirmed (invalid_client: clientSecret does not match sb-confidential)"))
+        let customerLog = try customer.logs(instance: f.instance, variable: "confidential", limit: 2).map(\.message)
+        #expect(customerLog == [HiddenFieldRedactor.replacement, HiddenFieldRedactor.replacement])
+
+        // The team's own DISCONNECT reports the same refusal in full.
+        try f.connect(access: "AT-2", refresh: nil)
+        let teamTransport = OAuthFixtures.scripted([
+            .init("POST", .exact(f.revokeURL), body: .form(["token": "AT-2", "token_type_hint": "access_token"]), respond: .json(401, refusal)),
+        ])
+        let team = try await OAuthFlows(store: f.store, transport: teamTransport).disconnect(instance: f.instance, variable: "confidential")
+        #expect(team.revocation == ["Revocation of the access token was not confirmed (invalid_client: clientSecret does not match sb-confidential); the tokens were deleted locally"])
+    }
+
     @Test func testConnectionSetsOkOrError() async throws {
         let f = try OAuthStoreFixture()
         let none = try await OAuthFlows(store: f.store, transport: OAuthFixtures.scripted([])).testConnection(instance: f.instance, variable: "confidential")
