@@ -79,6 +79,12 @@ extension Store {
     func hiddenFieldRedactors(_ db: Database, instance: InstanceRecord) throws -> [String: HiddenFieldRedactor] {
         let box = try secretBox(db)
         let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
+        return try hiddenFieldRedactors(db, instance: instance, resolved: resolved, box: box)
+    }
+
+    /// The same, with the integration already opened (listings open each version once).
+    func hiddenFieldRedactors(_ db: Database, instance: InstanceRecord, resolved: ResolvedIntegration,
+                              box: SecretBox) throws -> [String: HiddenFieldRedactor] {
         var result: [String: HiddenFieldRedactor] = [:]
         for connection in try ConnectionRecord.filter(ConnectionRecord.Columns.instanceId == instance.id).fetchAll(db) {
             guard let variable = resolved.variable(connection.variable) else { continue }

@@ -80,10 +80,22 @@ extension Store {
 
     func redactReasonsForCustomer(_ db: Database, _ statuses: inout [InstanceStatus]) throws {
         guard actor.role.isCustomer else { return }
+        // Opened at most once per listing: the key check and each integration version.
+        var box: Result<SecretBox, any Error>?
+        var integrations: [Int64: ResolvedIntegration] = [:]
+        func redactors(for id: String) throws -> [String: HiddenFieldRedactor]? {
+            guard let instance = try InstanceRecord.fetchOne(db, key: id) else { return nil }
+            if box == nil { box = Result { try secretBox(db) } }
+            let opened = try box!.get()
+            if integrations[instance.integrationVersionId] == nil {
+                integrations[instance.integrationVersionId] = try integrationVersion(db, id: instance.integrationVersionId, box: opened).resolved
+            }
+            return try hiddenFieldRedactors(db, instance: instance, resolved: integrations[instance.integrationVersionId]!, box: opened)
+        }
         for index in statuses.indices where statuses[index].connections.contains(where: { $0.reason != nil }) {
             // Reasons that cannot be checked (no master key here, say) are withheld rather
             // than shown or failing the whole listing.
-            let redactors = try? InstanceRecord.fetchOne(db, key: statuses[index].id).map { try hiddenFieldRedactors(db, instance: $0) }
+            let redactors = try? redactors(for: statuses[index].id)
             for connection in statuses[index].connections.indices {
                 guard let reason = statuses[index].connections[connection].reason else { continue }
                 guard let redactors else {
