@@ -24,7 +24,8 @@ extension Renderer {
         frame.write(summary.label, x: x, y: y, maxWidth: w, style: .title)
         let badgeWidth = frame.write(Self.badge(summary.status), x: x, y: y + 1, maxWidth: w, style: .badge(summary.status))
         if let reason = summary.reason, !reason.isEmpty {
-            frame.write(" " + reason, x: x + badgeWidth, y: y + 1, maxWidth: w - badgeWidth, style: .dim)
+            // The whole reason is in the log pane; here a cut one ends in "…".
+            frame.write(" " + reason.truncated(toWidth: w - badgeWidth - 1), x: x + badgeWidth, y: y + 1, maxWidth: w - badgeWidth, style: .dim)
         }
 
         let focusedForm = wizard.focus == .form
