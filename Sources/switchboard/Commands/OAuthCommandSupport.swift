@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Synchronization
 import SwitchboardCore
@@ -9,12 +8,18 @@ import SwitchboardCore
 /// ended because of a signal exits 130.
 func runCancellable<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
     let interrupted = Mutex(false)
-    let task = Task { try await body() }
+    let running = Mutex<Task<T, any Error>?>(nil)
+    // Watch before the work starts: it may print its first line (which a script or a
+    // person answers with Ctrl-C) before this task runs again.
     let watchers = SignalWatchers(signals: [SIGINT, SIGTERM]) {
         interrupted.withLock { $0 = true }
-        task.cancel()
+        running.withLock { $0 }?.cancel()
     }
     defer { watchers.stop() }
+    let task = Task { try await body() }
+    running.withLock { $0 = task }
+    // A signal that came before the task was stored: the handler set the flag, cancel here.
+    if interrupted.withLock({ $0 }) { task.cancel() }
     do {
         return try await task.value
     } catch {
@@ -23,34 +28,6 @@ func runCancellable<T: Sendable>(_ body: @escaping @Sendable () async throws -> 
             throw ExitCode(130)
         }
         throw error
-    }
-}
-
-/// Dispatch signal sources for the given signals (their default action is ignored while
-/// watched, and restored by `stop`).
-final class SignalWatchers: Sendable {
-    private let sources: Mutex<[any DispatchSourceSignal]>
-    private let signals: [Int32]
-
-    init(signals: [Int32], handler: @escaping @Sendable () -> Void) {
-        self.signals = signals
-        var made: [any DispatchSourceSignal] = []
-        for number in signals {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler(handler: handler)
-            source.resume()
-            made.append(source)
-        }
-        sources = Mutex(made)
-    }
-
-    func stop() {
-        sources.withLock { list in
-            for source in list { source.cancel() }
-            list.removeAll()
-        }
-        for number in signals { signal(number, SIG_DFL) }
     }
 }
 
