@@ -26,14 +26,7 @@ extension Store {
     /// customer's does for instances with a reason, see `redactReasonsForCustomer`).
     public func status(instance reference: String? = nil, filter: String? = nil) throws -> [InstanceStatus] {
         try database.read { db in
-            var sql = """
-                SELECT i.id, i.name, i.customer, v.key, v.version, c.variable, c.component, c.connectionType,
-                       c.complete, c.outcome, c.reason, t.expiresAt, c.updatedAt
-                FROM instance i
-                JOIN integrationVersion v ON v.id = i.integrationVersionId
-                JOIN connection c ON c.instanceId = i.id
-                LEFT JOIN token t ON t.connectionId = c.id
-                """
+            var sql = Self.statusQuery(instances: "instance")
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let reference {
@@ -51,26 +44,44 @@ extension Store {
                 arguments += [like, like]
             }
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-            sql += " ORDER BY i.name, c.id"
-            var result: [InstanceStatus] = []
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let row = try rows.next() {
-                let id: String = row[0]
-                let complete: Bool = row[8]
-                let outcome = ConnectionOutcome(rawValue: row[9]) ?? .none
-                let connection = ConnectionStatusRow(
-                    variable: row[5], component: row[6], connection: row[7],
-                    status: StatusRule.status(complete: complete, outcome: outcome),
-                    reason: row[10], expiresAt: row[11], updatedAt: row[12])
-                if result.last?.id == id {
-                    result[result.count - 1].connections.append(connection)
-                } else {
-                    result.append(InstanceStatus(id: id, name: row[1], integration: row[3], version: row[4], customer: row[2], connections: [connection]))
-                }
-            }
-            try redactReasonsForCustomer(db, &result)
-            return result
+            return try fetchStatuses(db, sql: sql, arguments: arguments)
         }
+    }
+
+    /// What both listings read, over the instances `instances` names (a table or a
+    /// subquery), as `i`; conditions on it may follow.
+    static func statusQuery(instances: String) -> String {
+        """
+        SELECT i.id, i.name, i.customer, v.key, v.version, c.variable, c.component, c.connectionType,
+               c.complete, c.outcome, c.reason, t.expiresAt, c.updatedAt
+        FROM \(instances) i
+        JOIN integrationVersion v ON v.id = i.integrationVersionId
+        JOIN connection c ON c.instanceId = i.id
+        LEFT JOIN token t ON t.connectionId = c.id
+        """
+    }
+
+    /// Runs a `statusQuery` in name order and folds its rows (one per connection) into
+    /// instances, reasons filtered for a customer.
+    func fetchStatuses(_ db: Database, sql: String, arguments: StatementArguments) throws -> [InstanceStatus] {
+        var result: [InstanceStatus] = []
+        let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY i.name, c.id", arguments: arguments)
+        while let row = try rows.next() {
+            let id: String = row[0]
+            let complete: Bool = row[8]
+            let outcome = ConnectionOutcome(rawValue: row[9]) ?? .none
+            let connection = ConnectionStatusRow(
+                variable: row[5], component: row[6], connection: row[7],
+                status: StatusRule.status(complete: complete, outcome: outcome),
+                reason: row[10], expiresAt: row[11], updatedAt: row[12])
+            if result.last?.id == id {
+                result[result.count - 1].connections.append(connection)
+            } else {
+                result.append(InstanceStatus(id: id, name: row[1], integration: row[3], version: row[4], customer: row[2], connections: [connection]))
+            }
+        }
+        try redactReasonsForCustomer(db, &result)
+        return result
     }
 
     /// In customer role, reasons lose what names a hidden field or shows its value, as log
