@@ -32,24 +32,17 @@ enum Fixtures {
             fields:
               - {key: token, label: Token, type: password, required: true}
         ---
-        integration: test-sync
-        name: Test sync
-        configVariables:
-          - key: api
-            component: test-api
-            connection: basic
-            fields:
-              tenant: {default: integration-tenant, customerVisible: false}
-              apiSecret: {default: "\(integrationSecretDefault)", customerVisible: false}
-        steps:
-          - {key: fetch, component: test-api, action: fetch, connection: api}
-          - {key: push, component: test-api, action: push}
-          - {key: audit, component: test-api, action: audit}
+
+        """ + testSyncV1
+
+    /// `testAPI`'s integration with one more step: a changed definition, i.e. version 2.
+    static let testSyncV2 = testSyncV1 + """
+          - {key: fetch-again, component: test-api, action: fetch, connection: api}
 
         """
 
-    /// `testAPI`'s integration with one more step: a changed definition, i.e. version 2.
-    static let testSyncV2 = """
+    /// `testAPI`'s integration on its own.
+    static let testSyncV1 = """
         integration: test-sync
         name: Test sync
         configVariables:
@@ -63,7 +56,6 @@ enum Fixtures {
           - {key: fetch, component: test-api, action: fetch, connection: api}
           - {key: push, component: test-api, action: push}
           - {key: audit, component: test-api, action: audit}
-          - {key: fetch-again, component: test-api, action: fetch, connection: api}
 
         """
 
