@@ -25,6 +25,11 @@ public struct HiddenFieldRedactor: Sendable, Equatable {
         values.sort { $0.text.count > $1.text.count }
     }
 
+    /// For a connection's fields (all of them): keeps out those the customer does not see.
+    public static func customerView(of fields: [FieldState]) -> HiddenFieldRedactor {
+        HiddenFieldRedactor(hidden: fields.filter { !$0.customerVisible })
+    }
+
     public var isEmpty: Bool { names.isEmpty && values.isEmpty }
 
     public func redact(_ text: String) -> String {

@@ -89,8 +89,8 @@ extension Store {
         for connection in try ConnectionRecord.filter(ConnectionRecord.Columns.instanceId == instance.id).fetchAll(db) {
             guard let variable = resolved.variable(connection.variable) else { continue }
             let states = FieldStates.compute(variable: variable, stored: try storedValues(db, connectionId: connection.id!, box: box))
-            let hidden = states.filter { !$0.customerVisible }
-            if !hidden.isEmpty { result[variable.key] = HiddenFieldRedactor(hidden: hidden) }
+            let redactor = HiddenFieldRedactor.customerView(of: states)
+            if !redactor.isEmpty { result[variable.key] = redactor }
         }
         return result
     }

@@ -74,7 +74,7 @@ extension Store {
             let values = FieldStates.effectiveValues(states)
             var secrets = SecretDefaults.values(in: resolved)
             for state in states where state.isSecret { if let value = state.effectiveValue { secrets.append(value) } }
-            let hidden = actor.role.isCustomer ? HiddenFieldRedactor(hidden: states.filter { !$0.customerVisible }) : nil
+            let hidden = actor.role.isCustomer ? HiddenFieldRedactor.customerView(of: states) : nil
             return (connection.id!, instance.id, "\(instance.name) \(variable)", try? OAuthClient(type: resolvedVariable.connectionType, values: values),
                     secrets, hidden)
         }

@@ -51,7 +51,7 @@ extension Store {
         if actor.role.isCustomer {
             // A reason is written for everyone ("Client ID (clientId) is not valid"): the
             // customer's copy loses what names a hidden field or shows its value.
-            reason = reason.map(HiddenFieldRedactor(hidden: fields.filter { !$0.customerVisible }).redact)
+            reason = reason.map(HiddenFieldRedactor.customerView(of: fields).redact)
             fields = fields.filter(\.customerVisible)
         }
         let token = try TokenRecord.fetchOne(db, key: connection.id!)

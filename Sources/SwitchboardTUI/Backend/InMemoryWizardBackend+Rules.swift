@@ -45,8 +45,8 @@ extension InMemoryWizardBackend {
     func reason(_ connection: StoredConnection) -> String? {
         if let reason = connection.reason {
             guard role.isCustomer else { return reason }
-            let hidden = FieldStates.compute(variable: connection.variable, stored: connection.values).filter { !$0.customerVisible }
-            return HiddenFieldRedactor(hidden: hidden).redact(reason)
+            let fields = FieldStates.compute(variable: connection.variable, stored: connection.values)
+            return HiddenFieldRedactor.customerView(of: fields).redact(reason)
         }
         switch status(connection) {
         case .unconfigured:

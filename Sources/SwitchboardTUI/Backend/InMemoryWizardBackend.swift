@@ -145,8 +145,7 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
             let lines = Array(stored[i].connections[c].logs.reversed().prefix(limit))
             guard role.isCustomer else { return lines }
             let connection = stored[i].connections[c]
-            let hidden = FieldStates.compute(variable: connection.variable, stored: connection.values).filter { !$0.customerVisible }
-            let redactor = HiddenFieldRedactor(hidden: hidden)
+            let redactor = HiddenFieldRedactor.customerView(of: FieldStates.compute(variable: connection.variable, stored: connection.values))
             return lines.map { line in
                 var line = line
                 line.message = redactor.redact(line.message)
