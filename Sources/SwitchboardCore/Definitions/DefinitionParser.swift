@@ -20,6 +20,7 @@ public enum DefinitionParser {
     public static func parse(yaml: String, file: String) throws -> DefinitionBatch {
         let reader = YAMLReader(file: file)
         var batch = DefinitionBatch()
+        try YAMLBounds.check(yaml, file: file)
         let documents: [Node]
         do {
             // YamlSequence swallows parse errors into `.error`; iterating with Array(...)
@@ -33,6 +34,9 @@ public enum DefinitionParser {
             throw describe(error, file: file)
         } catch {
             throw SwitchboardError.definition(file: file, line: nil, message: "malformed YAML: \(error)")
+        }
+        guard !documents.isEmpty else {
+            throw SwitchboardError.definition(file: file, line: nil, message: "the file holds no definitions (expected a document with 'component:' or 'integration:')")
         }
         for document in documents {
             let map = try reader.mapping(document, context: "")
@@ -62,12 +66,15 @@ public enum DefinitionParser {
 
     static func component(_ map: MappingReader) throws -> Component {
         try map.rejectUnknownKeys(["component", "label", "description", "actions", "connections"])
-        let key = try map.requiredString("component")
+        let key = try map.identifier("component")
         let context = "component \(key)"
         let inner = MappingReader(reader: map.reader, node: map.node, pairs: map.pairs, context: context)
         var component = Component(
             key: key, label: try inner.string("label") ?? key, description: try inner.string("description"),
             actions: try inner.stringList("actions"))
+        if let bad = component.actions.first(where: { !YAMLReader.isIdentifier($0) }) {
+            throw inner.error("actions", "actions use only letters, digits, '_' and '-' (found '\(TerminalText.escaped(String(bad.prefix(40))))')")
+        }
         for node in try inner.list("connections") {
             component.connections.append(try connectionType(try map.reader.mapping(node, context: context), component: key))
         }
@@ -76,7 +83,7 @@ public enum DefinitionParser {
 
     static func connectionType(_ map: MappingReader, component: String) throws -> ConnectionType {
         try map.rejectUnknownKeys(["key", "label", "fields", "oauth2", "test"])
-        let key = try map.requiredString("key")
+        let key = try map.identifier("key")
         let context = "component \(component), connection \(key)"
         let inner = MappingReader(reader: map.reader, node: map.node, pairs: map.pairs, context: context)
         var type = ConnectionType(key: key, label: try inner.string("label") ?? key, fields: [])
@@ -93,7 +100,7 @@ public enum DefinitionParser {
     }
 
     static func field(_ map: MappingReader) throws -> FieldDefinition {
-        let key = try map.requiredString("key")
+        let key = try map.identifier("key")
         let inner = MappingReader(reader: map.reader, node: map.node, pairs: map.pairs, context: "\(map.context), field \(key)")
         try inner.rejectUnknownKeys(["key", "label", "type", "required", "default", "template", "placeholder", "comments", "example", "pattern", "choices"])
         let typeName = try inner.string("type") ?? "string"
@@ -166,13 +173,13 @@ public enum DefinitionParser {
 
     static func integration(_ map: MappingReader) throws -> IntegrationDefinition {
         try map.rejectUnknownKeys(["integration", "name", "description", "configVariables", "steps"])
-        let key = try map.requiredString("integration")
+        let key = try map.identifier("integration")
         let context = "integration \(key)"
         let inner = MappingReader(reader: map.reader, node: map.node, pairs: map.pairs, context: context)
         var integration = IntegrationDefinition(key: key, name: try inner.string("name") ?? key, description: try inner.string("description"))
         for node in try inner.list("configVariables") {
             let variable = try map.reader.mapping(node, context: context)
-            let variableKey = try variable.requiredString("key")
+            let variableKey = try variable.identifier("key")
             let vctx = MappingReader(reader: map.reader, node: variable.node, pairs: variable.pairs, context: "\(context), variable \(variableKey)")
             try vctx.rejectUnknownKeys(["key", "component", "connection", "fields"])
             var definition = ConfigVariableDefinition(
@@ -180,6 +187,9 @@ public enum DefinitionParser {
             if let fieldsNode = vctx.value("fields") {
                 let fields = try map.reader.mapping(fieldsNode, context: vctx.context)
                 for (fieldKey, overrideNode) in fields.pairs {
+                    guard YAMLReader.isIdentifier(fieldKey) else {
+                        throw map.reader.error(overrideNode, vctx.context, "field names use only letters, digits, '_' and '-' (found '\(TerminalText.escaped(String(fieldKey.prefix(40))))')")
+                    }
                     let o = try map.reader.mapping(overrideNode, context: "\(vctx.context), field \(fieldKey)")
                     try o.rejectUnknownKeys(["default", "customerVisible"])
                     definition.fields[fieldKey] = FieldOverride(defaultValue: try o.string("default"), customerVisible: try o.bool("customerVisible"))
@@ -189,7 +199,7 @@ public enum DefinitionParser {
         }
         for node in try inner.list("steps") {
             let step = try map.reader.mapping(node, context: context)
-            let stepKey = try step.requiredString("key")
+            let stepKey = try step.identifier("key")
             let sctx = MappingReader(reader: map.reader, node: step.node, pairs: step.pairs, context: "\(context), step \(stepKey)")
             try sctx.rejectUnknownKeys(["key", "component", "action", "connection"])
             integration.steps.append(StepDefinition(

@@ -29,6 +29,12 @@ struct YAMLReader {
         return Array(sequence)
     }
 
+    static func isIdentifier(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 100 && text.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || byte == 0x2D
+        }
+    }
+
     static func kind(of node: Node) -> String {
         switch node {
         case .scalar(let s): "the value '\(s.string.prefix(40))'"
@@ -75,7 +81,22 @@ struct MappingReader {
         if required && scalar.string.trimmingCharacters(in: .whitespaces).isEmpty {
             throw reader.error(node, context, "'\(key)' must not be empty")
         }
+        // Labels, URLs and help texts are printed on team members' terminals.
+        if TerminalText.containsControl(scalar.string, allowing: ["\n", "\t"]) {
+            throw reader.error(node, context, "'\(key)' contains a control character")
+        }
         return scalar.string
+    }
+
+    /// A key of the format's own (component, connection, field, variable, step, action):
+    /// letters, digits, `_` and `-` only, so it can name things on a command line and in
+    /// a log without quoting or escaping.
+    func identifier(_ key: String) throws -> String {
+        let value = try requiredString(key)
+        guard YAMLReader.isIdentifier(value) else {
+            throw error(key, "'\(key)' must use only letters, digits, '_' and '-' (found '\(TerminalText.escaped(String(value.prefix(40))))')")
+        }
+        return value
     }
 
     func requiredString(_ key: String) throws -> String {
@@ -109,6 +130,9 @@ struct MappingReader {
             guard case .scalar(let scalar) = item else {
                 throw reader.error(item, context, "'\(key)' must be a list of plain values")
             }
+            if TerminalText.containsControl(scalar.string) {
+                throw reader.error(item, context, "'\(key)' contains a control character")
+            }
             return scalar.string
         }
     }
@@ -121,6 +145,9 @@ struct MappingReader {
         for (name, item) in map.pairs {
             guard case .scalar(let scalar) = item else {
                 throw reader.error(item, map.context, "'\(name)' must be a single value")
+            }
+            if TerminalText.containsControl(name + scalar.string) {
+                throw reader.error(item, map.context, "'\(TerminalText.escaped(name))' contains a control character")
             }
             result[name] = scalar.string
         }

@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+@testable import SwitchboardCore
+
+@Suite("Trust: value classes, typed messages, terminal text, YAML bounds")
+struct TrustUnitTests {
+    static let derivedYAML = """
+        component: derived
+        label: Derived
+        actions: [go]
+        connections:
+          - key: basic
+            label: Basic
+            fields:
+              - {key: host, label: Host, type: url, required: true, default: "https://h.example"}
+              - {key: key, label: Key, type: password, required: true}
+              - {key: tenant, label: Tenant, type: string, default: "HIDDEN-TENANT-5e"}
+              - {key: note, label: Note, type: string}
+              - {key: auth, label: Auth header, type: template, default: "Bearer {{key}}"}
+              - {key: tenantUrl, label: Tenant URL, type: template, default: "{{host}}/{{tenant}}"}
+              - {key: noteUrl, label: Note URL, type: template, default: "{{host}}/{{note}}"}
+            test: {method: GET, url: "http://127.0.0.1:9/{{tenant}}/{{note}}", headers: {X-Key: "{{key}}"}, expectStatus: 200}
+        ---
+        integration: derived-sync
+        configVariables:
+          - key: d
+            component: derived
+            connection: basic
+            fields:
+              tenant: {customerVisible: false}
+        steps:
+          - {key: go, component: derived, action: go, connection: d}
+
+        """
+
+    @Test("a template takes the strictest class of the fields it reads; over a hidden field it is hidden from customers")
+    func templatesInheritClasses() throws {
+        let t = try TestStore()
+        try t.importYAML(("derived.yaml", Self.derivedYAML))
+        let instance = try t.store.deploy(integration: "derived-sync", customer: "acme")
+        try t.set(instance.name, ["d.key": "DERIVED-SECRET-77", "d.note": "n1"])
+        let fields = try t.store.connectionDetail(instance: instance.id, variable: "d").fields
+        let byKey = Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0) })
+        #expect(byKey["auth"]?.valueClass == .secret)
+        #expect(byKey["auth"]?.isSecret == true)
+        #expect(byKey["tenantUrl"]?.valueClass == .hidden)
+        #expect(byKey["tenantUrl"]?.customerVisible == false)
+        #expect(byKey["noteUrl"]?.valueClass == .public)
+        let customer = try t.acting(as: .customer("acme")).connectionDetail(instance: instance.id, variable: "d").fields.map(\.key)
+        // Over a secret: never to customers, not even masked; over public fields: shown.
+        #expect(!customer.contains("tenant") && !customer.contains("tenantUrl") && !customer.contains("auth"))
+        #expect(customer.contains("noteUrl") && customer.contains("key"))
+    }
+
+    @Test("a message masks each part for its class before the whole is cut, so no part of a value survives a cut")
+    func messageMasksBeforeCutting() {
+        let secret = String(repeating: "S", count: 40)
+        let message = Message([.text(String(repeating: "a", count: 30)), .value(secret, .secret), .text("tail")])
+        let team = message.rendered(for: .team, limit: 50)
+        #expect(!team.contains("SSS"))
+        #expect(team.hasPrefix(String(repeating: "a", count: 30) + Message.mask))
+        let hidden = Message([.text("tenant is "), .value("HIDDEN-9", .hidden)])
+        #expect(hidden.rendered(for: .team) == "tenant is HIDDEN-9")
+        #expect(hidden.rendered(for: .customer(HiddenFieldRedactor(hidden: []))) == "tenant is " + Message.mask)
+    }
+
+    @Test("naming a field a customer does not see turns the customer's whole line into the standard replacement")
+    func hiddenFieldNamesNeverReachCustomers() {
+        let message = Message([.field(key: "clientSecret", label: "Client Secret", customerVisible: false), .text(" changed (secret)")])
+        #expect(message.rendered(for: .team) == "Client Secret (clientSecret) changed (secret)")
+        #expect(message.rendered(for: .customer(HiddenFieldRedactor(hidden: []))) == HiddenFieldRedactor.replacement)
+        let decoded = Message.decode(json: message.json)
+        #expect(decoded == message)
+    }
+
+    @Test("every C0, DEL, C1 and bidi control is written visibly; ordinary text is left as it is")
+    func terminalTextEscapes() {
+        let controls = (0x00...0x1F).map { Unicode.Scalar($0)! } + (0x7F...0x9F).map { Unicode.Scalar($0)! }
+            + [0x200E, 0x200F, 0x061C, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069].map { Unicode.Scalar($0)! }
+        for scalar in controls {
+            let escaped = TerminalText.escaped("a\(Character(scalar))b")
+            #expect(!escaped.unicodeScalars.contains { TerminalText.isControl($0) }, "U+\(String(scalar.value, radix: 16))")
+            #expect(escaped.hasPrefix("a\\") && escaped.hasSuffix("b"))
+        }
+        #expect(TerminalText.escaped("\u{1B}]0;owned\u{07}") == "\\e]0;owned\\u{7}")
+        #expect(TerminalText.escaped("名前 – 🔑 C:\\path") == "名前 – 🔑 C:\\path")
+        #expect(TerminalText.escaped("one\ntwo", keepNewlines: true) == "one\ntwo")
+    }
+
+    @Test("hostile YAML is refused by its limits at once, naming the limit and the line", arguments: [
+        ("a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n", "expand to more than"),
+        ("a: &a {x: 1}\n? *a\n: 2\n", "alias (*name) cannot be a mapping key"),
+        ("? [1, 2]\n: x\n", "mapping keys must be plain strings"),
+        (String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "\n", "nested deeper than 32"),
+        (String(repeating: "---\ncomponent: c\n", count: 101), "more than 100 documents"),
+        ("", "holds no definitions"),
+        ("# only a comment\n", "holds no definitions"),
+        ("component: \"a\\e[2Jb\"\n", "'component' contains a control character"),
+        ("component: ok\nlabel: \"x\\e]0;t\\a\"\n", "'label' contains a control character"),
+        ("component: \"has space\"\n", "must use only letters, digits"),
+    ])
+    func hostileYAMLIsBounded(yaml: String, expected: String) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect {
+            _ = try DefinitionParser.parse(yaml: yaml, file: "hostile.yaml")
+        } throws: { error in
+            "\(error)".contains(expected)
+        }
+        // Not a timing assertion on the product: a bound that failed would run for minutes.
+        #expect(clock.now - start < .seconds(30))
+    }
+
+    @Test("a 545-byte alias bomb using aliases as mapping keys is refused at its first alias key")
+    func aliasKeyBomb() {
+        var yaml = "a0: &a0 {k: v}\n"
+        for level in 1...12 { yaml += "a\(level): &a\(level) {? *a\(level - 1) : 1, ? [*a\(level - 1)] : 2}\n" }
+        #expect {
+            _ = try DefinitionParser.parse(yaml: yaml, file: "bomb.yaml")
+        } throws: { error in
+            "\(error)".contains("bomb.yaml:2") && "\(error)".contains("mapping key")
+        }
+    }
+
+    @Test("a secret from standard input loses exactly one line ending; bytes, not Characters (\\r\\n is one Character)")
+    func secretInputLineEndings() throws {
+        #expect(try SecretInput.value(from: Data("ab\r\n".utf8), option: "x") == "ab")
+        #expect(try SecretInput.value(from: Data("ab\n".utf8), option: "x") == "ab")
+        #expect(try SecretInput.value(from: Data("ab\r".utf8), option: "x") == "ab")
+        #expect(try SecretInput.value(from: Data("ab\n\n".utf8), option: "x") == "ab\n")
+        for empty in ["", "\n", "\r\n", "\r"] {
+            #expect(throws: SwitchboardError.self) { try SecretInput.value(from: Data(empty.utf8), option: "x") }
+        }
+        #expect(throws: SwitchboardError.self) { try SecretInput.value(from: Data(count: SecretInput.maxBytes + 3), option: "x") }
+    }
+
+    @Test("the role table refuses customers exactly run, callback-server, import and reveal")
+    func rolePolicy() {
+        let customer = Actor(user: "u", role: .customer("acme"), source: "test")
+        let team = Actor(user: "u", role: .team, source: "test")
+        for operation in Operation.allCases {
+            #expect(throws: Never.self) { try team.authorize(operation) }
+        }
+        let refused = Operation.allCases.filter { (try? customer.authorize($0)) == nil }
+        #expect(Set(refused) == [.run, .callbackServer, .importDefinitions, .reveal])
+        #expect(team.draftOwner != customer.draftOwner)
+    }
+}
