@@ -59,6 +59,11 @@ public enum MasterKey {
         let path = Paths.keyFile(environment: environment)
         let source = "key file \(path)"
         if FileManager.default.fileExists(atPath: path) {
+            // As ssh does with a private key: a key others can read is refused, not used.
+            var info = stat()
+            if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
+                throw SwitchboardError.secretKey("the \(source) is readable by group or others (mode \(String(info.st_mode & 0o777, radix: 8))); run: chmod 600 \(path)")
+            }
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw SwitchboardError.secretKey("cannot read the \(source)")
             }

@@ -10,6 +10,8 @@ public enum FieldValidationError: Error, Sendable, Equatable, CustomStringConver
     case patternMismatch(label: String, pattern: String)
     case derived(label: String)
     case singleLineOnly(label: String)
+    case controlCharacter(label: String)
+    case tooLong(label: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -20,12 +22,20 @@ public enum FieldValidationError: Error, Sendable, Equatable, CustomStringConver
         case .patternMismatch(let label, let pattern): "\(label) does not match the required pattern \(pattern)"
         case .derived(let label): "\(label) is derived from other fields and cannot be set"
         case .singleLineOnly(let label): "\(label) must be a single line"
+        case .controlCharacter(let label):
+            "\(label) contains a control character (escape sequences, bidi overrides and the like are refused)"
+        case .tooLong(let label, let limit): "\(label) is longer than the limit of \(limit / 1024) KiB"
         }
     }
 }
 
 /// Small pure validators, one per field type (huh's validate.go style).
 public enum FieldValidator {
+    /// The largest value a field takes (SPEC §12: hostile input is bounded). Real
+    /// credentials, PEM keys and service-account JSON fit with room to spare; a 50 MB value
+    /// would cost every later `show` and render hundreds of MB.
+    public static let maxValueBytes = 64 * 1024
+
     /// Normalizes input for the field's type (trims URLs, maps boolean words and picklist
     /// labels to values) and validates it. An empty string means "no value".
     public static func normalize(_ raw: String, for field: FieldDefinition, label: String? = nil) -> Result<String, FieldValidationError> {
@@ -39,6 +49,15 @@ public enum FieldValidator {
         }
         if value.isEmpty {
             return field.required ? .failure(.missing(label: label)) : .success("")
+        }
+        if value.utf8.count > maxValueBytes { return .failure(.tooLong(label: label, limit: maxValueBytes)) }
+        if field.type != .text && value.contains(where: \.isNewline) {
+            return .failure(.singleLineOnly(label: label))
+        }
+        // Multi-line text keeps its newlines and tabs; nothing else may carry a control
+        // character to the terminals that will show it.
+        if TerminalText.containsControl(value, allowing: field.type == .text ? ["\n", "\t", "\r"] : []) {
+            return .failure(.controlCharacter(label: label))
         }
         switch field.type {
         case .url:
@@ -56,9 +75,7 @@ public enum FieldValidator {
             } else {
                 return .failure(.notAChoice(label: label, choices: field.choices.map(\.value)))
             }
-        case .string, .password:
-            if value.contains(where: \.isNewline) { return .failure(.singleLineOnly(label: label)) }
-        case .text, .template:
+        case .string, .password, .text, .template:
             break
         }
         if let pattern = field.pattern, !matches(value, pattern: pattern) {

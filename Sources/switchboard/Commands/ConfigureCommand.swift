@@ -29,14 +29,12 @@ struct ConfigureCommand: ParsableCommand {
                     throw SwitchboardError.usage("--set \(item.prefix(40)): expected VAR.FIELD=VALUE")
                 }
                 let (variable, field) = try Self.splitTarget(String(item[..<equals]), option: "--set")
-                changes.append(FieldChange(variable: variable, field: field, value: String(item[item.index(after: equals)...])))
+                changes.append(FieldChange(variable: variable, field: field, value: String(item[item.index(after: equals)...]), onCommandLine: true))
             }
             if let target = setSecret {
                 let (variable, field) = try Self.splitTarget(target, option: "--set-secret")
-                let data = FileHandle.standardInput.readDataToEndOfFile()
-                guard var value = String(data: data, encoding: .utf8) else { throw SwitchboardError.invalidValue("--set-secret: standard input is not UTF-8 text") }
-                if value.hasSuffix("\r\n") { value.removeLast(2) } else if value.hasSuffix("\n") { value.removeLast() }
-                guard !value.isEmpty else { throw SwitchboardError.invalidValue("--set-secret \(target): standard input was empty") }
+                let data = (try? FileHandle.standardInput.read(upToCount: SecretInput.maxBytes + 3)) ?? Data()
+                let value = try SecretInput.value(from: data, option: "--set-secret \(target)")
                 changes.append(FieldChange(variable: variable, field: field, value: value))
             }
             for target in unsets {
@@ -87,7 +85,7 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let store = try global.store(source: "cli", readOnly: true)
-            if reveal && store.actor.role.isCustomer { throw SwitchboardError.forbidden("--reveal is not available in customer role") }
+            if reveal { try store.actor.authorize(.reveal) }
             let detail = try store.connectionDetail(instance: instance, variable: variable)
             func shown(_ field: FieldState) -> String? {
                 if field.isSecret && !reveal { return nil }

@@ -68,17 +68,73 @@ struct CLIConfigureTests {
         ("api.password", "SECRET-TWO\nLINES-1f"),
     ]
 
-    @Test("values with quotes, backslashes, line breaks, control characters and wide characters round-trip through --json")
+    @Test("values with quotes, backslashes, line breaks, tabs and wide characters round-trip through --json")
     func jsonEscaping() async throws {
         let sb = try CLISandbox()
         let id = try await sb.deployTestSync()
-        let tricky = "say \"hi\" \\ back\\slash\nline two\ttab \u{01} ctl – 日本語 🔑 </script>"
+        let tricky = "say \"hi\" \\ back\\slash\nline two\ttab – 日本語 🔑 </script>"
         try await sb.ok(["configure", id, "--set", "api.notes=\(tricky)", "--set", "api.username=名前-\"q\""])
         let fields = try await sb.fields(id, "api")
         #expect(fields["notes"]?["value"] as? String == tricky)
         #expect(fields["username"]?["value"] as? String == "名前-\"q\"")
         let entries = try await sb.logEntries([id, "api"])
         #expect(entries.contains { ($0["message"] as? String)?.contains("名前-\"q\"") == true })
+    }
+
+    @Test("control characters are refused in every single-line and multi-line value, and nothing changes", arguments: [
+        ("api.notes", "bell \u{07} in text"), ("api.notes", "\u{1B}]0;owned\u{07}"), ("api.username", "tab\there"),
+        ("api.username", "\u{1B}[2J"), ("api.host", "https://x.example/\u{9B}31m"), ("api.username", "abc\u{202E}fed"),
+        ("api.username", "del\u{7F}"),
+    ])
+    func controlCharactersRefused(target: String, value: String) async throws {
+        let sb = try CLISandbox()
+        let id = try await sb.deployTestSync()
+        let before = try await sb.run(["show", id, "api", "--json"]).stdout
+        let result = try await sb.run(["configure", id, "--set", "\(target)=\(value)"])
+        #expect(result.status == 1)
+        #expect(result.errorLine.contains("control character"), "\(result)")
+        #expect(!result.stderr.unicodeScalars.contains { TerminalText.isControl($0) && $0 != "\n" })
+        #expect(try await sb.run(["show", id, "api", "--json"]).stdout == before)
+    }
+
+    @Test("a value over the 64 KiB limit is refused naming the limit")
+    func hugeValueRefused() async throws {
+        let sb = try CLISandbox()
+        let id = try await sb.deployTestSync()
+        let result = try await sb.run(["configure", id, "--set", "api.notes=" + String(repeating: "x", count: 65 * 1024)])
+        #expect(result.status == 1)
+        #expect(result.errorLine.contains("64 KiB"), "\(result)")
+    }
+
+    @Test("--set-secret removes exactly one line ending (\\n, \\r\\n or \\r) and refuses an empty value", arguments: [
+        ("s3cret\r\n", "s3cret"), ("s3cret\n", "s3cret"), ("s3cret\r", "s3cret"), ("s3cret", "s3cret"),
+    ])
+    func secretLineEndings(input: String, stored: String) async throws {
+        let sb = try CLISandbox()
+        let id = try await sb.deployTestSync()
+        try await sb.ok(["configure", id, "--set-secret", "api.password"], stdin: input)
+        let reveal = try await sb.run(["show", id, "api", "--json", "--reveal"]).json()
+        let fields = (reveal["fields"] as? [[String: Any]]) ?? []
+        #expect(fields.first { $0["key"] as? String == "password" }?["value"] as? String == stored)
+    }
+
+    @Test("--set-secret with only a line ending is refused, not a crash", arguments: ["\r\n", "\n", "\r"])
+    func secretOnlyLineEnding(input: String) async throws {
+        let sb = try CLISandbox()
+        let id = try await sb.deployTestSync()
+        let result = try await sb.run(["configure", id, "--set-secret", "api.password"], stdin: input)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.errorLine.contains("empty"))
+    }
+
+    @Test("--set of a password field is refused with a pointer to --set-secret (exit 2)")
+    func passwordOnCommandLineRefused() async throws {
+        let sb = try CLISandbox()
+        let id = try await sb.deployTestSync()
+        let result = try await sb.run(["configure", id, "--set", "api.password=CMDLINE-SECRET"])
+        #expect(result.status == 2)
+        #expect(result.errorLine.contains("--set-secret api.password"))
+        #expect(!result.stderr.contains("CMDLINE-SECRET"))
     }
 
     @Test("an invalid value exits non-zero naming the field, and nothing changes")
