@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SwitchboardCore
 
 @main
 struct Switchboard: AsyncParsableCommand {
@@ -48,7 +49,7 @@ struct Switchboard: AsyncParsableCommand {
             let message = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? ""
             if !message.isEmpty {
                 let line = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-                FileHandle.standardError.write(Data("switchboard: \(line) (see: switchboard help)\n".utf8))
+                FileHandle.standardError.write(Data("switchboard: \(TerminalText.escaped(line)) (see: switchboard help)\n".utf8))
             }
             Glibc.exit(code.rawValue)
         }

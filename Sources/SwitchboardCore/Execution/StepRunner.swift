@@ -8,13 +8,22 @@ public enum StepRunner {
         public var exitCode: Int32
         public var lastErrorLine: String?
         public var durationMs: Int
+        /// The signal (SIGINT, SIGTERM, SIGHUP) that interrupted `run`, if one did.
+        public var interruptedBy: Int32?
     }
 
     public static let connectionFileVariable = "SWITCHBOARD_CONNECTION_FILE"
+    static let directoryPrefix = "switchboard-run-"
 
-    public static func run(command: [String], payload: Data, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Result {
+    /// - Parameter control: lets a signal handler interrupt the run (remove the file at
+    ///   once, stop the child); see `StepControl`.
+    public static func run(command: [String], payload: Data, environment: [String: String] = ProcessInfo.processInfo.environment,
+                           control: StepControl = StepControl()) throws -> Result {
         guard let executable = command.first else { throw SwitchboardError.usage("give the command to run after --") }
-        var template = Array((FileManager.default.temporaryDirectory.path + "/switchboard-run-XXXXXX").utf8CString)
+        let temporary = FileManager.default.temporaryDirectory.path
+        sweepAbandoned(in: temporary)
+        // The pid in the name lets the next run sweep what a killed run left behind.
+        var template = Array((temporary + "/\(directoryPrefix)\(getpid())-XXXXXX").utf8CString)
         guard let dirPointer = mkdtemp(&template) else { throw SwitchboardError.io("cannot create a private temporary directory") }
         let dir = String(cString: dirPointer)
         let file = dir + "/connection.json"
@@ -22,6 +31,7 @@ public enum StepRunner {
             unlink(file)
             rmdir(dir)
         }
+        control.attach(file: file)
         let fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else { throw SwitchboardError.io("cannot create the connection file") }
         let written = payload.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -47,6 +57,7 @@ public enum StepRunner {
         } catch {
             throw SwitchboardError.io("cannot start \(executable): \(error.localizedDescription)")
         }
+        control.attach(child: process.processIdentifier)
         // Feed stdin on its own thread: a child that never reads must not block us.
         let feeder = Thread {
             let handle = stdinPipe.fileHandleForWriting
@@ -58,9 +69,66 @@ public enum StepRunner {
         let reader = Thread { tail.pump() }
         reader.start()
         process.waitUntilExit()
+        control.detachChild()
         tail.waitForEnd()
         let exitCode: Int32 = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-        return Result(exitCode: exitCode, lastErrorLine: tail.lastLine, durationMs: Int(Date().timeIntervalSince(started) * 1000))
+        return Result(exitCode: exitCode, lastErrorLine: tail.lastLine, durationMs: Int(Date().timeIntervalSince(started) * 1000),
+                      interruptedBy: control.interruption)
+    }
+
+    /// Removes connection files of runs that died without cleaning up (SIGKILL, a crash):
+    /// directories named with a pid that no longer runs. Only our own (mkdtemp makes them
+    /// 0700 and ours), so a run never touches another user's files.
+    static func sweepAbandoned(in temporary: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporary) else { return }
+        for name in names where name.hasPrefix(directoryPrefix) {
+            let rest = name.dropFirst(directoryPrefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 else { continue }
+            guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+            let dir = temporary + "/" + name
+            var info = stat()
+            guard lstat(dir, &info) == 0, info.st_uid == geteuid(), (info.st_mode & S_IFMT) == S_IFDIR else { continue }
+            unlink(dir + "/connection.json")
+            rmdir(dir)
+        }
+    }
+}
+
+/// What a signal handler needs to stop a running step (SPEC §12: no secret outlives its
+/// use): the connection file is removed at once and the child is asked to stop (SIGTERM,
+/// then SIGKILL after a grace period).
+public final class StepControl: @unchecked Sendable {
+    public static let gracePeriod: TimeInterval = 5
+    private let lock = NSLock()
+    private var file: String?
+    private var child: pid_t = 0
+    private var signal: Int32?
+
+    public init() {}
+
+    func attach(file: String) { lock.withLock { self.file = file }; stopIfInterrupted() }
+    func attach(child: pid_t) { lock.withLock { self.child = child }; stopIfInterrupted() }
+    func detachChild() { lock.withLock { child = 0 } }
+    var interruption: Int32? { lock.withLock { signal } }
+
+    /// Safe to call from any thread, any number of times.
+    public func interrupt(by number: Int32) {
+        lock.withLock { if signal == nil { signal = number } }
+        stopIfInterrupted()
+    }
+
+    private func stopIfInterrupted() {
+        let (file, child, interrupted) = lock.withLock { (self.file, self.child, self.signal != nil) }
+        guard interrupted else { return }
+        if let file { unlink(file) }
+        guard child > 0 else { return }
+        kill(child, SIGTERM)
+        let deadline = DispatchTime.now() + Self.gracePeriod
+        DispatchQueue.global().asyncAfter(deadline: deadline) { [weak self] in
+            guard let self else { return }
+            let still = self.lock.withLock { self.child }
+            if still == child { kill(child, SIGKILL) }
+        }
     }
 }
 
@@ -70,6 +138,9 @@ final class StderrTail: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var tail = Data()
+    /// Bytes before `tail` were dropped: a line that starts there is not whole.
+    private var dropped = false
+    static let window = 16 * 1024
 
     init(fd: Int32) { self.fd = fd }
 
@@ -82,7 +153,10 @@ final class StderrTail: @unchecked Sendable {
             _ = buffer.withUnsafeBytes { write(2, $0.baseAddress, count) }
             lock.lock()
             tail.append(contentsOf: buffer[0..<count])
-            if tail.count > 8192 { tail = tail.suffix(4096) }
+            if tail.count > 2 * Self.window {
+                tail = tail.suffix(Self.window)
+                dropped = true
+            }
             lock.unlock()
         }
         done.signal()
@@ -94,7 +168,11 @@ final class StderrTail: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let text = String(decoding: tail, as: UTF8.self)
-        return text.split(whereSeparator: \.isNewline).last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-            .map { String($0.trimmingCharacters(in: .whitespaces)) }
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        guard let index = lines.lastIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return nil }
+        // A line whose start was dropped may begin inside a secret, which no redactor can
+        // then recognise: such a line is not kept at all.
+        if index == lines.startIndex && dropped { return "(the last line on stderr was longer than \(Self.window / 1024) KiB)" }
+        return String(lines[index].trimmingCharacters(in: .whitespaces))
     }
 }

@@ -13,11 +13,16 @@ public struct TestRequestRunner: Sendable {
     ///   - values: the connection's effective field values, for `{{field}}`.
     ///   - accessToken: for `{{access_token}}`; always redacted from the message.
     ///   - secretValues: values to redact (password fields, client secret, …).
+    ///   - classes: each field's class (`FieldState.valueClass`); the URL shown in the
+    ///     result masks what each audience may not see. Fields not listed are public.
     public func run(
-        _ test: TestRequest, values: [String: String], accessToken: String? = nil, secretValues: [String] = []
+        _ test: TestRequest, values: [String: String], accessToken: String? = nil, secretValues: [String] = [],
+        classes: [String: ValueClass] = [:]
     ) async -> TestResult {
         var values = values
+        var classes = classes
         if let accessToken { values["access_token"] = accessToken }
+        classes["access_token"] = .secret
         let redactor = SecretRedactor(secrets: secretValues + [accessToken].compactMap { $0 })
         let method = test.method.uppercased()
 
@@ -25,12 +30,13 @@ public struct TestRequestRunner: Sendable {
         // in a confusing way (an empty host, "Bearer " with no token).
         let templates = [test.url, test.body ?? ""] + test.headers.values
         if let missing = templates.flatMap(Template.references).first(where: { (values[$0] ?? "").isEmpty }) {
-            let reason = missing == "access_token" ? "no access token (connect first)" : "no value for {{\(missing)}}"
-            return TestResult(passed: false, status: nil, message: redactor.line("\(method) test request not sent: \(reason)"))
+            let reason: Message = missing == "access_token" ? "no access token (connect first)"
+                : Message([.text("no value for "), .field(key: missing, label: missing, customerVisible: (classes[missing] ?? .public) < .hidden)])
+            return TestResult(passed: false, status: nil, report: "\(method) test request not sent: \(reason)")
         }
 
         let url = Template.render(test.url, values: values)
-        let shownURL = Self.shortened(redactor.redact(URLTarget(url)?.display ?? url), to: 80)
+        let shownURL = Self.shownURL(test.url, values: values, classes: classes, redactor: redactor)
         var headers = HTTPHeaders()
         for (name, value) in test.headers.sorted(by: { $0.key < $1.key }) {
             headers.add(name, Template.render(value, values: values))
@@ -44,16 +50,30 @@ public struct TestRequestRunner: Sendable {
             let response = try await transport.send(request)
             let took = Self.milliseconds(clock.now - start)
             let passed = response.status == test.expectStatus
-            var line = "\(method) \(shownURL) → \(response.status) (expected \(test.expectStatus)) in \(took) ms"
-            if !passed, let reason = Self.reason(from: response.body) { line += ": " + reason }
-            return TestResult(passed: passed, status: response.status, message: redactor.line(line))
+            var report: Message = "\(method) \(shownURL) → \(response.status) (expected \(test.expectStatus)) in \(took) ms"
+            if !passed, let reason = Self.reason(from: response.body) { report.parts += [.text(": "), .outside(redactor.line(reason))] }
+            return TestResult(passed: passed, status: response.status, report: report)
         } catch is CancellationError {
-            return TestResult(passed: false, status: nil, message: redactor.line("\(method) \(shownURL) cancelled"))
+            return TestResult(passed: false, status: nil, report: "\(method) \(shownURL) cancelled")
         } catch {
             let took = Self.milliseconds(clock.now - start)
-            let line = "\(method) \(shownURL) failed after \(took) ms: \(error)"
-            return TestResult(passed: false, status: nil, message: redactor.line(line))
+            return TestResult(passed: false, status: nil, report: "\(method) \(shownURL) failed after \(took) ms: \(outside: redactor.line("\(error)"))")
         }
+    }
+
+    /// The request's URL as each audience may see it: rendered from the template with the
+    /// values a reader may not see replaced by the mask (secrets for everyone, hidden
+    /// values for customers), so nothing depends on finding them in the finished text.
+    static func shownURL(_ template: String, values: [String: String], classes: [String: ValueClass], redactor: SecretRedactor) -> Message {
+        func shown(hiding limit: ValueClass) -> String {
+            var masked = values
+            for (name, valueClass) in classes where valueClass >= limit && !(values[name] ?? "").isEmpty { masked[name] = Message.mask }
+            let url = Template.render(template, values: masked)
+            return shortened(redactor.redact(URLTarget(url)?.display ?? url), to: 80)
+        }
+        let team = shown(hiding: .secret)
+        let customer = shown(hiding: .hidden)
+        return Message([.perAudience(team: team, customer: customer)])
     }
 
     /// A provider's short explanation from a JSON error body: OAuth's `error` and

@@ -25,6 +25,16 @@ public struct HiddenFieldRedactor: Sendable, Equatable {
         values.sort { $0.text.count > $1.text.count }
     }
 
+    /// One redactor doing the work of several (an instance-wide log line is checked
+    /// against every connection's hidden fields).
+    public init(merging redactors: [HiddenFieldRedactor]) {
+        for redactor in redactors {
+            names += redactor.names
+            values += redactor.values
+        }
+        values.sort { $0.text.count > $1.text.count }
+    }
+
     /// For a connection's fields (all of them): keeps out those the customer does not see.
     public static func customerView(of fields: [FieldState]) -> HiddenFieldRedactor {
         HiddenFieldRedactor(hidden: fields.filter { !$0.customerVisible })

@@ -17,4 +17,16 @@ public struct Redactor: Sendable {
         }
         return result
     }
+
+    /// The last line of defence over a typed message: text from outside loses every known
+    /// secret; our own words and classified values are left to their classes.
+    public func redactOutside(_ message: Message) -> Message {
+        Message(message.parts.map { part in
+            switch part {
+            case .outside(let text): .outside(redact(text))
+            case .perAudience(let team, let customer): .perAudience(team: redact(team), customer: redact(customer))
+            case .text, .field, .value: part
+            }
+        })
+    }
 }

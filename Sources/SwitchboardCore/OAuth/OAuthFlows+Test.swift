@@ -22,13 +22,15 @@ extension OAuthFlows {
             return TestResult(passed: false, status: nil, message: message)
         }
         let result = await TestRequestRunner(transport: transport)
-            .run(test, values: subject.values, accessToken: subject.accessToken, secretValues: subject.secrets)
-        let redacted = Redactor(secrets: subject.secrets).redact(result.message)
+            .run(test, values: subject.values, accessToken: subject.accessToken, secretValues: subject.secrets, classes: subject.classes)
+        let line: Message = "Test \(result.passed ? "passed" : "failed"): \(result.report)"
         try store.recordOutcome(
             instance: instance, variable: variable, outcome: result.passed ? .ok : .error,
-            level: result.passed ? .info : .error, message: "Test \(result.passed ? "passed" : "failed"): \(redacted)",
-            reason: result.passed ? nil : "test failed: \(redacted)")
-        return TestResult(passed: result.passed, status: result.status, message: redacted)
+            level: result.passed ? .info : .error, message: line,
+            reason: result.passed ? nil : "test failed: \(result.report)")
+        // The one who asked reads the result rendered for their role.
+        return TestResult(passed: result.passed, status: result.status, report: result.report,
+                          message: result.report.rendered(for: subject.audience))
     }
 }
 
@@ -37,6 +39,7 @@ extension OAuthFlows {
     /// it expires within `within` seconds. Failures are recorded as any refresh failure
     /// (temporary: logged; final: status error) and never stop the run itself.
     public func refreshBeforeRun(instance: String, step: String, within: TimeInterval = 60) async {
+        guard (try? store.actor.authorize(.run)) != nil else { return }
         guard let variable = try? store.oauthVariable(instance: instance, step: step) else { return }
         let refresher = TokenRefresher(store: store, transport: transport)
         _ = try? await refresher.refreshDue(RefreshSelection(within: within, instance: instance, variable: variable))

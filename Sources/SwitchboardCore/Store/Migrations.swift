@@ -133,6 +133,13 @@ enum Migrations {
             }
             try db.create(index: "token_refresh", on: "token", columns: ["refreshable", "expiresAt"])
         }
+        migrator.registerMigration("v3: message parts") { db in
+            // Log lines and reasons as typed parts (JSON of `Message.Part`), so each
+            // audience gets its own rendering; `message` and `reason` keep the team's text
+            // for rows written before, which customers read through the redactor as ever.
+            try db.alter(table: "logEntry") { t in t.add(column: "parts", .text) }
+            try db.alter(table: "connection") { t in t.add(column: "reasonParts", .text) }
+        }
         return migrator
     }
 }

@@ -63,7 +63,9 @@ struct ConnectionRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var connectionType: String
     var complete: Bool
     var outcome: ConnectionOutcome
+    /// The team's rendering of `reasonParts` (or a reason written before parts existed).
     var reason: String?
+    var reasonParts: String?
     var metadata: String?
     var revision: Int
     var updatedAt: String
@@ -77,12 +79,25 @@ struct ConnectionRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
     var status: ConnectionStatus { StatusRule.status(complete: complete, outcome: outcome) }
 
+    /// Sets (or clears) the reason from typed parts: the team's text and the parts each
+    /// audience renders from.
+    mutating func setReason(_ message: Message?) {
+        reason = message?.rendered(for: .team, limit: 500)
+        reasonParts = message?.json
+    }
+
+    /// A reason whose parts are not typed: customers read it through the hidden-field
+    /// redactor, as reasons always were.
+    mutating func setReason(_ text: String?) {
+        setReason(text.map { Message([.outside($0)]) })
+    }
+
     /// A connection of a freshly deployed (or upgraded) instance: nothing stored, nothing happened.
     static func new(instanceId: String, variable: ResolvedVariable, now: String) -> ConnectionRecord {
         ConnectionRecord(
             id: nil, instanceId: instanceId, variable: variable.key, component: variable.component,
             connectionType: variable.connectionType.key, complete: false, outcome: .none, reason: nil,
-            metadata: nil, revision: 1, updatedAt: now)
+            reasonParts: nil, metadata: nil, revision: 1, updatedAt: now)
     }
 }
 
@@ -119,7 +134,10 @@ struct LogEntryRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var level: LogLevel
     var source: String
     var user: String
+    /// The team's rendering (the only text of rows written before parts existed).
     var message: String
+    /// `Message` parts as JSON; nil for rows written before parts existed.
+    var parts: String?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

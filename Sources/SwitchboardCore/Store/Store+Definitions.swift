@@ -38,6 +38,7 @@ public struct IntegrationSummary: Sendable, Codable, Equatable {
 extension Store {
     /// Imports definition files all or nothing: any error means nothing was written.
     public func importDefinitions(_ files: [(path: String, text: String)]) throws -> ImportResult {
+        try actor.authorize(.importDefinitions)
         var batch = DefinitionBatch()
         for file in files {
             let parsed = try DefinitionParser.parse(yaml: file.text, file: file.path)

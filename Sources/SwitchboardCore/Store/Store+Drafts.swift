@@ -8,14 +8,14 @@ extension Store {
         try database.write { db in
             let instance = try findInstance(db, reference)
             let box = try secretBox(db, writing: true)
-            try DraftRecord(instanceId: instance.id, user: actor.user, sealed: box.seal(contents), savedAt: Timestamp.now()).save(db)
+            try DraftRecord(instanceId: instance.id, user: actor.draftOwner, sealed: box.seal(contents), savedAt: Timestamp.now()).save(db)
         }
     }
 
     public func loadDraft(instance reference: String) throws -> (contents: String, savedAt: String)? {
         try database.read { db in
             let instance = try findInstance(db, reference)
-            guard let record = try DraftRecord.fetchOne(db, key: ["instanceId": instance.id, "user": actor.user]) else { return nil }
+            guard let record = try DraftRecord.fetchOne(db, key: ["instanceId": instance.id, "user": actor.draftOwner]) else { return nil }
             return (try secretBox(db).open(record.sealed), record.savedAt)
         }
     }
@@ -23,16 +23,16 @@ extension Store {
     public func deleteDraft(instance reference: String) throws {
         try database.write { db in
             let instance = try findInstance(db, reference)
-            _ = try DraftRecord.deleteOne(db, key: ["instanceId": instance.id, "user": actor.user])
+            _ = try DraftRecord.deleteOne(db, key: ["instanceId": instance.id, "user": actor.draftOwner])
         }
     }
 }
 
 extension Store {
-    /// Ids of the instances where this OS user left unsaved input.
+    /// Ids of the instances where this OS user, in this role, left unsaved input.
     public func draftInstances() throws -> Set<String> {
         try database.read { db in
-            Set(try String.fetchAll(db, sql: "SELECT instanceId FROM draft WHERE user = ?", arguments: [actor.user]))
+            Set(try String.fetchAll(db, sql: "SELECT instanceId FROM draft WHERE user = ?", arguments: [actor.draftOwner]))
         }
     }
 }

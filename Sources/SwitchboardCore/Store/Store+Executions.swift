@@ -13,7 +13,8 @@ public struct ExecutionContext: Sendable {
 
 extension Store {
     public func executionContext(instance reference: String, step stepKey: String) throws -> ExecutionContext {
-        try database.read { db in
+        try actor.authorize(.run)
+        return try database.read { db in
             let instance = try findInstance(db, reference)
             let box = try secretBox(db)
             let (versionRecord, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
@@ -57,8 +58,10 @@ extension Store {
 
     /// Records an execution's outcome (SPEC §7): exit 0 → ok; 78 (EX_CONFIG) → error with
     /// the last stderr line as reason; anything else → logged, status left alone.
-    public func recordExecution(_ context: ExecutionContext, command: String, exitCode: Int32, lastErrorLine: String?, startedAt: String, durationMs: Int) throws {
-        let reason = lastErrorLine.map { context.redactor.redact(String($0.prefix(500))) }
+    public func recordExecution(_ context: ExecutionContext, command: String, exitCode: Int32, lastErrorLine: String?, startedAt: String,
+                                durationMs: Int, interruptedBy signal: Int32? = nil) throws {
+        // Masked whole first, cut after: a cut can never leave part of a secret behind.
+        let reason = lastErrorLine.map { Self.cut(context.redactor.redact($0), to: 500) }
         try database.write { db in
             let (instance, resolved) = try resolveInstance(db, context.instance.id)
             var connectionId: Int64?
@@ -71,31 +74,47 @@ extension Store {
             let outcome: String
             let level: LogLevel
             let message: String
-            switch exitCode {
-            case 0:
+            switch (exitCode, signal) {
+            case (_, let signal?):
+                outcome = "interrupted"; level = .warning
+                message = "Step \(context.step) interrupted by \(Self.signalName(signal)) after \(durationMs) ms (exit \(exitCode)); connection file removed, connection status unchanged"
+            case (0, nil):
                 outcome = "ok"; level = .info
                 message = "Step \(context.step) succeeded (exit 0, \(durationMs) ms)"
                 connection?.outcome = .ok
-                connection?.reason = nil
-            case 78:
+                connection?.setReason(nil as Message?)
+            case (78, nil):
                 outcome = "connection-error"; level = .error
                 message = "Step \(context.step) failed with a connection error (exit 78): \(reason ?? "no reason given on stderr")"
                 connection?.outcome = .error
-                connection?.reason = reason ?? "step \(context.step) exited 78 (EX_CONFIG)"
+                connection?.setReason(reason.map { Message([.outside($0)]) } ?? "step \(context.step) exited 78 (EX_CONFIG)")
             default:
                 outcome = "failed"; level = .warning
                 message = "Step \(context.step) failed (exit \(exitCode), \(durationMs) ms); connection status unchanged" + (reason.map { ": \($0)" } ?? "")
             }
-            if var changed = connection, exitCode == 0 || exitCode == 78 {
+            if var changed = connection, signal == nil, exitCode == 0 || exitCode == 78 {
                 changed.updatedAt = Timestamp.now()
                 try changed.update(db)
             }
             var record = ExecutionRecord(
                 id: nil, connectionId: connectionId, instanceId: instance.id, step: context.step,
-                command: context.redactor.redact(String(command.prefix(500))), exitCode: exitCode, outcome: outcome,
+                command: Self.cut(context.redactor.redact(command), to: 500), exitCode: exitCode, outcome: outcome,
                 startedAt: startedAt, finishedAt: Timestamp.now(), user: actor.logUser)
             try record.insert(db)
             try appendLog(db, instanceId: instance.id, connectionId: connectionId, level: level, message: message)
+        }
+    }
+
+    static func cut(_ text: String, to limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    }
+
+    static func signalName(_ number: Int32) -> String {
+        switch number {
+        case SIGINT: "SIGINT"
+        case SIGTERM: "SIGTERM"
+        case SIGHUP: "SIGHUP"
+        default: "signal \(number)"
         }
     }
 }

@@ -20,8 +20,12 @@ extension Store {
             throw SwitchboardError.forbidden("in customer role you can only deploy for customer \(only)")
         }
         let instanceName = name ?? "\(customer)/\(key)"
-        guard !instanceName.isEmpty, instanceName.count <= 128, !instanceName.contains(where: \.isNewline) else {
-            throw SwitchboardError.invalidValue("instance name must be 1-128 characters on one line")
+        guard !instanceName.isEmpty, instanceName.count <= 128, !TerminalText.containsControl(instanceName) else {
+            throw SwitchboardError.invalidValue("instance name must be 1-128 characters on one line, without control characters")
+        }
+        // A customer's names stay inside their own namespace: no "globex/..." from acme.
+        if actor.role.isCustomer, !(instanceName.hasPrefix("\(customer)/") && instanceName.count > customer.count + 1) {
+            throw SwitchboardError.forbidden("in customer role instance names start with \(customer)/ (found '\(TerminalText.escaped(instanceName))')")
         }
         return try database.write { db in
             var request = IntegrationVersionRecord.filter(IntegrationVersionRecord.Columns.key == key)

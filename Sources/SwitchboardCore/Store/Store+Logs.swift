@@ -4,11 +4,17 @@ import GRDB
 extension Store {
     /// Appends one log entry. Messages built here name fields, never values; text from
     /// outside (stderr, provider bodies) must go through `redactor(...)` first.
-    func appendLog(_ db: Database, instanceId: String, connectionId: Int64?, level: LogLevel, message: String, source: String? = nil) throws {
+    func appendLog(_ db: Database, instanceId: String, connectionId: Int64?, level: LogLevel, message: Message, source: String? = nil) throws {
         var record = LogEntryRecord(
             id: nil, instanceId: instanceId, connectionId: connectionId, time: Timestamp.now(), level: level,
-            source: source ?? actor.source, user: actor.logUser, message: String(message.prefix(2000)))
+            source: source ?? actor.source, user: actor.logUser, message: message.rendered(for: .team), parts: message.json)
         try record.insert(db)
+    }
+
+    /// A line whose parts are not typed: customers read it through the hidden-field
+    /// redactor, as log lines always were.
+    func appendLog(_ db: Database, instanceId: String, connectionId: Int64?, level: LogLevel, message: String, source: String? = nil) throws {
+        try appendLog(db, instanceId: instanceId, connectionId: connectionId, level: level, message: Message([.outside(message)]), source: source)
     }
 
     /// A redactor for every secret the connection knows: secret field values, secret
@@ -43,11 +49,11 @@ extension Store {
                     _ = try resolveConnection(db, instance, resolved, variable: variable)
                     throw SwitchboardError.notFound("instance \(instance.name) has no connection '\(variable)'")
                 }
-                sql = "SELECT l.id, l.time, l.level, l.source, l.user, l.message, ? AS variable FROM logEntry l WHERE l.connectionId = ?"
+                sql = "SELECT l.id, l.time, l.level, l.source, l.user, l.message, ? AS variable, l.parts FROM logEntry l WHERE l.connectionId = ?"
                 arguments = [variable, connectionId]
             } else {
                 sql = """
-                    SELECT l.id, l.time, l.level, l.source, l.user, l.message, c.variable FROM logEntry l
+                    SELECT l.id, l.time, l.level, l.source, l.user, l.message, c.variable, l.parts FROM logEntry l
                     LEFT JOIN connection c ON c.id = l.connectionId WHERE l.instanceId = ?
                     """
                 arguments = [instance.id]
@@ -58,7 +64,8 @@ extension Store {
             }
             sql += " ORDER BY l.id DESC LIMIT ?"
             arguments += [limit]
-            var entries = try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            var entries = rows.map { row in
                 LogEntry(
                     id: row["id"], time: row["time"], instance: instance.name, variable: row["variable"],
                     level: LogLevel(rawValue: row["level"]) ?? .info, source: row["source"], user: row["user"], message: row["message"])
@@ -67,7 +74,13 @@ extension Store {
                 let redactors = try hiddenFieldRedactors(db, instance: instance)
                 for index in entries.indices {
                     let applicable = entries[index].variable.flatMap { redactors[$0].map { [$0] } } ?? Array(redactors.values)
-                    for redactor in applicable { entries[index].message = redactor.redact(entries[index].message) }
+                    // Rendered from its parts for the customer; a row from before parts
+                    // existed goes through the redactor as it always did.
+                    if let message = Message.decode(json: rows[index]["parts"]) {
+                        entries[index].message = message.rendered(for: .customer(HiddenFieldRedactor(merging: applicable)))
+                    } else {
+                        for redactor in applicable { entries[index].message = redactor.redact(entries[index].message) }
+                    }
                 }
             }
             return entries

@@ -103,7 +103,7 @@ extension Store {
         try database.write { db in
             if setError, var record = try ConnectionRecord.fetchOne(db, key: connection.connectionId) {
                 record.outcome = .error
-                record.reason = String(redactor.redact(message).prefix(500))
+                record.setReason(Message([.outside(redactor.redact(message))]))
                 record.updatedAt = Timestamp.now()
                 try record.update(db)
             }

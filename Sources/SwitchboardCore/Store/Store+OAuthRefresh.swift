@@ -186,7 +186,7 @@ extension Store {
             guard db.changesCount == 1 else { return }
             if var record = try ConnectionRecord.fetchOne(db, key: lease.connection.connectionId) {
                 record.outcome = .error
-                record.reason = String("token refresh failed: \(reason)".prefix(500))
+                record.setReason(Message([.text("token refresh failed: "), .outside(reason)]))
                 record.updatedAt = Timestamp.now()
                 try record.update(db)
             }

@@ -11,6 +11,10 @@ public struct TestSubject: Sendable {
     public var isOAuth: Bool
     public var accessToken: String?
     public var tokenExpiresAt: String?
+    /// Each field's class, so the result shows each audience only what it may see.
+    public var classes: [String: ValueClass]
+    /// Whom the result is for: the actor's audience.
+    public var audience: Message.Audience
     var secrets: [String]
 }
 
@@ -32,7 +36,10 @@ extension Store {
             return TestSubject(
                 instance: instance.name, variable: resolvedVariable.key, test: resolvedVariable.connectionType.test,
                 values: FieldStates.effectiveValues(states), isOAuth: resolvedVariable.connectionType.oauth2 != nil,
-                accessToken: token?.accessToken, tokenExpiresAt: token?.expiresAt, secrets: secrets)
+                accessToken: token?.accessToken, tokenExpiresAt: token?.expiresAt,
+                classes: Dictionary(uniqueKeysWithValues: states.map { ($0.key, $0.valueClass) }),
+                audience: actor.role.isCustomer ? .customer(HiddenFieldRedactor.customerView(of: states)) : .team,
+                secrets: secrets)
         }
     }
 }

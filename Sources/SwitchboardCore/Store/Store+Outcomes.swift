@@ -13,11 +13,30 @@ extension Store {
             let redactor = try redactor(db, connectionId: connection.id!, resolved: resolved, box: box)
             if let outcome {
                 connection.outcome = outcome
-                connection.reason = reason.map(redactor.redact)
+                connection.setReason(reason.map { Message([.outside(redactor.redact($0))]) })
                 connection.updatedAt = Timestamp.now()
                 try connection.update(db)
             }
             try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: level, message: redactor.redact(message))
+        }
+    }
+
+    /// The same with typed parts; `outside` parts still pass the secret redactor.
+    public func recordOutcome(instance reference: String, variable: String, outcome: ConnectionOutcome?, level: LogLevel,
+                              message: Message, reason: Message? = nil) throws {
+        try database.write { db in
+            let instance = try findInstance(db, reference)
+            let box = try secretBox(db, writing: true)
+            let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
+            var (connection, _) = try resolveConnection(db, instance, resolved, variable: variable)
+            let redactor = try redactor(db, connectionId: connection.id!, resolved: resolved, box: box)
+            if let outcome {
+                connection.outcome = outcome
+                connection.setReason(reason.map(redactor.redactOutside))
+                connection.updatedAt = Timestamp.now()
+                try connection.update(db)
+            }
+            try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: level, message: redactor.redactOutside(message))
         }
     }
 }

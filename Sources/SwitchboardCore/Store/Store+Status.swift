@@ -9,6 +9,10 @@ public struct ConnectionStatusRow: Sendable, Codable, Equatable {
     public var reason: String?
     public var expiresAt: String?
     public var updatedAt: String
+    /// The reason's typed parts, for rendering it to a customer; not part of any output.
+    var reasonParts: String?
+
+    enum CodingKeys: String, CodingKey { case variable, component, connection, status, reason, expiresAt, updatedAt }
 }
 
 public struct InstanceStatus: Sendable, Codable, Equatable {
@@ -53,7 +57,7 @@ extension Store {
     static func statusQuery(instances: String) -> String {
         """
         SELECT i.id, i.name, i.customer, v.key, v.version, c.variable, c.component, c.connectionType,
-               c.complete, c.outcome, c.reason, t.expiresAt, c.updatedAt
+               c.complete, c.outcome, c.reason, t.expiresAt, c.updatedAt, c.reasonParts
         FROM \(instances) i
         JOIN integrationVersion v ON v.id = i.integrationVersionId
         JOIN connection c ON c.instanceId = i.id
@@ -73,7 +77,7 @@ extension Store {
             let connection = ConnectionStatusRow(
                 variable: row[5], component: row[6], connection: row[7],
                 status: StatusRule.status(complete: complete, outcome: outcome),
-                reason: row[10], expiresAt: row[11], updatedAt: row[12])
+                reason: row[10], expiresAt: row[11], updatedAt: row[12], reasonParts: row[13])
             if result.last?.id == id {
                 result[result.count - 1].connections.append(connection)
             } else {
@@ -113,8 +117,12 @@ extension Store {
                     statuses[index].connections[connection].reason = Self.withheldReason
                     continue
                 }
-                guard let redactor = redactors[statuses[index].connections[connection].variable] else { continue }
-                statuses[index].connections[connection].reason = redactor.redact(reason)
+                let redactor = redactors[statuses[index].connections[connection].variable] ?? HiddenFieldRedactor(hidden: [])
+                if let message = Message.decode(json: statuses[index].connections[connection].reasonParts) {
+                    statuses[index].connections[connection].reason = message.rendered(for: .customer(redactor))
+                } else {
+                    statuses[index].connections[connection].reason = redactor.redact(reason)
+                }
             }
         }
     }

@@ -35,7 +35,7 @@ extension Store {
             let metadata = callbackMetadata.merging(response.metadata) { _, new in new }
             record.metadata = metadata.isEmpty ? nil : try JSON.encode(metadata)
             record.outcome = .none
-            record.reason = nil
+            record.setReason(nil as Message?)
             record.revision += 1
             record.updatedAt = Timestamp.now()
             try recomputeCompleteness(db, connection: &record, variable: variable, box: box)
@@ -106,7 +106,7 @@ extension Store {
             let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
             let (_, variable) = try resolveConnection(db, instance, resolved, variable: record.variable)
             record.outcome = .none
-            record.reason = nil
+            record.setReason(nil as Message?)
             record.metadata = nil
             record.revision += 1
             record.updatedAt = Timestamp.now()

@@ -25,11 +25,15 @@ public struct FieldChange: Sendable, Equatable {
     public var field: String
     /// nil clears the stored value, so the default applies again.
     public var value: String?
+    /// The value came on the command line, which every user of the host can read in `ps`:
+    /// refused for secrets.
+    public var onCommandLine: Bool
 
-    public init(variable: String, field: String, value: String?) {
+    public init(variable: String, field: String, value: String?, onCommandLine: Bool = false) {
         self.variable = variable
         self.field = field
         self.value = value
+        self.onCommandLine = onCommandLine
     }
 }
 
@@ -49,9 +53,11 @@ extension Store {
         var fields = FieldStates.compute(variable: variable, stored: stored)
         var reason = connection.reason
         if actor.role.isCustomer {
-            // A reason is written for everyone ("Client ID (clientId) is not valid"): the
-            // customer's copy loses what names a hidden field or shows its value.
-            reason = reason.map(HiddenFieldRedactor.customerView(of: fields).redact)
+            // The customer's copy of a reason loses what names a hidden field or shows its
+            // value: rendered from its parts, or redacted when it was stored as text only.
+            let redactor = HiddenFieldRedactor.customerView(of: fields)
+            reason = Message.decode(json: connection.reasonParts).map { $0.rendered(for: .customer(redactor)) }
+                ?? reason.map(redactor.redact)
             fields = fields.filter(\.customerVisible)
         }
         let token = try TokenRecord.fetchOne(db, key: connection.id!)
@@ -107,6 +113,9 @@ extension Store {
                         throw SwitchboardError.notFound("connection \(variableKey) has no field '\(change.field)' (has: \(visible.map(\.key).joined(separator: ", ")))")
                     }
                     let label = variable.connectionType.displayLabel(of: field)
+                    if field.type.isSecret && change.onCommandLine && change.value != nil {
+                        throw SwitchboardError.usage("--set cannot take \(variableKey).\(field.key): it is a secret and the command line is visible to every user (ps); use --set-secret \(variableKey).\(field.key) with the value on standard input")
+                    }
                     var newValue: String? = nil
                     if let raw = change.value {
                         switch FieldValidator.normalize(raw, for: field, label: "\(variableKey).\(field.key) (\(label))") {
@@ -117,20 +126,21 @@ extension Store {
                     if stored[field.key] == newValue { continue }
                     changedAny = true
                     try writeValue(db, connectionId: connection.id!, field: field, value: newValue, box: box)
-                    let what: String
+                    let visible = variable.isCustomerVisible(field.key)
+                    var message = Message([.field(key: field.key, label: label, customerVisible: visible)])
                     if newValue == nil {
-                        what = "cleared (default applies)"
+                        message.parts.append(.text(" cleared (default applies)"))
                     } else if field.type.isSecret {
-                        what = stored[field.key] == nil ? "set (secret)" : "changed (secret)"
+                        message.parts.append(.text(stored[field.key] == nil ? " set (secret)" : " changed (secret)"))
                     } else {
-                        what = "set to \(Self.preview(newValue!))"
+                        message.parts += [.text(" set to "), .value(Self.preview(newValue!), ValueClass.of(field, customerVisible: visible))]
                     }
-                    try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: .info, message: "\(label) (\(field.key)) \(what)")
+                    try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: .info, message: message)
                 }
                 if changedAny {
                     connection.revision += 1
                     connection.outcome = .none
-                    connection.reason = nil
+                    connection.setReason(nil as Message?)
                     connection.updatedAt = Timestamp.now()
                     try recomputeCompleteness(db, connection: &connection, variable: variable, box: box)
                     try connection.update(db)

@@ -12,7 +12,12 @@ public enum Role: Sendable, Equatable {
 public struct FieldState: Sendable, Equatable {
     public var definition: FieldDefinition
     public var label: String
+    /// Whether a customer may see this field. A template over a hidden field is hidden too
+    /// (SPEC §12: a derived value takes the strictest class of what it reads).
     public var customerVisible: Bool
+    /// public, hidden or secret: the field's own class, or for a template the strictest of
+    /// its own and of every field it reads.
+    public var valueClass: ValueClass
     public var defaultValue: String?
     /// What was entered and stored; nil when nothing was stored.
     public var storedValue: String?
@@ -21,7 +26,9 @@ public struct FieldState: Sendable, Equatable {
     public var error: FieldValidationError?
 
     public var key: String { definition.key }
-    public var isSecret: Bool { definition.type.isSecret }
+    /// A password field, or a template that reads one: masked unless revealed, never shown
+    /// to a customer, redacted from every message.
+    public var isSecret: Bool { valueClass == .secret }
     public var isSet: Bool { !(effectiveValue ?? "").isEmpty }
 }
 
@@ -37,15 +44,23 @@ public enum FieldStates {
             if field.type == .template { effective = nil }
             return FieldState(
                 definition: field, label: type.displayLabel(of: field), customerVisible: visible,
+                valueClass: ValueClass.of(field, customerVisible: visible),
                 defaultValue: defaultValue, storedValue: storedValue, effectiveValue: effective, error: nil)
         }
         var values: [String: String] = [:]
         for state in states where state.definition.type != .template {
             values[state.key] = state.effectiveValue ?? ""
         }
+        var classes: [String: ValueClass] = [:]
+        for state in states { classes[state.key] = state.valueClass }
         for index in states.indices {
             let field = states[index].definition
             if field.type == .template {
+                // Templates read only fields of their own connection (checked on import);
+                // a reference to a template is judged by that template's own class.
+                let read = field.templateReferences.compactMap { classes[$0] }
+                states[index].valueClass = read.reduce(states[index].valueClass, max)
+                if states[index].valueClass > .public { states[index].customerVisible = false }
                 let rendered = Template.render(field.defaultValue ?? "", values: values)
                 let missingInput = field.templateReferences.contains { (values[$0] ?? "").isEmpty }
                 states[index].effectiveValue = missingInput ? nil : rendered

@@ -1,12 +1,18 @@
+import SwitchboardCore
+
 extension Frame {
     /// Writes `text` from (x, y), clipped at `maxWidth` columns (and the frame's edge).
-    /// Returns the columns written. Newlines and tabs never reach the grid.
+    /// Returns the columns written. Newlines and tabs never reach the grid; other control
+    /// characters (ESC, C1, bidi overrides) are shown escaped, as `\e` or `\u{…}`, so no
+    /// value can drive the terminal the frame is painted on (SPEC §12).
     @discardableResult
     public mutating func write(_ text: String, x: Int, y: Int, maxWidth: Int? = nil, style: StyleRole = .normal) -> Int {
         guard y >= 0, y < height else { return 0 }
         let limit = min(width, maxWidth.map { x + max(0, $0) } ?? width)
         var column = x
-        for character in text {
+        let safe = TerminalText.containsControl(text, allowing: ["\n", "\t", "\r"])
+            ? TerminalText.escaped(text.replacingOccurrences(of: "\t", with: " "), keepNewlines: true) : text
+        for character in safe {
             guard column < limit else { break }
             let shown: Character = character.isNewline || character == "\t" ? " " : character
             if column < 0 { column += max(1, DisplayWidth.of(shown)); continue }

@@ -1,6 +1,7 @@
 @preconcurrency import CNcursesw
 @preconcurrency import Glibc
 import Foundation
+import SwitchboardCore
 
 /// The only code that talks to ncurses: it reads input units and paints frames.
 /// Painting writes only cells that differ from the last frame and leaves the rest to
@@ -87,7 +88,7 @@ final class CursesTerminal {
         guard screen != nil, !suspended else { return }
         def_prog_mode()
         endwin()
-        fputs("\u{1B}[?2004l\n\n" + text + "\n\n(Switchboard: select the address above to copy it; press Enter to return.)\n", stdout)
+        fputs("\u{1B}[?2004l\n\n" + TerminalText.escaped(text) + "\n\n(Switchboard: select the address above to copy it; press Enter to return.)\n", stdout)
         fflush(stdout)
         suspended = true
     }

@@ -13,14 +13,9 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let store = try global.store(source: "cli")
-            guard !store.actor.role.isCustomer else { throw SwitchboardError.forbidden("importing definitions is for team members") }
             var inputs: [(path: String, text: String)] = []
             for file in files {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw SwitchboardError.io("cannot read \(file): no such file or not readable")
-                }
-                guard let text = String(data: data, encoding: .utf8) else { throw SwitchboardError.io("\(file) is not UTF-8 text") }
-                inputs.append((file, text))
+                inputs.append((file, try YAMLBounds.readFile(file)))
             }
             let result = try store.importDefinitions(inputs)
             if json {

@@ -58,9 +58,15 @@ struct RunCommand: AsyncParsableCommand {
             await OAuthFlows(store: store, transport: CurlTransport()).refreshBeforeRun(instance: instance, step: step)
             let context = try store.executionContext(instance: instance, step: step)
             let started = Timestamp.now()
-            let result = try StepRunner.run(command: command, payload: context.payload)
+            // SIGINT, SIGTERM and SIGHUP (a dropped SSH session) remove the connection file
+            // at once and stop the child; the run is recorded as interrupted.
+            let control = StepControl()
+            let watchers = SignalWatchers(signals: [SIGINT, SIGTERM, SIGHUP]) { control.interrupt(by: $0) }
+            defer { watchers.stop() }
+            let result = try StepRunner.run(command: command, payload: context.payload, control: control)
             try store.recordExecution(context, command: command.joined(separator: " "), exitCode: result.exitCode,
-                                      lastErrorLine: result.lastErrorLine, startedAt: started, durationMs: result.durationMs)
+                                      lastErrorLine: result.lastErrorLine, startedAt: started, durationMs: result.durationMs,
+                                      interruptedBy: result.interruptedBy)
             exitCode = result.exitCode
         }
         if exitCode != 0 { throw ExitCode(exitCode) }

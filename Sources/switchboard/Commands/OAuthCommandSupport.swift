@@ -3,15 +3,15 @@ import Foundation
 import Synchronization
 import SwitchboardCore
 
-/// Runs `body` in a task that SIGINT (Ctrl-C) and SIGTERM cancel, so flows can clean up
-/// (stop the catcher, forget the pending authorization, give leases back). A run that
-/// ended because of a signal exits 130.
+/// Runs `body` in a task that SIGINT (Ctrl-C), SIGTERM and SIGHUP (a dropped SSH session)
+/// cancel, so flows can clean up (stop the catcher, forget the pending authorization, give
+/// leases back). A run that ended because of a signal exits 130.
 func runCancellable<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
     let interrupted = Mutex(false)
     let running = Mutex<Task<T, any Error>?>(nil)
     // Watch before the work starts: it may print its first line (which a script or a
     // person answers with Ctrl-C) before this task runs again.
-    let watchers = SignalWatchers(signals: [SIGINT, SIGTERM]) {
+    let watchers = SignalWatchers(signals: [SIGINT, SIGTERM, SIGHUP]) { _ in
         interrupted.withLock { $0 = true }
         running.withLock { $0 }?.cancel()
     }
@@ -45,8 +45,9 @@ func standardInputLines() -> AsyncStream<String> {
     }
 }
 
+/// One line on stderr, control characters escaped (SPEC §12).
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.escaped(text) + "\n").utf8))
 }
 
 /// `90s`, `15m`, `2h`, `1d`, `500ms` or plain seconds.

@@ -151,7 +151,7 @@ struct ConnectCommand: AsyncParsableCommand {
 
     func printQR(_ text: String) {
         do {
-            printError(try QRCode.encode(text).terminalLines().joined(separator: "\n"))
+            try QRCode.encode(text).terminalLines().forEach(printError)
         } catch {
             printError("(no QR code: \(error))")
         }

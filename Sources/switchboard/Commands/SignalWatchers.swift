@@ -8,14 +8,15 @@ import Synchronization
 final class SignalWatchers: Sendable {
     private let signals: [Int32]
 
-    init(signals: [Int32], handler: @escaping @Sendable () -> Void) {
+    /// `handler` is told which signal came.
+    init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
         self.signals = signals
         let relay = SignalRelay.shared
         guard relay.isOpen else { return }
         relay.handler.withLock { $0 = handler }
         for number in signals {
-            signal(number) { _ in
-                var byte: UInt8 = 1
+            signal(number) { number in
+                var byte = UInt8(truncatingIfNeeded: number)
                 _ = write(signalRelayWriteEnd.load(ordering: .relaxed), &byte, 1)
             }
         }
@@ -39,7 +40,7 @@ private let signalRelayWriteEnd = Atomic<Int32>(-1)
 /// handler never writes to a descriptor that was closed (and perhaps reused) under it.
 private final class SignalRelay: Sendable {
     static let shared = SignalRelay()
-    let handler = Mutex<(@Sendable () -> Void)?>(nil)
+    let handler = Mutex<(@Sendable (Int32) -> Void)?>(nil)
     let isOpen: Bool
 
     private init() {
@@ -60,7 +61,7 @@ private final class SignalRelay: Sendable {
             let count = read(readEnd, &byte, 1)
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { return }
-            handler.withLock { $0 }?()
+            handler.withLock { $0 }?(Int32(byte))
         }
     }
 }

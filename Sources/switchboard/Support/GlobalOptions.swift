@@ -56,7 +56,7 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
 }
 
 private func fail(_ error: SwitchboardError) -> ExitCode {
-    FileHandle.standardError.write(Data("switchboard: \(error.description)\n".utf8))
+    FileHandle.standardError.write(Data("switchboard: \(TerminalText.escaped(error.description))\n".utf8))
     switch error {
     case .usage: return ExitCode(2)
     case .conflict: return ExitCode(3)
@@ -66,6 +66,9 @@ private func fail(_ error: SwitchboardError) -> ExitCode {
     }
 }
 
+/// One line on stdout. Every text a command prints goes through here or `printError`:
+/// control characters in it (a customer's value, a provider's words, a definition's
+/// label) are shown escaped, never sent to the terminal raw (SPEC §12).
 func printOut(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    FileHandle.standardOutput.write(Data((TerminalText.escaped(text) + "\n").utf8))
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// A small streaming JSON writer into bytes: `status --json` over 30,000 connections must
 /// stay within 2× of sqlite3, which Foundation's encoders and String appends do not.
@@ -55,10 +56,30 @@ struct JSONWriter {
         var value = value
         value.withUTF8 { utf8 in
             var plainStart = 0
-            for index in 0..<utf8.count {
+            var index = 0
+            while index < utf8.count {
                 let byte = utf8[index]
-                guard byte == 0x22 || byte == 0x5C || byte < 0x20 else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart..<index]))
+                index += 1
+                guard byte == 0x22 || byte == 0x5C || byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2 || byte == 0xD8 else { continue }
+                // DEL, C1 and the bidi controls are valid JSON as they are, but a terminal
+                // acts on them: they are written as \u escapes so output piped to a screen
+                // stays inert and parses to the same string (SPEC §12).
+                if byte >= 0x7F {
+                    let start = index - 1
+                    let width = byte == 0xE2 ? 3 : (byte == 0x7F ? 1 : 2)
+                    guard start + width <= utf8.count else { continue }
+                    var scalar = UInt32(byte)
+                    if width == 2 { scalar = (UInt32(byte & 0x1F) << 6) | UInt32(utf8[start + 1] & 0x3F) }
+                    if width == 3 { scalar = (UInt32(byte & 0x0F) << 12) | (UInt32(utf8[start + 1] & 0x3F) << 6) | UInt32(utf8[start + 2] & 0x3F) }
+                    guard let unicode = Unicode.Scalar(scalar), TerminalText.isControl(unicode) else { continue }
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart..<start]))
+                    let hex = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), hex[Int(scalar >> 12 & 0xF)], hex[Int(scalar >> 8 & 0xF)], hex[Int(scalar >> 4 & 0xF)], hex[Int(scalar & 0xF)]])
+                    index = start + width
+                    plainStart = index
+                    continue
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart..<(index - 1)]))
                 switch byte {
                 case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
                 case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
@@ -69,7 +90,7 @@ struct JSONWriter {
                     let hex = Array("0123456789abcdef".utf8)
                     bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
                 }
-                plainStart = index + 1
+                plainStart = index
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart..<utf8.count]))
         }

@@ -5,7 +5,8 @@ public enum TeamCallbackServer {
     public typealias Report = @Sendable (String) -> Void
 
     public static func start(store: Store, host: String, port: UInt16, report: @escaping Report = { _ in }) async throws -> CallbackCatcher {
-        try await CallbackCatcher.start(host: host, port: port) { request in
+        try store.actor.authorize(.callbackServer)
+        return try await CallbackCatcher.start(host: host, port: port) { request in
             let outcome = CallbackValidator.evaluate(request, expectedState: nil, keepMetadata: allMetadataNames(request))
             switch outcome {
             case .authorized(let result), .providerError(let result):

@@ -1,0 +1,106 @@
+import Foundation
+
+/// A log line, a reason, a test result: made of typed parts and rendered for an audience
+/// (SPEC §12). What a part may show follows its class, decided where the part is made, so
+/// no reader has to find a secret or a hidden value in finished text. The substring
+/// redactors stay as the last line of defence for text from outside (a provider's body, a
+/// step's stderr), whose contents no one can classify.
+public struct Message: Sendable, Equatable, Codable, ExpressibleByStringInterpolation {
+    public enum Part: Sendable, Equatable, Codable {
+        /// Our own words, and names that every reader of the connection may see
+        /// (instance, step, variable, integration).
+        case text(String)
+        /// A field named by the message. Naming a field a customer does not see would tell
+        /// them it exists: a customer gets the whole message as one standard line instead.
+        case field(key: String, label: String, customerVisible: Bool)
+        /// A field's value or one derived from fields, with the strictest class it read.
+        case value(String, ValueClass)
+        /// Text from outside (a provider's error, a step's stderr), already passed through
+        /// the secret redactor; a customer's copy also loses hidden fields' names and values.
+        case outside(String)
+        /// A text derived from values of several classes (a test request's URL), rendered
+        /// twice where it was made: with secrets masked, and with hidden values masked too.
+        case perAudience(team: String, customer: String)
+    }
+
+    public var parts: [Part]
+
+    public init(_ parts: [Part]) { self.parts = parts }
+
+    public static let mask = "•••"
+
+    /// Whom a message is rendered for. A customer's rendering needs the connection's
+    /// hidden fields only for `outside` parts.
+    public enum Audience: Sendable {
+        case team
+        case customer(HiddenFieldRedactor)
+    }
+
+    /// The text for `audience`, at most `limit` characters. Every part is masked for its
+    /// class before the whole is cut, so a cut can never leave part of a value behind.
+    public func rendered(for audience: Audience, limit: Int = 2000) -> String {
+        var out = ""
+        for part in parts {
+            switch (part, audience) {
+            case (.text(let text), _):
+                out += text
+            case (.field(let key, let label, _), .team):
+                out += "\(label) (\(key))"
+            case (.field(let key, let label, let visible), .customer):
+                guard visible else { return HiddenFieldRedactor.replacement }
+                out += "\(label) (\(key))"
+            case (.value(_, .secret), _), (.value(_, .hidden), .customer):
+                out += Self.mask
+            case (.value(let value, _), _):
+                out += value
+            case (.perAudience(let team, _), .team):
+                out += team
+            case (.perAudience(_, let customer), .customer):
+                out += customer
+            case (.outside(let text), .team):
+                out += text
+            case (.outside(let text), .customer(let redactor)):
+                let redacted = redactor.redact(text)
+                if redacted == HiddenFieldRedactor.replacement { return redacted }
+                out += redacted
+            }
+        }
+        return out.count <= limit ? out : String(out.prefix(limit - 1)) + "…"
+    }
+
+    /// The team's rendering, as stored in the `message` column for every reader that does
+    /// not know parts.
+    public var teamText: String { rendered(for: .team) }
+
+    // MARK: String interpolation: literal segments are our own words.
+
+    public init(stringLiteral value: String) { parts = [.text(value)] }
+
+    public init(stringInterpolation: Interpolation) { parts = stringInterpolation.parts }
+
+    public struct Interpolation: StringInterpolationProtocol {
+        var parts: [Part] = []
+        public init(literalCapacity: Int, interpolationCount: Int) {}
+        public mutating func appendLiteral(_ literal: String) { parts.append(.text(literal)) }
+        /// Names and numbers of our own (instance, step, variable, a count).
+        public mutating func appendInterpolation<T>(_ value: T) { parts.append(.text(String(describing: value))) }
+        public mutating func appendInterpolation(field: FieldState) {
+            parts.append(.field(key: field.key, label: field.label, customerVisible: field.customerVisible))
+        }
+        public mutating func appendInterpolation(value: String, _ valueClass: ValueClass) { parts.append(.value(value, valueClass)) }
+        public mutating func appendInterpolation(outside text: String) { parts.append(.outside(text)) }
+        public mutating func appendInterpolation(_ message: Message) { parts += message.parts }
+    }
+
+    // MARK: Storage
+
+    /// The parts as JSON for the database (the `parts` and `reasonParts` columns).
+    public var json: String {
+        (try? JSONEncoder().encode(parts)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    public static func decode(json: String?) -> Message? {
+        guard let json, let parts = try? JSONDecoder().decode([Part].self, from: Data(json.utf8)) else { return nil }
+        return Message(parts)
+    }
+}
