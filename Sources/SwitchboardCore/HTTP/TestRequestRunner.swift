@@ -30,8 +30,10 @@ public struct TestRequestRunner: Sendable {
         // in a confusing way (an empty host, "Bearer " with no token).
         let templates = [test.url, test.body ?? ""] + test.headers.values
         if let missing = templates.flatMap(Template.references).first(where: { (values[$0] ?? "").isEmpty }) {
+            // A hidden field's name is itself kept from customers: then the line is the team's.
             let reason: Message = missing == "access_token" ? "no access token (connect first)"
-                : Message([.text("no value for "), .field(key: missing, label: missing, customerVisible: (classes[missing] ?? .public) < .hidden)])
+                : (classes[missing] ?? .public) < .hidden ? "no value for {{\(missing)}}"
+                : Message([.text("no value for "), .field(key: missing, label: "{{\(missing)}}", customerVisible: false)])
             return TestResult(passed: false, status: nil, report: "\(method) test request not sent: \(reason)")
         }
 

@@ -9,11 +9,21 @@ public struct TestResult: Sendable, Equatable {
     /// `report` rendered for whoever asked (the team's text unless said otherwise).
     public var message: String
 
+    /// One short line on screen; the log keeps up to 2,000 characters of the report.
+    public static let maxLength = 200
+
     public init(passed: Bool, status: Int?, report: Message, message: String? = nil) {
         self.passed = passed
         self.status = status
         self.report = report
-        self.message = message ?? report.rendered(for: .team)
+        self.message = message ?? report.rendered(for: .team, limit: Self.maxLength)
+    }
+
+    /// Two results are the same when they read the same: how a report was put together
+    /// from parts is not part of what it says.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.passed == rhs.passed && lhs.status == rhs.status && lhs.message == rhs.message
+            && lhs.report.rendered(for: .customer(HiddenFieldRedactor(hidden: []))) == rhs.report.rendered(for: .customer(HiddenFieldRedactor(hidden: [])))
     }
 
     public init(passed: Bool, status: Int?, message: String) {

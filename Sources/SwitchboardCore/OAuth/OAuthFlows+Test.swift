@@ -30,7 +30,7 @@ extension OAuthFlows {
             reason: result.passed ? nil : "test failed: \(result.report)")
         // The one who asked reads the result rendered for their role.
         return TestResult(passed: result.passed, status: result.status, report: result.report,
-                          message: result.report.rendered(for: subject.audience))
+                          message: result.report.rendered(for: subject.audience, limit: TestResult.maxLength))
     }
 }
 

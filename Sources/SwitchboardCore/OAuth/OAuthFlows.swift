@@ -42,6 +42,7 @@ public struct OAuthFlows: Sendable {
             let gate = CallbackGate(continuation)
             let store = self.store
             let keep = connection.options.callbackMetadata
+            let rejections = RateLimit()
             let started = try await CallbackCatcher.start(host: host, port: port) { request in
                 let outcome = CallbackValidator.evaluate(request, expectedState: state, keepMetadata: keep)
                 switch outcome {
@@ -53,7 +54,10 @@ public struct OAuthFlows: Sendable {
                     return .stateMismatch
                 case .stateMismatch:
                     progress(.callbackRejected("state does not match (forged or stale)"))
-                    try? store.logOAuth(connection, level: .warning, "Rejected a callback whose state does not match the pending authorization")
+                    if let held = rejections.admit() {
+                        let more = held > 0 ? " (and \(held) more since the last such line)" : ""
+                        try? store.logOAuth(connection, level: .warning, "Rejected a callback whose state does not match the pending authorization" + more)
+                    }
                 case .missingParameters(let name):
                     progress(.callbackRejected("no \(name) parameter"))
                 case .notFound, .methodNotAllowed:

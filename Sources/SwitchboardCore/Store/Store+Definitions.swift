@@ -125,6 +125,13 @@ extension Store {
         for component in stored.values {
             entries[component.key] = Self.entry(component, source: "imported")
         }
+        if actor.role.isCustomer {
+            // Which of a component's fields an integration hides is the team's business: a
+            // customer's catalog names components and connection types, not field keys.
+            for key in entries.keys {
+                for index in entries[key]!.connections.indices { entries[key]!.connections[index].fields = [] }
+            }
+        }
         return entries.values.sorted { $0.key < $1.key }
     }
 

@@ -107,9 +107,11 @@ extension Store {
                 let stored = try storedValues(db, connectionId: connection.id!, box: box)
                 var changedAny = false
                 for change in changes where change.variable == variableKey {
-                    guard let field = variable.connectionType.field(change.field),
-                          !(actor.role.isCustomer && !variable.isCustomerVisible(change.field)) else {
-                        let visible = variable.connectionType.fields.filter { !actor.role.isCustomer || variable.isCustomerVisible($0.key) }
+                    // What a customer may touch or be told of: the fields they see, templates
+                    // over hidden fields excluded (FieldStates derives that).
+                    let states = FieldStates.compute(variable: variable, stored: stored)
+                    let visible = states.filter { !actor.role.isCustomer || $0.customerVisible }
+                    guard let field = variable.connectionType.field(change.field), visible.contains(where: { $0.key == change.field }) else {
                         throw SwitchboardError.notFound("connection \(variableKey) has no field '\(change.field)' (has: \(visible.map(\.key).joined(separator: ", ")))")
                     }
                     let label = variable.connectionType.displayLabel(of: field)
@@ -126,14 +128,14 @@ extension Store {
                     if stored[field.key] == newValue { continue }
                     changedAny = true
                     try writeValue(db, connectionId: connection.id!, field: field, value: newValue, box: box)
-                    let visible = variable.isCustomerVisible(field.key)
-                    var message = Message([.field(key: field.key, label: label, customerVisible: visible)])
+                    let customerVisible = variable.isCustomerVisible(field.key)
+                    var message = Message([.field(key: field.key, label: label, customerVisible: customerVisible)])
                     if newValue == nil {
                         message.parts.append(.text(" cleared (default applies)"))
                     } else if field.type.isSecret {
                         message.parts.append(.text(stored[field.key] == nil ? " set (secret)" : " changed (secret)"))
                     } else {
-                        message.parts += [.text(" set to "), .value(Self.preview(newValue!), ValueClass.of(field, customerVisible: visible))]
+                        message.parts += [.text(" set to "), .value(Self.preview(newValue!), ValueClass.of(field, customerVisible: customerVisible))]
                     }
                     try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: .info, message: message)
                 }

@@ -120,6 +120,9 @@ final class CLISandbox: Sendable {
             let inPath = directory + "/tmp/in-\(id)"
             _ = FileManager.default.createFile(atPath: inPath, contents: Data(stdin.utf8))
             let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
+            // Unlinked at once: the open handle keeps the bytes for the child, and a secret
+            // fed on stdin never lingers where a census of left-over files would find it.
+            unlink(inPath)
             process.standardInput = handle
         } else {
             process.standardInput = FileHandle.nullDevice

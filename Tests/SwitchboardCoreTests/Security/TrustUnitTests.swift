@@ -146,3 +146,16 @@ struct TrustUnitTests {
         #expect(team.draftOwner != customer.draftOwner)
     }
 }
+
+@Suite("Trust: rate-limited rejections")
+struct RateLimitTests {
+    @Test("a burst of forged callbacks is admitted once per interval, and the next admitted line counts the held ones")
+    func burstIsHeldBack() {
+        let limit = RateLimit(interval: 10)
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        #expect(limit.admit(now: start) == 0)
+        for offset in 1...999 { #expect(limit.admit(now: start.addingTimeInterval(Double(offset) / 1000)) == nil) }
+        #expect(limit.admit(now: start.addingTimeInterval(10.5)) == 999)
+        #expect(limit.admit(now: start.addingTimeInterval(11)) == nil)
+    }
+}

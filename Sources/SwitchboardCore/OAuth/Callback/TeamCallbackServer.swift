@@ -6,13 +6,18 @@ public enum TeamCallbackServer {
 
     public static func start(store: Store, host: String, port: UInt16, report: @escaping Report = { _ in }) async throws -> CallbackCatcher {
         try store.actor.authorize(.callbackServer)
+        let rejections = RateLimit()
+        let reject: Report = { note in
+            guard let held = rejections.admit() else { return }
+            report(note + (held > 0 ? " (and \(held) more rejections since the last such line)" : ""))
+        }
         return try await CallbackCatcher.start(host: host, port: port) { request in
             let outcome = CallbackValidator.evaluate(request, expectedState: nil, keepMetadata: allMetadataNames(request))
             switch outcome {
             case .authorized(let result), .providerError(let result):
                 do {
                     guard try store.recordCallback(result) else {
-                        report("rejected a callback for an unknown, expired or already answered state")
+                        reject("rejected a callback for an unknown, expired or already answered state")
                         return .stateMismatch
                     }
                     report(result.error == nil ? "handed a callback to the waiting session" : "handed a provider error to the waiting session")
@@ -23,7 +28,7 @@ public enum TeamCallbackServer {
                                         message: "Return to your terminal and start CONNECT again, or paste the address of this page there.")
                 }
             case .missingParameters:
-                report("rejected a callback without code and state")
+                reject("rejected a callback without code and state")
                 return CallbackPage.page(for: outcome)
             case .stateMismatch, .notFound, .methodNotAllowed:
                 return CallbackPage.page(for: outcome)
