@@ -138,10 +138,17 @@ public enum OAuthResponseParser {
 
     static func integer(_ value: Any?) -> Int? {
         switch value {
-        case let number as NSNumber: number.intValue
-        case let string as String: Int(string.trimmingCharacters(in: .whitespaces)) ?? Double(string).map { Int($0) }
+        case let number as NSNumber: wholeSeconds(number.doubleValue)
+        case let string as String: Int(string.trimmingCharacters(in: .whitespaces)) ?? Double(string).flatMap(wholeSeconds)
         default: nil
         }
+    }
+
+    /// A finite number of seconds as an Int, clamped to ten years: `Int(Double)` traps on
+    /// infinity, NaN and values past Int's range ("expires_in=6912E700", found by fuzzing).
+    static func wholeSeconds(_ value: Double) -> Int? {
+        guard value.isFinite else { return nil }
+        return Int(min(max(value, -315_360_000), 315_360_000))
     }
 
     /// Provider text goes into one log line: control characters become spaces; capped.

@@ -159,3 +159,24 @@ struct RateLimitTests {
         #expect(limit.admit(now: start.addingTimeInterval(11)) == nil)
     }
 }
+
+@Suite("Fuzz regressions")
+struct FuzzRegressionTests {
+    @Test("an expires_in past Int's range or infinite is no crash (found by fuzzing the token-response parser)", arguments: [
+        "access_token=gho&expires_in=6912E700", "access_token=gho&expires_in=1e300", "access_token=gho&expires_in=nan",
+        "access_token=gho&expires_in=-1e400",
+    ])
+    func hugeExpiresIn(body: String) throws {
+        let response = HTTPResponse(status: 200, headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Data(body.utf8))
+        let token = try OAuthResponseParser.token(response)
+        #expect(token.accessToken == "gho")
+        #expect((token.expiresIn ?? 0) <= 315_360_000)
+    }
+
+    @Test("a JSON expires_in of 1e700 is no crash either")
+    func hugeJSONExpiresIn() {
+        let response = HTTPResponse(status: 200, headers: ["Content-Type": "application/json"],
+                                    body: Data(#"{"access_token": "t", "expires_in": 1e300}"#.utf8))
+        #expect((try? OAuthResponseParser.token(response))?.expiresIn ?? 0 <= 315_360_000)
+    }
+}
