@@ -5,7 +5,8 @@
 // type, 503 HTML.
 //
 // Invariants checked on top of "does not crash": a parsed token has a non-empty access
-// token, a non-empty token type, no negative lifetime; every error renders to a sentence.
+// token, a non-empty token type, no negative lifetime, and an expiry the store can write
+// as a timestamp; every error renders to a sentence.
 import Foundation
 @testable import SwitchboardCore
 
@@ -28,7 +29,8 @@ public func fuzzTokenResponse(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
             precondition(!token.accessToken.isEmpty && !token.tokenType.isEmpty, "empty access token or type")
             precondition((token.expiresIn ?? 0) >= 0, "negative lifetime")
             _ = token.description
-            _ = token.expiresAt(after: Date(timeIntervalSince1970: 1_700_000_000))
+            // What the store does with the lifetime (Store+Tokens, Store+OAuthRefresh).
+            _ = token.expiresAt(after: Date(timeIntervalSince1970: 1_700_000_000)).map(Timestamp.string(from:))
         } catch {
             _ = String(describing: error)
         }
