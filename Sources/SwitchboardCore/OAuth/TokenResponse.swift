@@ -139,7 +139,8 @@ public enum OAuthResponseParser {
     static func integer(_ value: Any?) -> Int? {
         switch value {
         case let number as NSNumber: wholeSeconds(number.doubleValue)
-        case let string as String: Int(string.trimmingCharacters(in: .whitespaces)) ?? Double(string).flatMap(wholeSeconds)
+        case let string as String: Int(string.trimmingCharacters(in: .whitespaces)).map { Double($0) }.flatMap(wholeSeconds)
+            ?? Double(string).flatMap(wholeSeconds)
         default: nil
         }
     }

@@ -5,8 +5,13 @@ import Foundation
 public enum Timestamp {
     public static func now() -> String { string(from: Date()) }
 
+    /// The latest instant written: year 9999. A provider's absurd `expires_in` must not
+    /// trap the conversion to `time_t` (found by reviewing the fuzz target's path).
+    static let latest: TimeInterval = 253_402_300_799
+
     public static func string(from date: Date) -> String {
-        let seconds = date.timeIntervalSince1970
+        let raw = date.timeIntervalSince1970
+        let seconds = raw.isFinite ? min(max(raw, 0), latest) : 0
         var whole = time_t(seconds.rounded(.down))
         let millis = Int((seconds - Double(whole)) * 1000)
         var parts = tm()

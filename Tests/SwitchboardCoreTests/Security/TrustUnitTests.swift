@@ -164,13 +164,15 @@ struct RateLimitTests {
 struct FuzzRegressionTests {
     @Test("an expires_in past Int's range or infinite is no crash (found by fuzzing the token-response parser)", arguments: [
         "access_token=gho&expires_in=6912E700", "access_token=gho&expires_in=1e300", "access_token=gho&expires_in=nan",
-        "access_token=gho&expires_in=-1e400",
+        "access_token=gho&expires_in=-1e400", "access_token=gho&expires_in=9223372036854775807",
     ])
     func hugeExpiresIn(body: String) throws {
         let response = HTTPResponse(status: 200, headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Data(body.utf8))
         let token = try OAuthResponseParser.token(response)
         #expect(token.accessToken == "gho")
         #expect((token.expiresIn ?? 0) <= 315_360_000)
+        // What the store writes (Store+Tokens): must not trap either.
+        #expect(!Timestamp.string(from: token.expiresAt(after: Date()) ?? Date()).isEmpty)
     }
 
     @Test("a JSON expires_in of 1e700 is no crash either")
@@ -178,5 +180,11 @@ struct FuzzRegressionTests {
         let response = HTTPResponse(status: 200, headers: ["Content-Type": "application/json"],
                                     body: Data(#"{"access_token": "t", "expires_in": 1e300}"#.utf8))
         #expect((try? OAuthResponseParser.token(response))?.expiresIn ?? 0 <= 315_360_000)
+    }
+
+    @Test("a timestamp of an infinite or far-future date is written, not a trap")
+    func timestampBounds() {
+        #expect(Timestamp.string(from: Date(timeIntervalSince1970: .infinity)) == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp.string(from: Date(timeIntervalSince1970: 1e30)).hasPrefix("9999-12-31T23:59:59"))
     }
 }
