@@ -32,9 +32,9 @@ public struct TestRequestRunner: Sendable {
         if let missing = templates.flatMap(Template.references).first(where: { (values[$0] ?? "").isEmpty }) {
             // A hidden field's name is itself kept from customers: then the line is the team's.
             let reason: Message = missing == "access_token" ? "no access token (connect first)"
-                : (classes[missing] ?? .public) < .hidden ? "no value for {{\(missing)}}"
+                : (classes[missing] ?? .public) < .hidden ? "no value for {{\(name: missing)}}"
                 : Message([.text("no value for "), .field(key: missing, label: "{{\(missing)}}", customerVisible: false)])
-            return TestResult(passed: false, status: nil, report: "\(method) test request not sent: \(reason)")
+            return TestResult(passed: false, status: nil, report: "\(name: method) test request not sent: \(reason)")
         }
 
         let url = Template.render(test.url, values: values)
@@ -52,14 +52,14 @@ public struct TestRequestRunner: Sendable {
             let response = try await transport.send(request)
             let took = Self.milliseconds(clock.now - start)
             let passed = response.status == test.expectStatus
-            var report: Message = "\(method) \(shownURL) → \(response.status) (expected \(test.expectStatus)) in \(took) ms"
+            var report: Message = "\(name: method) \(shownURL) → \(response.status) (expected \(test.expectStatus)) in \(took) ms"
             if !passed, let reason = Self.reason(from: response.body) { report.parts += [.text(": "), .outside(redactor.line(reason))] }
             return TestResult(passed: passed, status: response.status, report: report)
         } catch is CancellationError {
-            return TestResult(passed: false, status: nil, report: "\(method) \(shownURL) cancelled")
+            return TestResult(passed: false, status: nil, report: "\(name: method) \(shownURL) cancelled")
         } catch {
             let took = Self.milliseconds(clock.now - start)
-            return TestResult(passed: false, status: nil, report: "\(method) \(shownURL) failed after \(took) ms: \(outside: redactor.line("\(error)"))")
+            return TestResult(passed: false, status: nil, report: "\(name: method) \(shownURL) failed after \(took) ms: \(outside: redactor.line("\(error)"))")
         }
     }
 

@@ -72,7 +72,13 @@ public struct Message: Sendable, Equatable, Codable, ExpressibleByStringInterpol
     /// not know parts.
     public var teamText: String { rendered(for: .team) }
 
-    // MARK: String interpolation: literal segments are our own words.
+    /// Text from outside as a whole message.
+    public init(outside text: String) { parts = [.outside(text)] }
+
+    // MARK: String interpolation: literal segments are our own words. Nothing else goes in
+    // unlabelled: a number, a `name:` of our own records, a `field:`, a classified
+    // `value:`, or `outside:` text. There is deliberately no catch-all, so an error or a
+    // provider's string cannot slip into a message as if it were our words.
 
     public init(stringLiteral value: String) { parts = [.text(value)] }
 
@@ -82,8 +88,13 @@ public struct Message: Sendable, Equatable, Codable, ExpressibleByStringInterpol
         var parts: [Part] = []
         public init(literalCapacity: Int, interpolationCount: Int) {}
         public mutating func appendLiteral(_ literal: String) { parts.append(.text(literal)) }
-        /// Names and numbers of our own (instance, step, variable, a count).
-        public mutating func appendInterpolation<T>(_ value: T) { parts.append(.text(String(describing: value))) }
+        public mutating func appendInterpolation(_ number: Int) { parts.append(.text(String(number))) }
+        public mutating func appendInterpolation(_ number: Int32) { parts.append(.text(String(number))) }
+        public mutating func appendInterpolation(_ number: Int64) { parts.append(.text(String(number))) }
+        /// A name or key of our own records that every reader of the connection may see:
+        /// an instance, integration, step or variable, a version, a timestamp, a URL of ours.
+        public mutating func appendInterpolation(name: String) { parts.append(.text(name)) }
+        public mutating func appendInterpolation(outside error: any Error) { parts.append(.outside(String(describing: error))) }
         public mutating func appendInterpolation(field: FieldState) {
             parts.append(.field(key: field.key, label: field.label, customerVisible: field.customerVisible))
         }
@@ -91,6 +102,8 @@ public struct Message: Sendable, Equatable, Codable, ExpressibleByStringInterpol
         public mutating func appendInterpolation(outside text: String) { parts.append(.outside(text)) }
         public mutating func appendInterpolation(_ message: Message) { parts += message.parts }
     }
+
+    public static func + (lhs: Message, rhs: Message) -> Message { Message(lhs.parts + rhs.parts) }
 
     // MARK: Storage
 

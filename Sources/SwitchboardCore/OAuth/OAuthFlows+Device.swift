@@ -18,11 +18,11 @@ extension OAuthFlows {
             }
             authorization = try OAuthResponseParser.deviceAuthorization(response)
         } catch let error as OAuthError {
-            try store.recordOAuthFailure(connection, "CONNECT (device code) failed: \(error)", setError: false)
+            try store.recordOAuthFailure(connection, "CONNECT (device code) failed: \(outside: error)", setError: false)
             throw SwitchboardError.oauth(connection.redactor().redact("the device authorization request failed: \(error)"))
         }
         try store.logOAuth(connection, level: .info,
-                           "CONNECT started (device code): waiting for approval at \(authorization.verificationURI) (expires in \(authorization.expiresIn) s)",
+                           "CONNECT started (device code): waiting for approval at \(outside: authorization.verificationURI) (expires in \(authorization.expiresIn) s)",
                            redacting: [authorization.deviceCode])
         progress(.deviceCode(userCode: authorization.userCode, verificationURI: authorization.verificationURI,
                              verificationURIComplete: authorization.verificationURIComplete, expiresIn: authorization.expiresIn))
@@ -40,7 +40,7 @@ extension OAuthFlows {
                 progress(.devicePolling(note))
             }
         } catch let error as OAuthError {
-            try store.recordOAuthFailure(connection, "CONNECT (device code) failed: \(error)", setError: false, redacting: [authorization.deviceCode])
+            try store.recordOAuthFailure(connection, "CONNECT (device code) failed: \(outside: error)", setError: false, redacting: [authorization.deviceCode])
             throw SwitchboardError.oauth(connection.redactor([authorization.deviceCode]).redact("the device authorization did not complete: \(error)"))
         }
         let token = try store.storeTokens(connection, response, source: .deviceCode)

@@ -19,9 +19,9 @@ extension OAuthFlows {
         var report = DisconnectReport(label: disconnection.label, hadTokens: disconnection.deleted != nil, revocation: [], revoked: false)
         guard let token = disconnection.deleted else { return report }
         guard let client = disconnection.client, client.revokeUrl != nil else {
-            let line = "No revocation endpoint (revokeUrl) is configured; the tokens were deleted locally only"
+            let line: Message = "No revocation endpoint (revokeUrl) is configured; the tokens were deleted locally only"
             try? store.log(disconnection, level: .info, line)
-            report.revocation.append(disconnection.forReader(line))
+            report.revocation.append(disconnection.forReader(line.teamText))
             return report
         }
         var targets: [(String, String)] = []
@@ -32,30 +32,30 @@ extension OAuthFlows {
             var request = OAuthRequests.revocation(client: client, token: value, hint: hint)
             request.timeout = revocationTimeout
             let what = hint == "refresh_token" ? "refresh token" : "access token"
-            let line: String
+            let line: Message
             let level: LogLevel
             do {
                 let response = try await transport.send(request)
                 if response.status == 200 {
-                    line = "Revoked the \(what) at the provider"
+                    line = "Revoked the \(name: what) at the provider"
                     level = .info
                 } else {
-                    line = "Revocation of the \(what) was not confirmed (\(Self.revocationReason(response))); the tokens were deleted locally"
+                    line = "Revocation of the \(name: what) was not confirmed (\(outside: Self.revocationReason(response))); the tokens were deleted locally"
                     level = .warning
                     allDone = false
                 }
             } catch is CancellationError {
-                line = "Revocation of the \(what) was cancelled; the tokens were deleted locally"
+                line = "Revocation of the \(name: what) was cancelled; the tokens were deleted locally"
                 level = .warning
                 allDone = false
             } catch {
-                line = "Revocation of the \(what) failed (\(error)); the tokens were deleted locally"
+                line = "Revocation of the \(name: what) failed (\(outside: error)); the tokens were deleted locally"
                 level = .warning
                 allDone = false
             }
-            let safe = Redactor(secrets: disconnection.secrets + token.secretValues).redact(line)
+            let safe = Redactor(secrets: disconnection.secrets + token.secretValues).redactOutside(line)
             try? store.log(disconnection, level: level, safe)
-            report.revocation.append(disconnection.forReader(safe))
+            report.revocation.append(disconnection.forReader(safe.teamText))
         }
         report.revoked = allDone
         return report

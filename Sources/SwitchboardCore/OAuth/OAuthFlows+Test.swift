@@ -23,7 +23,7 @@ extension OAuthFlows {
         }
         let result = await TestRequestRunner(transport: transport)
             .run(test, values: subject.values, accessToken: subject.accessToken, secretValues: subject.secrets, classes: subject.classes)
-        let line: Message = "Test \(result.passed ? "passed" : "failed"): \(result.report)"
+        let line: Message = "Test \(name: result.passed ? "passed" : "failed"): \(result.report)"
         try store.recordOutcome(
             instance: instance, variable: variable, outcome: result.passed ? .ok : .error,
             level: result.passed ? .info : .error, message: line,

@@ -56,7 +56,7 @@ public struct OAuthFlows: Sendable {
                     progress(.callbackRejected("state does not match (forged or stale)"))
                     if let held = rejections.admit() {
                         let more = held > 0 ? " (and \(held) more since the last such line)" : ""
-                        try? store.logOAuth(connection, level: .warning, "Rejected a callback whose state does not match the pending authorization" + more)
+                        try? store.logOAuth(connection, level: .warning, "Rejected a callback whose state does not match the pending authorization\(name: more)")
                     }
                 case .missingParameters(let name):
                     progress(.callbackRejected("no \(name) parameter"))
@@ -76,7 +76,7 @@ public struct OAuthFlows: Sendable {
         do {
             let url = try AuthorizeURL.build(client: connection.client, redirectURI: redirectURI, state: state, pkce: pkce)
             try store.beginAuthorization(connection, state: state, pkce: pkce, redirectURI: redirectURI, expiresAt: expiresAt)
-            try store.logOAuth(connection, level: .info, "CONNECT started: waiting for the provider to redirect to \(redirectURI)")
+            try store.logOAuth(connection, level: .info, "CONNECT started: waiting for the provider to redirect to \(outside: redirectURI)")
             return AuthorizationSession(connection: connection, state: state, redirectURI: redirectURI, authorizeURL: url,
                                         expiresAt: expiresAt, catcher: catcher, callbacks: callbacks, store: store)
         } catch {
@@ -97,11 +97,11 @@ public struct OAuthFlows: Sendable {
         do {
             consumed = try store.consumeAuthorization(connection, state: session.state)
         } catch {
-            try? store.logOAuth(connection, level: .error, "CONNECT failed: \(error)")
+            try? store.logOAuth(connection, level: .error, "CONNECT failed: \(outside: error)")
             throw error
         }
         if let providerError = callback.providerError {
-            try store.recordOAuthFailure(connection, "CONNECT refused by the provider: \(providerError)", setError: false)
+            try store.recordOAuthFailure(connection, "CONNECT refused by the provider: \(outside: providerError)", setError: false)
             throw SwitchboardError.oauth("the provider did not authorize the connection: \(providerError)")
         }
         guard let code = callback.code else {
@@ -117,7 +117,7 @@ public struct OAuthFlows: Sendable {
         } catch let error as OAuthError {
             var message = "code exchange failed: \(error)"
             if pasted && error.providerCode == "invalid_grant" { message += " (was the pasted URL cut off, or already used?)" }
-            try store.recordOAuthFailure(connection, "CONNECT " + message, setError: false, redacting: secrets)
+            try store.recordOAuthFailure(connection, "CONNECT \(outside: message)", setError: false, redacting: secrets)
             throw SwitchboardError.oauth(connection.redactor(secrets).redact(message))
         }
         let token = try store.storeTokens(connection, response, source: .authorizationCode, callbackMetadata: callback.metadata)
@@ -135,7 +135,7 @@ public struct OAuthFlows: Sendable {
         do {
             response = try await exchange(OAuthRequests.token(client: connection.client, grant: .clientCredentials), connection: connection)
         } catch let error as OAuthError {
-            try store.recordOAuthFailure(connection, "CONNECT failed: \(error)", setError: false)
+            try store.recordOAuthFailure(connection, "CONNECT failed: \(outside: error)", setError: false)
             throw SwitchboardError.oauth(connection.redactor().redact("the token request failed: \(error)"))
         }
         let token = try store.storeTokens(connection, response, source: .clientCredentials)

@@ -73,24 +73,25 @@ extension Store {
             }
             let outcome: String
             let level: LogLevel
-            let message: String
+            let message: Message
             switch (exitCode, signal) {
             case (_, let signal?):
                 outcome = "interrupted"; level = .warning
-                message = "Step \(context.step) interrupted by \(Self.signalName(signal)) after \(durationMs) ms (exit \(exitCode)); connection file removed, connection status unchanged"
+                message = "Step \(name: context.step) interrupted by \(name: Self.signalName(signal)) after \(durationMs) ms (exit \(exitCode)); connection file removed, connection status unchanged"
             case (0, nil):
                 outcome = "ok"; level = .info
-                message = "Step \(context.step) succeeded (exit 0, \(durationMs) ms)"
+                message = "Step \(name: context.step) succeeded (exit 0, \(durationMs) ms)"
                 connection?.outcome = .ok
                 connection?.setReason(nil as Message?)
             case (78, nil):
                 outcome = "connection-error"; level = .error
-                message = "Step \(context.step) failed with a connection error (exit 78): \(reason ?? "no reason given on stderr")"
+                message = "Step \(name: context.step) failed with a connection error (exit 78): " + (reason.map(Message.init(outside:)) ?? "no reason given on stderr")
                 connection?.outcome = .error
-                connection?.setReason(reason.map { Message([.outside($0)]) } ?? "step \(context.step) exited 78 (EX_CONFIG)")
+                connection?.setReason(reason.map { Message([.outside($0)]) } ?? "step \(name: context.step) exited 78 (EX_CONFIG)")
             default:
                 outcome = "failed"; level = .warning
-                message = "Step \(context.step) failed (exit \(exitCode), \(durationMs) ms); connection status unchanged" + (reason.map { ": \($0)" } ?? "")
+                message = "Step \(name: context.step) failed (exit \(exitCode), \(durationMs) ms); connection status unchanged"
+                    + (reason.map { ": \(outside: $0)" } ?? "")
             }
             if var changed = connection, signal == nil, exitCode == 0 || exitCode == 78 {
                 changed.updatedAt = Timestamp.now()

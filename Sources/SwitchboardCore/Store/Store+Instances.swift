@@ -52,7 +52,7 @@ extension Store {
                 try recomputeCompleteness(db, connection: &connection, variable: variable, box: box)
                 try connection.insert(db)
                 try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: .info,
-                              message: "Deployed \(key) v\(record.version) for customer \(customer) as \(instanceName)")
+                              message: "Deployed \(name: key) v\(record.version) for customer \(name: customer) as \(name: instanceName)")
             }
             return InstanceInfo(id: instance.id, name: instanceName, customer: customer, integration: key, version: record.version)
         }
@@ -84,12 +84,12 @@ extension Store {
                 if var kept = existing.first(where: { $0.variable == variable.key && $0.component == variable.component && $0.connectionType == variable.connectionType.key }) {
                     try recomputeCompleteness(db, connection: &kept, variable: variable, box: box)
                     try kept.update(db)
-                    try appendLog(db, instanceId: instance.id, connectionId: kept.id, level: .info, message: "Upgraded to \(latest.key) v\(latest.version)")
+                    try appendLog(db, instanceId: instance.id, connectionId: kept.id, level: .info, message: "Upgraded to \(name: latest.key) v\(latest.version)")
                 } else {
                     var connection = ConnectionRecord.new(instanceId: instance.id, variable: variable, now: now)
                     try recomputeCompleteness(db, connection: &connection, variable: variable, box: box)
                     try connection.insert(db)
-                    try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: .info, message: "Added by upgrade to \(latest.key) v\(latest.version)")
+                    try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: .info, message: "Added by upgrade to \(name: latest.key) v\(latest.version)")
                 }
             }
             return info

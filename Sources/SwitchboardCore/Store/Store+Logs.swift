@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 
 extension Store {
-    /// Appends one log entry. Messages built here name fields, never values; text from
-    /// outside (stderr, provider bodies) must go through `redactor(...)` first.
+    /// Appends one log entry, stored as the team's text and its typed parts. `outside`
+    /// parts (stderr, provider bodies) must have gone through `redactor(...)` first.
     func appendLog(_ db: Database, instanceId: String, connectionId: Int64?, level: LogLevel, message: Message, source: String? = nil) throws {
         var record = LogEntryRecord(
             id: nil, instanceId: instanceId, connectionId: connectionId, time: Timestamp.now(), level: level,
@@ -11,11 +11,6 @@ extension Store {
         try record.insert(db)
     }
 
-    /// A line whose parts are not typed: customers read it through the hidden-field
-    /// redactor, as log lines always were.
-    func appendLog(_ db: Database, instanceId: String, connectionId: Int64?, level: LogLevel, message: String, source: String? = nil) throws {
-        try appendLog(db, instanceId: instanceId, connectionId: connectionId, level: level, message: Message([.outside(message)]), source: source)
-    }
 
     /// A redactor for every secret the connection knows: secret field values, secret
     /// defaults and tokens.

@@ -88,9 +88,9 @@ extension Store {
             token: token, tokenGeneration: generation, metadata: metadata, secrets: secrets)
     }
 
-    /// Appends to the connection's log with every known secret, and `more`, redacted.
-    public func logOAuth(_ connection: OAuthConnection, level: LogLevel, _ message: String, redacting more: [String] = []) throws {
-        let text = connection.redactor(more).redact(message)
+    /// Appends to the connection's log; its outside parts lose every known secret, and `more`.
+    public func logOAuth(_ connection: OAuthConnection, level: LogLevel, _ message: Message, redacting more: [String] = []) throws {
+        let text = connection.redactor(more).redactOutside(message)
         try database.write { db in
             try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: level, message: text)
         }
@@ -98,16 +98,17 @@ extension Store {
 
     /// A failed CONNECT or test: logged, and with `setError` the badge turns red with the
     /// reason (e.g. the provider's `invalid_client`).
-    public func recordOAuthFailure(_ connection: OAuthConnection, _ message: String, setError: Bool, redacting more: [String] = []) throws {
+    public func recordOAuthFailure(_ connection: OAuthConnection, _ message: Message, setError: Bool, redacting more: [String] = []) throws {
         let redactor = connection.redactor(more)
+        let message = redactor.redactOutside(message)
         try database.write { db in
             if setError, var record = try ConnectionRecord.fetchOne(db, key: connection.connectionId) {
                 record.outcome = .error
-                record.setReason(Message([.outside(redactor.redact(message))]))
+                record.setReason(message)
                 record.updatedAt = Timestamp.now()
                 try record.update(db)
             }
-            try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: .error, message: redactor.redact(message))
+            try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: .error, message: message)
         }
     }
 }

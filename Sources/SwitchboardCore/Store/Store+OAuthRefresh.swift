@@ -91,7 +91,7 @@ extension Store {
                     try db.execute(sql: "UPDATE token SET leaseOwner = NULL, leaseUntil = NULL, refreshError = ? WHERE connectionId = ?",
                                    arguments: ["\(error)", id])
                     if let record = try ConnectionRecord.fetchOne(db, key: id) {
-                        try appendLog(db, instanceId: record.instanceId, connectionId: id, level: .error, message: "Token refresh impossible: \(error)")
+                        try appendLog(db, instanceId: record.instanceId, connectionId: id, level: .error, message: "Token refresh impossible: \(outside: error)")
                     }
                     continue
                 }
@@ -145,7 +145,7 @@ extension Store {
                 try record.update(db)
             }
             try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .info,
-                          message: lease.connection.redactor(token.secretValues).redact("Token refreshed: \(expiry), \(note)"))
+                          message: lease.connection.redactor(token.secretValues).redactOutside("Token refreshed: \(name: expiry), \(outside: note)"))
         }
         return token
     }
@@ -170,7 +170,7 @@ extension Store {
                     """, arguments: [Timestamp.string(from: retryAt), lease.owner, lease.owner, lease.connection.connectionId, lease.generation])
                 guard db.changesCount == 1 else { return false }
                 try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .warning,
-                              message: "Token refresh failed temporarily (attempt \(lease.failures + 1)): \(reason); retrying after \(Timestamp.string(from: retryAt)); status unchanged")
+                              message: "Token refresh failed temporarily (attempt \(lease.failures + 1)): \(outside: reason); retrying after \(name: Timestamp.string(from: retryAt)); status unchanged")
                 return true
             }
             return applied ? retryAt : nil
@@ -191,7 +191,7 @@ extension Store {
                 try record.update(db)
             }
             try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .error,
-                          message: "Token refresh failed: \(reason); automatic refresh stopped until the connection is reconnected")
+                          message: "Token refresh failed: \(outside: reason); automatic refresh stopped until the connection is reconnected")
         }
         return nil
     }
@@ -204,7 +204,7 @@ extension Store {
         }
     }
 
-    func logRefresh(_ lease: RefreshLease, level: LogLevel, _ message: String, extra: [String] = []) throws {
+    func logRefresh(_ lease: RefreshLease, level: LogLevel, _ message: Message, extra: [String] = []) throws {
         try logOAuth(lease.connection, level: level, message, redacting: extra)
     }
 }

@@ -41,7 +41,7 @@ extension Store {
             try recomputeCompleteness(db, connection: &record, variable: variable, box: box)
             try record.update(db)
             try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: .info,
-                          message: redactor.redact("Connected (\(source.rawValue)): tokens stored encrypted; " + Self.summary(token, metadata: metadata)))
+                          message: redactor.redactOutside("Connected (\(name: source.rawValue)): tokens stored encrypted; \(outside: Self.summary(token, metadata: metadata))"))
         }
         return token
     }
@@ -119,8 +119,8 @@ extension Store {
     }
 
     /// Logs on a connection by id, with `secrets` redacted.
-    public func log(_ disconnection: Disconnection, level: LogLevel, _ message: String) throws {
-        let text = Redactor(secrets: disconnection.secrets).redact(message)
+    public func log(_ disconnection: Disconnection, level: LogLevel, _ message: Message) throws {
+        let text = Redactor(secrets: disconnection.secrets).redactOutside(message)
         try database.write { db in
             try appendLog(db, instanceId: disconnection.instanceId, connectionId: disconnection.connectionId, level: level, message: text)
         }

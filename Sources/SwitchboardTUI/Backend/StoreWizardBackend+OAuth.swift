@@ -73,7 +73,7 @@ extension StoreWizardBackend {
                         return (result, true)
                     case .failure(let error):
                         progress(.rejected("Pasted URL refused: \(error.description)"))
-                        try? store.logOAuth(oauth, level: .warning, "Pasted redirect URL refused: \(error.description)")
+                        try? store.logOAuth(oauth, level: .warning, "Pasted redirect URL refused: \(outside: error.description)")
                     }
                 }
                 return nil

@@ -109,7 +109,7 @@ struct ConnectCommand: AsyncParsableCommand {
             else if case SwitchboardError.oauth(let message) = error, message.hasPrefix("no callback arrived") {
                 try? flows.store.logOAuth(connection, level: .warning, "CONNECT timed out after \(timeout) s without a callback")
             } else if case SwitchboardError.invalidValue(let message) = error {
-                try? flows.store.logOAuth(connection, level: .warning, "CONNECT stopped: \(message)")
+                try? flows.store.logOAuth(connection, level: .warning, "CONNECT stopped: \(outside: message)")
             }
             throw error
         }

@@ -109,7 +109,7 @@ public struct TokenRefresher: Sendable {
             } catch {
                 // The provider answered but the database refused: nothing else can be done
                 // with the tokens; the next refresh will report the provider's view.
-                try? store.logOAuth(connection, level: .error, "Token refresh answered but could not be stored: \(error)")
+                try? store.logOAuth(connection, level: .error, "Token refresh answered but could not be stored: \(outside: error)")
                 return result(.retryLater(reason: "\(error)", retryAt: nil))
             }
         } catch let oauthError as OAuthError {
