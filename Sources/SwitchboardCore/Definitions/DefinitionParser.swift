@@ -5,7 +5,30 @@ import Yams
 public struct Located<Value: Sendable>: Sendable {
     public var value: Value
     public var file: String
+    /// The document's first line.
     public var line: Int?
+    /// Where each part starts, by the context that errors name it with
+    /// ("connection basic", "connection basic, field host", "step fetch", ...).
+    public var lines: [String: Int] = [:]
+
+    public init(value: Value, file: String, line: Int?, lines: [String: Int] = [:]) {
+        self.value = value
+        self.file = file
+        self.line = line
+        self.lines = lines
+    }
+
+    /// The line of the most specific part of `context` that was recorded, else the
+    /// document's.
+    public func line(of context: String?) -> Int? {
+        var rest = context ?? ""
+        while !rest.isEmpty {
+            if let line = lines[rest] { return line }
+            guard let comma = rest.range(of: ", ", options: .backwards) else { break }
+            rest = String(rest[..<comma.lowerBound])
+        }
+        return line
+    }
 }
 
 public struct DefinitionBatch: Sendable {
@@ -41,10 +64,11 @@ public enum DefinitionParser {
         for document in documents {
             let map = try reader.mapping(document, context: "")
             let line = document.mark?.line
+            var lines: [String: Int] = [:]
             if map.value("component") != nil {
-                batch.components.append(Located(value: try component(map), file: file, line: line))
+                batch.components.append(Located(value: try component(map, lines: &lines), file: file, line: line, lines: lines))
             } else if map.value("integration") != nil {
-                batch.integrations.append(Located(value: try integration(map), file: file, line: line))
+                batch.integrations.append(Located(value: try integration(map, lines: &lines), file: file, line: line, lines: lines))
             } else {
                 throw reader.error(document, "", "a document needs a top-level 'component:' or 'integration:' key")
             }
@@ -64,7 +88,7 @@ public enum DefinitionParser {
         }
     }
 
-    static func component(_ map: MappingReader) throws -> Component {
+    static func component(_ map: MappingReader, lines: inout [String: Int]) throws -> Component {
         try map.rejectUnknownKeys(["component", "label", "description", "actions", "connections"])
         let key = try map.identifier("component")
         let context = "component \(key)"
@@ -76,25 +100,30 @@ public enum DefinitionParser {
             throw inner.error("actions", "actions use only letters, digits, '_' and '-' (found '\(TerminalText.escaped(String(bad.prefix(40))))')")
         }
         for node in try inner.list("connections") {
-            component.connections.append(try connectionType(try map.reader.mapping(node, context: context), component: key))
+            let type = try connectionType(try map.reader.mapping(node, context: context), component: key, lines: &lines)
+            lines["connection \(type.key)"] = node.mark?.line
+            component.connections.append(type)
         }
         return component
     }
 
-    static func connectionType(_ map: MappingReader, component: String) throws -> ConnectionType {
+    static func connectionType(_ map: MappingReader, component: String, lines: inout [String: Int]) throws -> ConnectionType {
         try map.rejectUnknownKeys(["key", "label", "fields", "oauth2", "test"])
         let key = try map.identifier("key")
         let context = "component \(component), connection \(key)"
         let inner = MappingReader(reader: map.reader, node: map.node, pairs: map.pairs, context: context)
         var type = ConnectionType(key: key, label: try inner.string("label") ?? key, fields: [])
         for node in try inner.list("fields") {
-            type.fields.append(try field(try map.reader.mapping(node, context: context)))
+            let parsed = try field(try map.reader.mapping(node, context: context))
+            lines["connection \(key), field \(parsed.key)"] = node.mark?.line
+            type.fields.append(parsed)
         }
         if let node = inner.value("oauth2") {
             type.oauth2 = try oauth(try map.reader.mapping(node, context: "\(context), oauth2"))
         }
         if let node = inner.value("test") {
             type.test = try testRequest(try map.reader.mapping(node, context: "\(context), test"))
+            lines["connection \(key), test"] = node.mark?.line
         }
         return type
     }
@@ -171,7 +200,7 @@ public enum DefinitionParser {
             body: try map.string("body"), expectStatus: status)
     }
 
-    static func integration(_ map: MappingReader) throws -> IntegrationDefinition {
+    static func integration(_ map: MappingReader, lines: inout [String: Int]) throws -> IntegrationDefinition {
         try map.rejectUnknownKeys(["integration", "name", "description", "configVariables", "steps"])
         let key = try map.identifier("integration")
         let context = "integration \(key)"
@@ -180,6 +209,7 @@ public enum DefinitionParser {
         for node in try inner.list("configVariables") {
             let variable = try map.reader.mapping(node, context: context)
             let variableKey = try variable.identifier("key")
+            lines["variable \(variableKey)"] = node.mark?.line
             let vctx = MappingReader(reader: map.reader, node: variable.node, pairs: variable.pairs, context: "\(context), variable \(variableKey)")
             try vctx.rejectUnknownKeys(["key", "component", "connection", "fields"])
             var definition = ConfigVariableDefinition(
@@ -192,6 +222,7 @@ public enum DefinitionParser {
                     }
                     let o = try map.reader.mapping(overrideNode, context: "\(vctx.context), field \(fieldKey)")
                     try o.rejectUnknownKeys(["default", "customerVisible"])
+                    lines["variable \(variableKey), field \(fieldKey)"] = overrideNode.mark?.line
                     definition.fields[fieldKey] = FieldOverride(defaultValue: try o.string("default"), customerVisible: try o.bool("customerVisible"))
                 }
             }
@@ -200,6 +231,7 @@ public enum DefinitionParser {
         for node in try inner.list("steps") {
             let step = try map.reader.mapping(node, context: context)
             let stepKey = try step.identifier("key")
+            lines["step \(stepKey)"] = node.mark?.line
             let sctx = MappingReader(reader: map.reader, node: step.node, pairs: step.pairs, context: "\(context), step \(stepKey)")
             try sctx.rejectUnknownKeys(["key", "component", "action", "connection"])
             integration.steps.append(StepDefinition(

@@ -188,3 +188,24 @@ struct FuzzRegressionTests {
         #expect(Timestamp.string(from: Date(timeIntervalSince1970: 1e30)).hasPrefix("9999-12-31T23:59:59"))
     }
 }
+
+@Suite("Definition errors name the offending part's own line")
+struct DefinitionErrorLineTests {
+    @Test("a cross-reference error points at the field, test, variable or step it is about", arguments: [
+        ("component: c\nactions: [go]\nconnections:\n  - key: basic\n    fields:\n      - {key: a, type: string}\n      - {key: t, type: template, default: \"{{nope}}\"}\n", 7),
+        ("component: c\nactions: [go]\nconnections:\n  - key: basic\n    fields:\n      - {key: a, type: string}\n    test:\n      url: \"https://x.example/{{missing}}\"\n", 8),
+        ("component: c\nactions: [go]\nconnections:\n  - key: basic\n    fields:\n      - {key: a, type: string}\n---\nintegration: i\nconfigVariables:\n  - key: v\n    component: c\n    fields:\n      a: {customerVisible: false}\nsteps:\n  - {key: s, component: c, action: go}\n", 13),
+        ("component: c\nactions: [go]\nconnections:\n  - key: basic\n    fields:\n      - {key: a, type: string}\n---\nintegration: i\nsteps:\n  - {key: s, component: c, action: go}\n  - {key: s2, component: c, action: fly}\n", 11),
+    ])
+    func errorLine(yaml: String, line: Int) throws {
+        let batch = try DefinitionParser.parse(yaml: yaml, file: "d.yaml")
+        #expect {
+            for component in batch.components { try DefinitionValidator.validate(component) }
+            for integration in batch.integrations {
+                _ = try DefinitionValidator.resolve(integration) { key in batch.components.first { $0.value.key == key }?.value }
+            }
+        } throws: { error in
+            "\(error)".hasPrefix("d.yaml:\(line):")
+        }
+    }
+}

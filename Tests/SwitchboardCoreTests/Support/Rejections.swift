@@ -5,7 +5,8 @@ import Testing
 struct Rejection: Sendable, CustomTestStringConvertible {
     var file: String
     var yaml: String
-    /// The expected line is the first line containing this text; nil when the parser
+    /// The expected line is the first line containing this text (the offending part's own
+    /// line, not the document's first); nil when the parser
     /// decides the line (malformed YAML), then only "file:<number>:" is required.
     var lineMarker: String?
     /// Every fragment must appear in the message: the offending key and what is wrong.
@@ -81,7 +82,7 @@ enum Rejections {
                           user: {customerVisible: false}
                     """,
                 steps: "  - {key: get, component: rej-api, action: get, connection: web}"),
-            lineMarker: "integration: hidden-no-default",
+            lineMarker: "user: {customerVisible: false}",
             fragments: ["hidden-no-default", "variable web", "field user", "not customer visible must have a default"]),
         Rejection(
             file: "unknown-component.yaml",
@@ -89,7 +90,7 @@ enum Rejections {
                 "unknown-component",
                 variables: "  - {key: web, component: no-such-component}",
                 steps: "  - {key: get, component: rej-api, action: get}"),
-            lineMarker: "integration: unknown-component",
+            lineMarker: "{key: web, component: no-such-component}",
             fragments: ["variable web", "unknown component 'no-such-component'"]),
         Rejection(
             file: "unknown-step-component.yaml",
@@ -97,7 +98,7 @@ enum Rejections {
                 "unknown-step-component",
                 variables: "  []",
                 steps: "  - {key: get, component: ghost-service, action: get}"),
-            lineMarker: "integration: unknown-step-component",
+            lineMarker: "{key: get, component: ghost-service",
             fragments: ["step get", "unknown component 'ghost-service'"]),
         Rejection(
             file: "unknown-connection-type.yaml",
@@ -105,7 +106,7 @@ enum Rejections {
                 "unknown-connection-type",
                 variables: "  - {key: web, component: rej-api, connection: carrier-pigeon}",
                 steps: "  - {key: get, component: rej-api, action: get, connection: web}"),
-            lineMarker: "integration: unknown-connection-type",
+            lineMarker: "connection: carrier-pigeon}",
             fragments: ["variable web", "no connection type 'carrier-pigeon'"]),
         Rejection(
             file: "step-other-component.yaml",
@@ -113,7 +114,7 @@ enum Rejections {
                 "step-other-component",
                 variables: "  - {key: web, component: rej-api, connection: basic, fields: {user: {default: u}}}",
                 steps: "  - {key: send, component: rej-other, action: send, connection: web}"),
-            lineMarker: "integration: step-other-component",
+            lineMarker: "{key: send,",
             fragments: ["step send", "'web'", "rej-api", "rej-other"]),
         Rejection(
             file: "unknown-action.yaml",
@@ -121,7 +122,7 @@ enum Rejections {
                 "unknown-action",
                 variables: "  []",
                 steps: "  - {key: get, component: rej-api, action: teleport}"),
-            lineMarker: "integration: unknown-action",
+            lineMarker: "action: teleport}",
             fragments: ["step get", "no action 'teleport'"]),
         Rejection(
             file: "duplicate-variable.yaml",
@@ -140,7 +141,7 @@ enum Rejections {
                 "bad-url-override",
                 variables: "  - {key: web, component: rej-api, fields: {url: {default: \"ftp://files.example\"}}}",
                 steps: "  []"),
-            lineMarker: "integration: bad-url-override",
+            lineMarker: "fields: {url: {default",
             fragments: ["variable web", "field url", "must be a URL"]),
         Rejection(
             file: "duplicate-yaml-key.yaml",
@@ -164,7 +165,7 @@ enum Rejections {
                       - {key: token, type: password}
 
                 """,
-            lineMarker: "component: dup-field",
+            lineMarker: "- key: basic",
             fragments: ["component dup-field", "connection basic", "duplicate field key 'token'"]),
         Rejection(
             file: "unknown-field-type.yaml",
@@ -189,7 +190,7 @@ enum Rejections {
                       - {key: tokenUrl, type: template, default: "{{host}}/{{tenantId}}/token"}
 
                 """,
-            lineMarker: "component: bad-template",
+            lineMarker: "{key: tokenUrl,",
             fragments: ["field tokenUrl", "unknown field 'tenantId'"]),
         Rejection(
             file: "bad-url-default.yaml",
@@ -201,7 +202,7 @@ enum Rejections {
                       - {key: host, type: url, default: "not a url"}
 
                 """,
-            lineMarker: "component: bad-url",
+            lineMarker: "{key: host, type: url, default: \"not a url\"}",
             fragments: ["field host", "must be a URL"]),
         Rejection(
             file: "fields-not-a-list.yaml",
