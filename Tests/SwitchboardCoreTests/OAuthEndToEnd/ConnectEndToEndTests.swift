@@ -224,6 +224,21 @@ struct ConnectEndToEndTests {
         #expect(try await sandbox.status("confidential").status == "unconfigured")
     }
 
+    @Test func hangUpDuringConnectCancelsLikeCtrlCAndLeavesNoPendingAuthorization() async throws {
+        let provider = try LocalProviderTrait.provider()
+        let sandbox = try SwitchboardSandbox()
+        defer { sandbox.remove() }
+        try await sandbox.setUpDemo(provider)
+        let child = try sandbox.spawn(["connect", sandbox.instance, "confidential", "--json"])
+        _ = try await child.firstLine()
+        child.signal(SIGHUP)
+        #expect(try await child.exitStatus() == 130)
+        sandbox.record(child)
+        #expect(try await sandbox.logs("confidential").first == "CONNECT cancelled")
+        let pending = try await EndToEnd.run("/usr/bin/sqlite3", [sandbox.databasePath, "SELECT count(*) FROM oauthPending"])
+        #expect(pending.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(pending)")
+    }
+
     @Test func runRefreshesATokenNearExpiryFirst() async throws {
         let provider = try LocalProviderTrait.provider()
         let sandbox = try SwitchboardSandbox()
