@@ -53,6 +53,21 @@ public struct OAuthClient: Sendable, Equatable {
             clientId: value("clientId") ?? "", clientSecret: value("clientSecret"))
     }
 
+    /// Refuses a client whose token or device authorization URL a customer chose while the
+    /// requests to it would carry the team's client id or secret (`ValueProvenance`); a
+    /// revocation endpoint chosen so is dropped instead (DISCONNECT still deletes the tokens).
+    public func guarded(by provenance: ValueProvenance) throws -> OAuthClient {
+        let credentials = ["clientId", "clientSecret"]
+        if let refusal = provenance.refusal("the token request", destination: ["tokenUrl"], carrying: credentials) { throw refusal }
+        if let template = options.deviceAuthorizationUrl,
+           let refusal = provenance.refusal("the device authorization request", destination: Template.references(in: template), carrying: credentials) {
+            throw refusal
+        }
+        var client = self
+        if provenance.refusal("revocation", destination: ["revokeUrl"], carrying: credentials) != nil { client.revokeUrl = nil }
+        return client
+    }
+
     /// Scopes as typed: separated by whitespace or by the type's separator (a person may
     /// write `a, b` for a comma-separated provider), empty entries dropped, order kept.
     public static func splitScopes(_ text: String, separator: String) -> [String] {

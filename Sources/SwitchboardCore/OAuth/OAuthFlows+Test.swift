@@ -15,6 +15,12 @@ extension OAuthFlows {
             _ = try await refresher.refreshDue(RefreshSelection(within: 60, instance: instance, variable: variable))
             subject = try store.testSubject(instance: instance, variable: variable)
         }
+        if let refusal = subject.refusal {
+            let message: Message = "Test not sent: \(outside: refusal.description)"
+            try store.recordOutcome(instance: instance, variable: variable, outcome: .error, level: .error, message: message,
+                                    reason: "test not sent: \(outside: refusal.description)")
+            return TestResult(passed: false, status: nil, report: message, message: message.rendered(for: subject.audience))
+        }
         if subject.isOAuth && subject.accessToken == nil {
             let message = "Test not sent: the connection has no access token (CONNECT first)"
             // Not a failed test: the connection is simply not configured yet (status stays).

@@ -65,7 +65,10 @@ extension Store {
         let stored = try storedValues(db, connectionId: connection.id!, box: box)
         let states = FieldStates.compute(variable: variable, stored: stored)
         if let invalid = states.first(where: { $0.error != nil }), let error = invalid.error {
-            throw SwitchboardError.invalidValue("\(instance.name) \(variable.key): \(error.description); fix it before connecting")
+            // A customer is not told which field only the team sees is wrong, or its label.
+            let what = actor.role.isCustomer && !invalid.customerVisible
+                ? "a field only the team sees is not set or not valid; ask the team to fix it" : error.description
+            throw SwitchboardError.invalidValue("\(instance.name) \(variable.key): \(what); fix it before connecting")
         }
         let values = FieldStates.effectiveValues(states)
         var secrets = SecretDefaults.values(in: resolved)
@@ -84,7 +87,8 @@ extension Store {
         return OAuthConnection(
             instanceId: instance.id, instanceName: instance.name, variable: variable.key, connectionId: connection.id!,
             connectionType: variable.connectionType, values: values,
-            client: try OAuthClient(type: variable.connectionType, values: values),
+            client: try OAuthClient(type: variable.connectionType, values: values)
+                .guarded(by: provenance(db, connectionId: connection.id!, states: states)),
             token: token, tokenGeneration: generation, metadata: metadata, secrets: secrets)
     }
 

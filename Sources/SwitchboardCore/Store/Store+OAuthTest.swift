@@ -15,6 +15,9 @@ public struct TestSubject: Sendable {
     public var classes: [String: ValueClass]
     /// Whom the result is for: the actor's audience.
     public var audience: Message.Audience
+    /// Why the request must not be sent: it would carry the team's values to an address
+    /// a customer chose (`ValueProvenance`).
+    public var refusal: SwitchboardError?
     var secrets: [String]
 }
 
@@ -39,6 +42,11 @@ extension Store {
                 accessToken: token?.accessToken, tokenExpiresAt: token?.expiresAt,
                 classes: Dictionary(uniqueKeysWithValues: states.map { ($0.key, $0.valueClass) }),
                 audience: actor.role.isCustomer ? .customer(HiddenFieldRedactor.customerView(of: states)) : .team,
+                refusal: resolvedVariable.connectionType.test.flatMap { test in
+                    let carried = ([test.url, test.body ?? ""] + test.headers.values).flatMap(Template.references)
+                    return try? provenance(db, connectionId: connection.id!, states: states)
+                        .refusal("the test request", destination: Template.references(in: test.url), carrying: carried)
+                },
                 secrets: secrets)
         }
     }

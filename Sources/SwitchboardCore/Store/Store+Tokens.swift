@@ -75,8 +75,9 @@ extension Store {
             var secrets = SecretDefaults.values(in: resolved)
             for state in states where state.isSecret { if let value = state.effectiveValue { secrets.append(value) } }
             let hidden = actor.role.isCustomer ? HiddenFieldRedactor.customerView(of: states) : nil
-            return (connection.id!, instance.id, "\(instance.name) \(variable)", try? OAuthClient(type: resolvedVariable.connectionType, values: values),
-                    secrets, hidden)
+            let provenance = try provenance(db, connectionId: connection.id!, states: states)
+            let client = try? OAuthClient(type: resolvedVariable.connectionType, values: values).guarded(by: provenance)
+            return (connection.id!, instance.id, "\(instance.name) \(variable)", client, secrets, hidden)
         }
         let deleted = try deleteTokens(connectionId: connectionId, instanceId: instanceId)
         return Disconnection(label: label, instanceId: instanceId, connectionId: connectionId, deleted: deleted, client: client,

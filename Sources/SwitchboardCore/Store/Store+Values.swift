@@ -71,6 +71,17 @@ extension Store {
             tokenExpiresAt: token?.expiresAt, metadata: metadata)
     }
 
+    /// Keys of the connection's stored values that a customer entered (`updatedBy` is the
+    /// actor's log user, "user (customer NAME)" for customers).
+    func customerWrittenKeys(_ db: Database, connectionId: Int64) throws -> Set<String> {
+        Set(try String.fetchAll(db, sql: "SELECT key FROM fieldValue WHERE connectionId = ? AND updatedBy LIKE '% (customer %)'",
+                                arguments: [connectionId]))
+    }
+
+    func provenance(_ db: Database, connectionId: Int64, states: [FieldState]) throws -> ValueProvenance {
+        ValueProvenance(states: states, customerWritten: try customerWrittenKeys(db, connectionId: connectionId))
+    }
+
     /// Stored values of a connection, secrets opened.
     func storedValues(_ db: Database, connectionId: Int64, box: SecretBox) throws -> [String: String] {
         var values: [String: String] = [:]

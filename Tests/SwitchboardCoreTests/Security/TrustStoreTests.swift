@@ -72,3 +72,83 @@ struct TrustStoreTests {
         #expect(customer.contains { $0.contains("visible note") })
     }
 }
+
+@Suite("Trust: the team's values never go to an address a customer chose")
+struct ProvenanceTests {
+    static let yaml = """
+        component: keyed
+        label: Keyed
+        actions: [go]
+        connections:
+          - key: api
+            label: API
+            fields:
+              - {key: host, label: Host, type: url, required: true, default: "https://api.keyed.example"}
+              - {key: apiKey, label: API key, type: password, required: true}
+            test: {method: GET, url: "{{host}}/me", headers: {Authorization: "Bearer {{apiKey}}"}, expectStatus: 200}
+          - key: oauth
+            label: OAuth
+            oauth2: {grant: client_credentials}
+            fields:
+              - {key: tokenUrl, label: Token URL, type: url, required: true, default: "https://login.keyed.example/token"}
+              - {key: clientId, label: Client ID, type: string, required: true, default: "team-app"}
+              - {key: clientSecret, label: Client secret, type: password, required: true, default: "TEAM-CLIENT-SECRET-5a"}
+        ---
+        integration: keyed-sync
+        configVariables:
+          - key: k
+            component: keyed
+            connection: api
+            fields:
+              apiKey: {default: "TEAM-API-KEY-77", customerVisible: false}
+          - key: o
+            component: keyed
+            connection: oauth
+            fields:
+              clientId: {customerVisible: false}
+              clientSecret: {customerVisible: false}
+        steps:
+          - {key: go, component: keyed, action: go, connection: k}
+          - {key: auth, component: keyed, action: go, connection: o}
+
+        """
+
+    @Test("a test request carrying a hidden key is not sent to a host the customer entered, for either role")
+    func testRequestRefused() async throws {
+        let t = try TestStore()
+        try t.importYAML(("keyed.yaml", Self.yaml))
+        let instance = try t.store.deploy(integration: "keyed-sync", customer: "acme")
+        let customer = t.acting(as: .customer("acme"))
+        try customer.configure(instance: instance.id, changes: [FieldChange(variable: "k", field: "host", value: "http://127.0.0.1:9911")])
+        for store in [customer, t.store] {
+            // No request may be sent at all: the scripted transport fails on any.
+            let result = try await OAuthFlows(store: store, transport: OAuthFixtures.scripted([])).testConnection(instance: instance.id, variable: "k")
+            #expect(!result.passed)
+            #expect(result.message.contains("address a customer entered"), "\(result.message)")
+            #expect(!result.message.contains("TEAM-API-KEY") && !result.message.contains("apiKey"))
+        }
+        // The team resets the host: the default is the team's again, and the check passes.
+        try t.store.configure(instance: instance.id, changes: [FieldChange(variable: "k", field: "host", value: nil)])
+        let subject = try t.store.testSubject(instance: instance.id, variable: "k")
+        #expect(subject.refusal == nil)
+    }
+
+    @Test("CONNECT, refresh and revocation refuse a token URL a customer entered while the client secret is the team's")
+    func tokenURLRefused() throws {
+        let t = try TestStore()
+        try t.importYAML(("keyed.yaml", Self.yaml))
+        let instance = try t.store.deploy(integration: "keyed-sync", customer: "acme")
+        let customer = t.acting(as: .customer("acme"))
+        try customer.configure(instance: instance.id, changes: [FieldChange(variable: "o", field: "tokenUrl", value: "http://127.0.0.1:9911/token")])
+        for store in [customer, t.store] {
+            #expect {
+                _ = try store.oauthConnection(instance: instance.id, variable: "o")
+            } throws: { error in
+                "\(error)".contains("address a customer entered") && !"\(error)".contains("TEAM-CLIENT-SECRET")
+            }
+        }
+        // A value the team entered is the team's choice.
+        try t.store.configure(instance: instance.id, changes: [FieldChange(variable: "o", field: "tokenUrl", value: "https://login2.keyed.example/token")])
+        #expect(throws: Never.self) { _ = try t.store.oauthConnection(instance: instance.id, variable: "o") }
+    }
+}
