@@ -139,6 +139,9 @@ public enum DefinitionParser {
         var choices: [Choice] = []
         for node in try inner.list("choices") {
             if case .scalar(let scalar) = node {
+                guard !TerminalText.containsControl(scalar.string) else {
+                    throw map.reader.error(node, inner.context, "'choices' contains a control character")
+                }
                 choices.append(Choice(label: scalar.string, value: scalar.string))
                 continue
             }

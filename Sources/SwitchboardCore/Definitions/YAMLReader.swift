@@ -81,8 +81,10 @@ struct MappingReader {
         if required && scalar.string.trimmingCharacters(in: .whitespaces).isEmpty {
             throw reader.error(node, context, "'\(key)' must not be empty")
         }
-        // Labels, URLs and help texts are printed on team members' terminals.
-        if TerminalText.containsControl(scalar.string, allowing: ["\n", "\t"]) {
+        // Labels, URLs and help texts are printed on team members' terminals; only the
+        // texts that are prose or multi-line values keep newlines and tabs.
+        let multiLine: Set<String> = ["comments", "description", "default", "template", "example", "placeholder", "body"]
+        if TerminalText.containsControl(scalar.string, allowing: multiLine.contains(key) ? ["\n", "\t"] : []) {
             throw reader.error(node, context, "'\(key)' contains a control character")
         }
         return scalar.string

@@ -31,7 +31,9 @@ extension Renderer {
             let position = index.map { "  \($0 + 1) of \(choices.count)" } ?? "  not a choice"
             frame.write(position + (focused ? " · ←→" : ""), x: boxX + shown, y: boxY, maxWidth: boxWidth - shown, style: .dim)
         case .template:
-            let value = field.state.effectiveValue ?? "(derived from other fields)"
+            // A template over a secret is a secret (SPEC §12): masked unless revealed.
+            let masked = field.state.isSecret && !(field.revealed && state.mayReveal)
+            let value = field.state.effectiveValue.map { masked ? "•••••• (derived from a secret)" : $0 } ?? "(derived from other fields)"
             frame.write(value, x: boxX, y: boxY, maxWidth: boxWidth, style: .dim)
         case .string, .url, .password, .text:
             frame.fill(x: boxX, y: boxY, width: boxWidth, height: rows, style: style)

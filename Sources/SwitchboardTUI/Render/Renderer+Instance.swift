@@ -1,3 +1,4 @@
+import SwitchboardCore
 extension Renderer {
     mutating func drawInstance() {
         guard let wizard = state.instance else { return }
@@ -53,7 +54,9 @@ extension Renderer {
         for line in wizard.logs.dropFirst(wizard.logScroll) where used < rows {
             // The oldest entry shown may get fewer rows than it needs: it keeps its first
             // rows (time and level included) and ends in `…`.
-            let wrapped = Self.logRows("\(line.source) \(line.user): \(line.message)", width: textWidth,
+            // Escaped before it is measured: `Frame.write` would escape it anyway, and a
+            // row measured on the raw text would overflow and lose characters.
+            let wrapped = Self.logRows(TerminalText.escaped("\(line.source) \(line.user): \(line.message)"), width: textWidth,
                                        maxRows: min(Self.maxRowsPerLogEntry, rows - used))
             entries.append((line, wrapped))
             used += wrapped.count
