@@ -15,6 +15,24 @@ import Testing
         #expect(!decoder.isPending)
     }
 
+    @Test func aHugePasteIsCappedJustPastTheValueLimitAndStillEnds() {
+        var decoder = InputDecoder()
+        var events = feedAll("\u{1B}[200~", into: &decoder)
+        // 2 MB in one paste: before, each scalar copied the text so far (quadratic).
+        for _ in 0..<(2 << 20) { events += decoder.feed(.scalar("x")) }
+        events += feedAll("\u{1B}[201~z", into: &decoder)
+        #expect(events.count == 2)
+        guard case .paste(let text) = events.first else { Issue.record("no paste: \(events.prefix(2))"); return }
+        #expect(text.unicodeScalars.count == InputDecoder.pasteLimit)
+        #expect(events.last == .key(.char("z")))
+    }
+
+    @Test func aPartialEndMarkerInsideAPasteIsText() {
+        var decoder = InputDecoder()
+        let body = "a\u{1B}[20b\u{1B}\u{1B}[201c"
+        #expect(feedAll("\u{1B}[200~" + body + "\u{1B}[201~", into: &decoder) == [.paste(body)])
+    }
+
     @Test func keysAroundAPasteStayKeys() {
         var decoder = InputDecoder()
         let events = feedAll("a\u{1B}[200~xy\u{1B}[201~b", into: &decoder)

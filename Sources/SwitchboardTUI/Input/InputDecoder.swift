@@ -1,3 +1,5 @@
+import SwitchboardCore
+
 /// What the terminal hands over: a scalar from the byte stream, or a key curses decoded.
 public enum InputUnit: Hashable, Sendable {
     case scalar(Unicode.Scalar)
@@ -12,13 +14,22 @@ public enum InputUnit: Hashable, Sendable {
 /// arrows and Ctrl-arrows are decoded for terminals whose terminfo lacks them.
 public struct InputDecoder: Sendable {
     enum Mode: Hashable, Sendable {
-        case normal, escape, csi(String), ss3, paste(String)
+        case normal, escape, csi(String), ss3, paste
     }
 
     private(set) var mode: Mode = .normal
     /// A paste whose end marker never arrives is delivered after this many idle reads.
     public var pasteIdleLimit: Int
     private var pasteIdleCount = 0
+    /// The paste read so far, kept outside `mode`: appending to a copy taken out of the
+    /// enum copied the whole text per scalar (a 1 MB paste cost 33 s of CPU).
+    private var pasted = String.UnicodeScalarView()
+    /// Scalars of the end marker matched so far.
+    private var endMatched = 0
+    private var pastedCount = 0
+    /// A paste is kept up to just past the longest field value, so the field says it is
+    /// too long instead of silently keeping a cut value; the rest is read and dropped.
+    public static let pasteLimit = FieldValidator.maxValueBytes + 1
 
     public init(pasteIdleLimit: Int = 20) {
         self.pasteIdleLimit = pasteIdleLimit
@@ -32,19 +43,25 @@ public struct InputDecoder: Sendable {
 
     public mutating func feed(_ unit: InputUnit) -> [Event] {
         switch (mode, unit) {
-        case (.paste(var text), .scalar(let scalar)):
-            text.unicodeScalars.append(scalar)
+        case (.paste, .scalar(let scalar)):
             pasteIdleCount = 0
-            if text.hasSuffix(Self.pasteEnd) {
-                mode = .normal
-                return [.paste(String(text.dropLast(Self.pasteEnd.count)))]
+            let marker = Array(Self.pasteEnd.unicodeScalars)
+            if scalar == marker[endMatched] {
+                endMatched += 1
+                guard endMatched == marker.count else { return [] }
+                return [finishPaste()]
             }
-            mode = .paste(text)
+            // A partial marker that did not go on was text after all.
+            if endMatched > 0 {
+                for held in marker[0..<endMatched] { appendPasted(held) }
+                endMatched = scalar == marker[0] ? 1 : 0
+                if endMatched == 1 { return [] }
+            }
+            appendPasted(scalar)
             return []
-        case (.paste(var text), .key(let key)):
+        case (.paste, .key(let key)):
             // curses may decode pasted bytes as keys; only line breaks and tabs are text.
-            if key == .enter { text += "\n" } else if key == .tab { text += "\t" }
-            mode = .paste(text)
+            if key == .enter { appendPasted("\n") } else if key == .tab { appendPasted("\t") }
             return []
         case (.normal, .scalar(let scalar)):
             if scalar == "\u{1B}" { mode = .escape; return [] }
@@ -73,7 +90,10 @@ public struct InputDecoder: Sendable {
             if (0x40...0x7E).contains(scalar.value) {
                 mode = .normal
                 if body == Self.pasteStart {
-                    mode = .paste("")
+                    mode = .paste
+                    pasted = String.UnicodeScalarView()
+                    pastedCount = 0
+                    endMatched = 0
                     pasteIdleCount = 0
                     return []
                 }
@@ -101,12 +121,29 @@ public struct InputDecoder: Sendable {
         case .csi, .ss3:
             mode = .normal
             return []
-        case .paste(let text):
+        case .paste:
             pasteIdleCount += 1
             guard pasteIdleCount >= pasteIdleLimit else { return [] }
-            mode = .normal
-            return [.paste(text)]
+            // No end marker came: what was held as its start is text too.
+            for held in Array(Self.pasteEnd.unicodeScalars)[0..<endMatched] { appendPasted(held) }
+            return [finishPaste()]
         }
+    }
+
+    private mutating func appendPasted(_ scalar: Unicode.Scalar) {
+        // A counter of our own: `count` on a scalar view walks the whole text.
+        guard pastedCount < Self.pasteLimit else { return }
+        pasted.append(scalar)
+        pastedCount += 1
+    }
+
+    private mutating func finishPaste() -> Event {
+        mode = .normal
+        endMatched = 0
+        let text = String(pasted)
+        pasted = String.UnicodeScalarView()
+        pastedCount = 0
+        return .paste(text)
     }
 
     static func decodeCSI(_ body: String) -> Key? {
