@@ -17,14 +17,14 @@ struct SecretRedactor: Sendable {
     }
 
     func redact(_ text: String) -> String {
-        needles.reduce(text) { $0.replacingOccurrences(of: $1, with: Self.mask) }
+        CutEdge.mask(needles.reduce(text) { $0.replacingOccurrences(of: $1, with: Self.mask) }, values: needles, with: Self.mask)
     }
 
     /// Redacted, on one line, at most `maxLineLength` characters. Redaction comes first so
     /// cutting the line can never leave part of a secret behind.
     func line(_ text: String) -> String {
         let redacted = Self.singleLine(redact(text))
-        return redacted.count <= Self.maxLineLength ? redacted : String(redacted.prefix(Self.maxLineLength - 1)) + "…"
+        return redacted.count <= Self.maxLineLength ? redacted : redact(String(redacted.prefix(Self.maxLineLength - 1)) + "…")
     }
 
     /// Control characters (newlines, terminal escapes from a hostile body) become spaces;

@@ -17,7 +17,7 @@ public struct TestRequestRunner: Sendable {
     ///     result masks what each audience may not see. Fields not listed are public.
     public func run(
         _ test: TestRequest, values: [String: String], accessToken: String? = nil, secretValues: [String] = [],
-        classes: [String: ValueClass] = [:]
+        classes: [String: ValueClass] = [:], destinationChosenByCustomer: Bool = false
     ) async -> TestResult {
         var values = values
         var classes = classes
@@ -53,7 +53,14 @@ public struct TestRequestRunner: Sendable {
             let took = Self.milliseconds(clock.now - start)
             let passed = response.status == test.expectStatus
             var report: Message = "\(name: method) \(shownURL) → \(response.status) (expected \(test.expectStatus)) in \(took) ms"
-            if !passed, let reason = Self.reason(from: response.body) { report.parts += [.text(": "), .outside(redactor.line(reason))] }
+            if !passed, let reason = Self.reason(from: response.body) {
+                // A server the customer chose writes what it likes: masking its words for
+                // the customer would tell them which of their guesses was a hidden value.
+                let words: Message.Part = destinationChosenByCustomer
+                    ? .perAudience(team: redactor.line(reason), customer: "(the response's text is shown to the team only)")
+                    : .outside(redactor.line(reason))
+                report.parts += [.text(": "), words]
+            }
             return TestResult(passed: passed, status: response.status, report: report)
         } catch is CancellationError {
             return TestResult(passed: false, status: nil, report: "\(name: method) \(shownURL) cancelled")

@@ -44,9 +44,12 @@ public struct HiddenFieldRedactor: Sendable, Equatable {
 
     public func redact(_ text: String) -> String {
         if names.contains(where: { Self.contains(text, $0.text, wholeWord: $0.wholeWord) }) { return Self.replacement }
+        // A hidden field's name cut short at a length limit still names it.
+        let labels = names.map(\.text)
+        if CutEdge.mask(text, values: labels, with: "") != text { return Self.replacement }
         var result = text
         for value in values { result = Self.replacing(value.text, in: result, wholeWord: value.wholeWord) }
-        return result
+        return CutEdge.mask(result, values: values.map(\.text), with: Self.mask)
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {

@@ -15,7 +15,7 @@ public struct Redactor: Sendable {
         for secret in secrets where result.contains(secret) {
             result = result.replacingOccurrences(of: secret, with: Self.mask)
         }
-        return result
+        return CutEdge.mask(result, values: secrets, with: Self.mask)
     }
 
     /// The last line of defence over a typed message: text from outside loses every known

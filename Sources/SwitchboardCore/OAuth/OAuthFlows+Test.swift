@@ -28,7 +28,8 @@ extension OAuthFlows {
             return TestResult(passed: false, status: nil, message: message)
         }
         let result = await TestRequestRunner(transport: transport)
-            .run(test, values: subject.values, accessToken: subject.accessToken, secretValues: subject.secrets, classes: subject.classes)
+            .run(test, values: subject.values, accessToken: subject.accessToken, secretValues: subject.secrets, classes: subject.classes,
+                 destinationChosenByCustomer: subject.destinationChosenByCustomer)
         let line: Message = "Test \(name: result.passed ? "passed" : "failed"): \(result.report)"
         try store.recordOutcome(
             instance: instance, variable: variable, outcome: result.passed ? .ok : .error,

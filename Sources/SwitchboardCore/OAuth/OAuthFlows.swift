@@ -101,7 +101,9 @@ public struct OAuthFlows: Sendable {
             throw error
         }
         if let providerError = callback.providerError {
-            try store.recordOAuthFailure(connection, "CONNECT refused by the provider: \(outside: providerError)", setError: false)
+            let code = callback.providerErrorCode ?? "an unrecognised error"
+            try store.recordOAuthFailure(connection, Message([.text("CONNECT refused by the provider: "),
+                                                              .perAudience(team: providerError, customer: code)]), setError: false)
             throw SwitchboardError.oauth("the provider did not authorize the connection: \(providerError)")
         }
         guard let code = callback.code else {

@@ -15,6 +15,8 @@ public struct TestSubject: Sendable {
     public var classes: [String: ValueClass]
     /// Whom the result is for: the actor's audience.
     public var audience: Message.Audience
+    /// The test URL reads a value a customer entered.
+    public var destinationChosenByCustomer: Bool
     /// Why the request must not be sent: it would carry the team's values to an address
     /// a customer chose (`ValueProvenance`).
     public var refusal: SwitchboardError?
@@ -42,6 +44,10 @@ extension Store {
                 accessToken: token?.accessToken, tokenExpiresAt: token?.expiresAt,
                 classes: Dictionary(uniqueKeysWithValues: states.map { ($0.key, $0.valueClass) }),
                 audience: actor.role.isCustomer ? .customer(HiddenFieldRedactor.customerView(of: states)) : .team,
+                destinationChosenByCustomer: try resolvedVariable.connectionType.test.map { test in
+                    let provenance = try provenance(db, connectionId: connection.id!, states: states)
+                    return Template.references(in: test.url).contains(where: provenance.isCustomerControlled)
+                } ?? false,
                 refusal: resolvedVariable.connectionType.test.flatMap { test in
                     let carried = ([test.url, test.body ?? ""] + test.headers.values).flatMap(Template.references)
                     return try? provenance(db, connectionId: connection.id!, states: states)

@@ -209,3 +209,39 @@ struct DefinitionErrorLineTests {
         }
     }
 }
+
+@Suite("Cut edges")
+struct CutEdgeTests {
+    @Test("a hidden value or secret cut short at a length limit is masked, whatever the padding before it")
+    func cutPrefixesAreMasked() {
+        let hidden = HiddenFieldRedactor(hidden: [FieldState(
+            definition: FieldDefinition(key: "apiVersion", label: "API version", type: .string), label: "API version",
+            customerVisible: false, valueClass: .hidden, defaultValue: "internal-build-7Q2Z", storedValue: nil,
+            effectiveValue: "internal-build-7Q2Z", error: nil)])
+        for keep in 4...18 {
+            let cut = "reading v=" + String("internal-build-7Q2Z".prefix(keep)) + "…"
+            let shown = hidden.redact(cut)
+            #expect(!shown.contains("internal-b") && !shown.contains("inte…"), "\(shown)")
+        }
+        #expect(hidden.redact("the API vers…") == HiddenFieldRedactor.replacement)
+        #expect(hidden.redact("no cut here: internal") == "no cut here: internal")
+        let secrets = Redactor(secrets: ["SECRET-abcdef-123"])
+        #expect(!secrets.redact("token SECRET-abc…").contains("SECRET-abc"))
+    }
+}
+
+@Suite("No redaction oracle")
+struct RedactionOracleTests {
+    @Test("a callback's error reaches a customer as a known code only, never its description through the redactors")
+    func callbackErrorForCustomers() {
+        let probe = CallbackResult(state: "s", error: "access_denied", errorDescription: "probe clientSecret s3cr3t")
+        #expect(probe.providerErrorCode == "access_denied")
+        #expect(CallbackResult(state: "s", error: "s3cr3t guess").providerErrorCode == "an unrecognised error")
+        let hidden = HiddenFieldRedactor(hidden: [FieldState(
+            definition: FieldDefinition(key: "clientSecret", label: "Client Secret", type: .password), label: "Client Secret",
+            customerVisible: false, valueClass: .secret, defaultValue: "s3cr3t", storedValue: nil, effectiveValue: "s3cr3t", error: nil)])
+        let line = Message([.text("CONNECT refused by the provider: "),
+                            .perAudience(team: probe.providerError ?? "", customer: probe.providerErrorCode ?? "")])
+        #expect(line.rendered(for: .customer(hidden)) == "CONNECT refused by the provider: access_denied")
+    }
+}

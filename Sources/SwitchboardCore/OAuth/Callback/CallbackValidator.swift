@@ -38,6 +38,18 @@ public struct CallbackResult: Sendable, Equatable, Codable, CustomStringConverti
         return "\(error): \(errorDescription)"
     }
 
+    /// The callback's `error` as a customer may read it: one of RFC 6749 §4.1.2.1's codes,
+    /// else a fixed word. Whoever holds the redirect URL writes a callback's text (a pasted
+    /// URL is typed by the customer), so a customer's copy of it must not pass through the
+    /// redactors: what they mask would tell a guesser which guess was a hidden value.
+    public var providerErrorCode: String? {
+        guard let error else { return nil }
+        let known: Set<String> = ["invalid_request", "unauthorized_client", "access_denied", "unsupported_response_type",
+                                  "invalid_scope", "server_error", "temporarily_unavailable", "interaction_required",
+                                  "login_required", "consent_required", "account_selection_required"]
+        return known.contains(error) ? error : "an unrecognised error"
+    }
+
     public var description: String {
         if let providerError { return "CallbackResult(error \(providerError))" }
         return "CallbackResult(code present, \(metadata.count) metadata value(s))"
