@@ -19,7 +19,7 @@ extension OAuthFlows {
             authorization = try OAuthResponseParser.deviceAuthorization(response)
         } catch let error as OAuthError {
             try store.recordOAuthFailure(connection, "CONNECT (device code) failed: \(outside: error)", setError: false)
-            throw SwitchboardError.oauth(connection.redactor().redact("the device authorization request failed: \(error)"))
+            throw SwitchboardError.oauth(connection.readerText("the device authorization request failed: \(error)"))
         }
         try store.logOAuth(connection, level: .info,
                            "CONNECT started (device code): waiting for approval at \(outside: authorization.verificationURI) (expires in \(authorization.expiresIn) s)",
@@ -41,7 +41,7 @@ extension OAuthFlows {
             }
         } catch let error as OAuthError {
             try store.recordOAuthFailure(connection, "CONNECT (device code) failed: \(outside: error)", setError: false, redacting: [authorization.deviceCode])
-            throw SwitchboardError.oauth(connection.redactor([authorization.deviceCode]).redact("the device authorization did not complete: \(error)"))
+            throw SwitchboardError.oauth(connection.readerText("the device authorization did not complete: \(error)", redacting: [authorization.deviceCode]))
         }
         let token = try store.storeTokens(connection, response, source: .deviceCode)
         progress(.stored(expiresAt: token.expiresAt))

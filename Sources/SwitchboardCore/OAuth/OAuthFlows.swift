@@ -104,7 +104,9 @@ public struct OAuthFlows: Sendable {
             let code = callback.providerErrorCode ?? "an unrecognised error"
             try store.recordOAuthFailure(connection, Message([.text("CONNECT refused by the provider: "),
                                                               .perAudience(team: providerError, customer: code)]), setError: false)
-            throw SwitchboardError.oauth("the provider did not authorize the connection: \(providerError)")
+            // A customer's copy is the code only (see `providerErrorCode`).
+            let shown = connection.hiddenFromReader == nil ? providerError : (callback.providerErrorCode ?? "an unrecognised error")
+            throw SwitchboardError.oauth("the provider did not authorize the connection: \(shown)")
         }
         guard let code = callback.code else {
             throw SwitchboardError.oauth("the callback carried no code")
@@ -120,7 +122,7 @@ public struct OAuthFlows: Sendable {
             var message = "code exchange failed: \(error)"
             if pasted && error.providerCode == "invalid_grant" { message += " (was the pasted URL cut off, or already used?)" }
             try store.recordOAuthFailure(connection, "CONNECT \(outside: message)", setError: false, redacting: secrets)
-            throw SwitchboardError.oauth(connection.redactor(secrets).redact(message))
+            throw SwitchboardError.oauth(connection.readerText(message, redacting: secrets))
         }
         let token = try store.storeTokens(connection, response, source: .authorizationCode, callbackMetadata: callback.metadata)
         progress(.stored(expiresAt: token.expiresAt))
@@ -138,7 +140,7 @@ public struct OAuthFlows: Sendable {
             response = try await exchange(OAuthRequests.token(client: connection.client, grant: .clientCredentials), connection: connection)
         } catch let error as OAuthError {
             try store.recordOAuthFailure(connection, "CONNECT failed: \(outside: error)", setError: false)
-            throw SwitchboardError.oauth(connection.redactor().redact("the token request failed: \(error)"))
+            throw SwitchboardError.oauth(connection.readerText("the token request failed: \(error)"))
         }
         let token = try store.storeTokens(connection, response, source: .clientCredentials)
         progress(.stored(expiresAt: token.expiresAt))

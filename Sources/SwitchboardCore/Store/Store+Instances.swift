@@ -82,6 +82,7 @@ extension Store {
             let now = Timestamp.now()
             for variable in resolved.variables {
                 if var kept = existing.first(where: { $0.variable == variable.key && $0.component == variable.component && $0.connectionType == variable.connectionType.key }) {
+                    try carryValuesOver(db, connectionId: kept.id!, to: variable, box: box)
                     try recomputeCompleteness(db, connection: &kept, variable: variable, box: box)
                     try kept.update(db)
                     try appendLog(db, instanceId: instance.id, connectionId: kept.id, level: .info, message: "Upgraded to \(name: latest.key) v\(latest.version)")
@@ -93,6 +94,31 @@ extension Store {
                 }
             }
             return info
+        }
+    }
+
+    /// Values kept across an upgrade follow the new version's classes (security review):
+    /// what a customer entered in a field the new version hides is dropped, so the team's
+    /// default applies again (a customer's token URL must not outlive the team hiding it);
+    /// a value of a field that became a password is sealed, and one that stopped being
+    /// one is opened; values of fields that are gone, or became templates, are dropped.
+    func carryValuesOver(_ db: Database, connectionId: Int64, to variable: ResolvedVariable, box: SecretBox) throws {
+        let customerWritten = try customerWrittenKeys(db, connectionId: connectionId)
+        let stored = try storedValues(db, connectionId: connectionId, box: box)
+        let records = try FieldValueRecord.filter(FieldValueRecord.Columns.connectionId == connectionId).fetchAll(db)
+        for record in records {
+            guard let field = variable.connectionType.field(record.key), field.type != .template,
+                  !(customerWritten.contains(record.key) && !variable.isCustomerVisible(record.key)),
+                  let value = stored[record.key] else {
+                try db.execute(sql: "DELETE FROM fieldValue WHERE connectionId = ? AND key = ?", arguments: [connectionId, record.key])
+                continue
+            }
+            if field.type.isSecret != (record.sealed != nil) {
+                var changed = record
+                changed.value = field.type.isSecret ? nil : value
+                changed.sealed = field.type.isSecret ? try box.seal(value) : nil
+                try changed.update(db)
+            }
         }
     }
 

@@ -18,8 +18,18 @@ public struct OAuthConnection: Sendable {
     public var metadata: [String: String]
     /// Secret field values, secret defaults and tokens: redacted from every message.
     public var secrets: [String]
+    /// For a customer actor: what their copy of an error must lose (hidden fields' names
+    /// and values, which a provider may echo: "Application with identifier … not found").
+    public var hiddenFromReader: HiddenFieldRedactor? = nil
 
     public var options: OAuthOptions { client.options }
+
+    /// An error's text as the one who asked may read it: every secret (and `more`)
+    /// redacted, and for a customer every hidden field's name and value.
+    public func readerText(_ text: String, redacting more: [String] = []) -> String {
+        let safe = redactor(more).redact(text)
+        return hiddenFromReader?.redact(safe) ?? safe
+    }
     public var label: String { "\(instanceName) \(variable)" }
 
     public func redactor(_ more: [String] = []) -> Redactor { Redactor(secrets: secrets + more) }
@@ -89,7 +99,8 @@ extension Store {
             connectionType: variable.connectionType, values: values,
             client: try OAuthClient(type: variable.connectionType, values: values)
                 .guarded(by: provenance(db, connectionId: connection.id!, states: states)),
-            token: token, tokenGeneration: generation, metadata: metadata, secrets: secrets)
+            token: token, tokenGeneration: generation, metadata: metadata, secrets: secrets,
+            hiddenFromReader: actor.role.isCustomer ? HiddenFieldRedactor.customerView(of: states) : nil)
     }
 
     /// Appends to the connection's log; its outside parts lose every known secret, and `more`.

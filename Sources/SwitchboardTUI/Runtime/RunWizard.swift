@@ -14,11 +14,11 @@ public func runWizard(backend: some WizardBackend, role: Role, theme: String?, e
     do {
         resolved = try ThemeResolver(environment: environment).resolve(theme)
     } catch {
-        FileHandle.standardError.write(Data("switchboard: \(error)\n".utf8))
+        FileHandle.standardError.write(Data((TerminalText.escaped("switchboard: \(error)") + "\n").utf8))
         return 2
     }
     if let reason = CursesTerminal.unusableReason(environment: environment) {
-        FileHandle.standardError.write(Data(("switchboard: the wizard needs an interactive terminal (\(reason)). "
+        FileHandle.standardError.write(Data(("switchboard: the wizard needs an interactive terminal (\(TerminalText.escaped(reason))). "
             + "Use the scriptable commands instead, e.g. `switchboard status` or "
             + "`switchboard configure INSTANCE --set VAR.FIELD=VALUE`.\n").utf8))
         return 2

@@ -28,7 +28,7 @@ final class WizardRuntime<Backend: WizardBackend> {
         do {
             try terminal.start(theme: theme)
         } catch {
-            FileHandle.standardError.write(Data("switchboard: \(error.message)\n".utf8))
+            FileHandle.standardError.write(Data((TerminalText.escaped("switchboard: \(error.message)") + "\n").utf8))
             return 2
         }
         SignalTrap.install()
@@ -59,7 +59,7 @@ final class WizardRuntime<Backend: WizardBackend> {
         stopConnect(waiting: true)
         if let draft = state.currentDraft {
             let name = state.instance?.summary.name ?? draft.instance
-            FileHandle.standardError.write(Data("switchboard: unsaved input for \(name) kept as a draft; it will be offered next time\n".utf8))
+            FileHandle.standardError.write(Data((TerminalText.escaped("switchboard: unsaved input for \(name) kept as a draft; it will be offered next time") + "\n").utf8))
         }
         return state.wasInterrupted ? 130 : 0
     }
@@ -148,9 +148,9 @@ final class WizardRuntime<Backend: WizardBackend> {
             do {
                 try backend.saveDraft(draft)
                 let name = state.instance?.summary.name ?? draft.instance
-                FileHandle.standardError.write(Data("switchboard: unsaved input for \(name) kept as a draft; it will be offered next time\n".utf8))
+                FileHandle.standardError.write(Data((TerminalText.escaped("switchboard: unsaved input for \(name) kept as a draft; it will be offered next time") + "\n").utf8))
             } catch {
-                FileHandle.standardError.write(Data("switchboard: could not keep unsaved input as a draft: \(EffectPerformer.sentence(error))\n".utf8))
+                FileHandle.standardError.write(Data((TerminalText.escaped("switchboard: could not keep unsaved input as a draft: \(EffectPerformer.sentence(error))") + "\n").utf8))
             }
         }
         return 128 + number

@@ -152,3 +152,49 @@ struct ProvenanceTests {
         #expect(throws: Never.self) { _ = try t.store.oauthConnection(instance: instance.id, variable: "o") }
     }
 }
+
+@Suite("Trust: upgrades follow the new version's classes")
+struct UpgradeClassTests {
+    static func yaml(secret: Bool) -> String {
+        """
+        component: up
+        label: Up
+        actions: [go]
+        connections:
+          - key: c
+            label: C
+            fields:
+              - {key: tok, label: Token, type: \(secret ? "password" : "string")}
+              - {key: endpoint, label: Endpoint, type: url, default: "https://team.up.example"}
+        ---
+        integration: up-sync
+        configVariables:
+          - key: v
+            component: up
+            connection: c
+        \(secret ? "    fields:\n      endpoint: {customerVisible: false}" : "")
+        steps:
+          - {key: go, component: up, action: go, connection: v}
+
+        """
+    }
+
+    @Test("after an upgrade that hides a field and makes another a password, the customer's value is gone and the now-secret one is sealed")
+    func upgradeDropsAndSeals() throws {
+        let t = try TestStore()
+        try t.importYAML(("up1.yaml", Self.yaml(secret: false)))
+        let instance = try t.store.deploy(integration: "up-sync", customer: "acme")
+        try t.acting(as: .customer("acme")).configure(instance: instance.id, changes: [
+            FieldChange(variable: "v", field: "tok", value: "PLAINSECRET-123"),
+            FieldChange(variable: "v", field: "endpoint", value: "https://evil.example/x"),
+        ])
+        try t.importYAML(("up2.yaml", Self.yaml(secret: true)))
+        _ = try t.store.upgrade(instance: instance.id)
+        #expect(try t.value(instance.id, "v", "endpoint") == "https://team.up.example")
+        #expect(try t.value(instance.id, "v", "tok") == "PLAINSECRET-123")
+        let plain = try t.store.database.read { db in
+            try String.fetchAll(db, sql: "SELECT coalesce(value, '') FROM fieldValue")
+        }
+        #expect(!plain.contains("PLAINSECRET-123"))
+    }
+}

@@ -117,7 +117,8 @@ public struct TokenRefresher: Sendable {
         } catch {
             failure = .network(connection.redactor().redact("\(error)"))
         }
-        let reason = connection.redactor().redact(failure.description)
+        // What the caller prints: for a customer also without hidden fields.
+        let reason = connection.readerText(failure.description)
         do {
             let retryAt = try store.recordRefreshFailure(lease, failure, backoffBase: backoffBase)
             if failure.isTransient { return result(.retryLater(reason: reason, retryAt: retryAt.map(Timestamp.string(from:)))) }
