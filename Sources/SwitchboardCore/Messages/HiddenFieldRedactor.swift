@@ -19,6 +19,13 @@ public struct HiddenFieldRedactor: Sendable, Equatable {
             names.append((field.key, true))
             for value in [field.storedValue, field.effectiveValue, field.defaultValue].compactMap({ $0 }) where !value.isEmpty {
                 values.append((value, value.count < 3))
+                // As it appears inside a URL query or a form body a provider echoes.
+                let form = FormEncoding.escape(value)
+                for encoded in Set([form, form.replacingOccurrences(of: "%20", with: "+"),
+                                    value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? value])
+                where encoded != value {
+                    values.append((encoded, encoded.count < 3))
+                }
             }
         }
         // Longest first, so a value that contains another is masked whole.

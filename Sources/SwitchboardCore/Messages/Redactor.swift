@@ -4,6 +4,7 @@ import Foundation
 public struct Redactor: Sendable {
     public static let mask = "[redacted]"
     private let secrets: [String]
+    var secretValues: [String] { secrets }
 
     public init(secrets: [String]) {
         // Longest first, so a secret that contains another is removed whole.

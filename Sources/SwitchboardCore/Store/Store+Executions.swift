@@ -28,7 +28,12 @@ extension Store {
             ]
             guard let variableKey = step.connection else {
                 document["variable"] = NSNull()
-                return ExecutionContext(instance: info, step: step.key, variable: nil, payload: try Self.json(document), redactor: Redactor(secrets: []))
+                // Its stderr may still quote any secret of the instance's connections.
+                var secrets: [String] = []
+                for connection in try ConnectionRecord.filter(ConnectionRecord.Columns.instanceId == instance.id).fetchAll(db) {
+                    secrets += try redactor(db, connectionId: connection.id!, resolved: resolved, box: box).secretValues
+                }
+                return ExecutionContext(instance: info, step: step.key, variable: nil, payload: try Self.json(document), redactor: Redactor(secrets: secrets))
             }
             let (connection, variable) = try resolveConnection(db, instance, resolved, variable: variableKey)
             let states = FieldStates.compute(variable: variable, stored: try storedValues(db, connectionId: connection.id!, box: box))

@@ -245,3 +245,36 @@ struct RedactionOracleTests {
         #expect(line.rendered(for: .customer(hidden)) == "CONNECT refused by the provider: access_denied")
     }
 }
+
+@Suite("Review follow-ups")
+struct ReviewFollowUpTests {
+    @Test("a hidden value is masked in its form- and percent-encoded spellings too")
+    func encodedHiddenValues() {
+        let hidden = HiddenFieldRedactor(hidden: [FieldState(
+            definition: FieldDefinition(key: "scopes", label: "Scopes", type: .string), label: "Scopes", customerVisible: false,
+            valueClass: .hidden, defaultValue: "api id/refresh", storedValue: nil, effectiveValue: "api id/refresh", error: nil)])
+        #expect(!hidden.redact("scope=api+id%2Frefresh was refused").contains("api+id"))
+        #expect(!hidden.redact("scope=api%20id/refresh was refused").contains("api%20id"))
+    }
+
+    @Test("callback metadata with control characters or over 512 bytes is not kept")
+    func callbackMetadataBounded() {
+        let state = AuthorizationState.generate()
+        for realm in ["a%1B%5D0%3Bpwn%07", String(repeating: "r", count: 600)] {
+            let request = CallbackRequest(method: "GET", path: "/callback", query: "code=c&state=\(state.value)&realmId=\(realm)")
+            guard case .authorized(let result) = CallbackValidator.evaluate(request, expectedState: state, keepMetadata: ["realmId"]) else {
+                Issue.record("not authorized"); continue
+            }
+            #expect(result.metadata["realmId"] == nil)
+        }
+    }
+
+    @Test("a step without a connection still has its stderr masked for every secret of the instance")
+    func unboundStepRedactsInstanceSecrets() throws {
+        let t = try TestStore()
+        let instance = try t.deployTestSync()
+        try t.store.configure(instance: instance.id, changes: [FieldChange(variable: "api", field: "password", value: "UNBOUND-SECRET-31")])
+        let context = try t.store.executionContext(instance: instance.id, step: "fetch")
+        #expect(!context.redactor.redact("saw UNBOUND-SECRET-31").contains("UNBOUND-SECRET"))
+    }
+}

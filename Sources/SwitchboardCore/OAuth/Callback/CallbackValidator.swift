@@ -108,7 +108,8 @@ public enum CallbackValidator {
         if let expectedState, !expectedState.matches(state) { return .stateMismatch }
         var metadata: [String: String] = [:]
         for name in keepMetadata {
-            if let kept = value(name) { metadata[name] = kept }
+            // Handed to step code and shown in listings: one short printable line only.
+            if let kept = value(name), kept.utf8.count <= 512, !TerminalText.containsControl(kept) { metadata[name] = kept }
         }
         if let error = value("error") {
             let description = value("error_description").map(OAuthResponseParser.singleLine)
