@@ -56,15 +56,18 @@ public struct OAuthClient: Sendable, Equatable {
     /// Refuses a client whose token or device authorization URL a customer chose while the
     /// requests to it would carry the team's client id or secret (`ValueProvenance`); a
     /// revocation endpoint chosen so is dropped instead (DISCONNECT still deletes the tokens).
-    public func guarded(by provenance: ValueProvenance) throws -> OAuthClient {
-        let credentials = ["clientId", "clientSecret"]
+    /// `carryingTokens`: the connection holds tokens a refresh (or revocation) would send.
+    public func guarded(by provenance: ValueProvenance, carryingTokens: Bool) throws -> OAuthClient {
+        // Names that are no field (the tokens) count as team-held, so only fields in use.
+        let credentials = ["clientId"] + (clientSecret != nil ? ["clientSecret"] : []) + (carryingTokens ? ["refresh_token"] : [])
         if let refusal = provenance.refusal("the token request", destination: ["tokenUrl"], carrying: credentials) { throw refusal }
         if let template = options.deviceAuthorizationUrl,
            let refusal = provenance.refusal("the device authorization request", destination: Template.references(in: template), carrying: credentials) {
             throw refusal
         }
         var client = self
-        if provenance.refusal("revocation", destination: ["revokeUrl"], carrying: credentials) != nil { client.revokeUrl = nil }
+        // A revocation always carries a token.
+        if provenance.refusal("revocation", destination: ["revokeUrl"], carrying: credentials + ["access_token"]) != nil { client.revokeUrl = nil }
         return client
     }
 

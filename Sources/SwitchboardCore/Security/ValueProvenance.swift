@@ -12,6 +12,9 @@ public struct ValueProvenance: Sendable {
         self.customerWritten = customerWritten
     }
 
+    /// Whether any of these addresses reads a value a customer entered.
+    public func chosenByCustomer(_ destination: [String]) -> Bool { destination.contains(where: isCustomerControlled) }
+
     /// A value a customer entered, or a template reading one.
     public func isCustomerControlled(_ key: String) -> Bool {
         guard let state = states[key] else { return false }
@@ -21,8 +24,10 @@ public struct ValueProvenance: Sendable {
 
     /// A value the customer may not see and did not enter: a hidden field, a secret
     /// default, a secret the team typed; or a template reading one.
+    /// A name that is no field (`access_token`, `refresh_token`, token metadata) is what
+    /// the provider gave the team's client: team-only too.
     public func isTeamOnly(_ key: String) -> Bool {
-        guard let state = states[key] else { return false }
+        guard let state = states[key] else { return true }
         if state.definition.type == .template { return state.definition.templateReferences.contains(where: isTeamOnly) }
         return state.valueClass >= .hidden && !customerWritten.contains(key) && state.isSet
     }

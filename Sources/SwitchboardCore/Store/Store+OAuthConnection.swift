@@ -21,12 +21,29 @@ public struct OAuthConnection: Sendable {
     /// For a customer actor: what their copy of an error must lose (hidden fields' names
     /// and values, which a provider may echo: "Application with identifier … not found").
     public var hiddenFromReader: HiddenFieldRedactor? = nil
+    /// The token or device endpoint reads a value a customer entered. Whatever it answers
+    /// is the customer's own text: shown back to them through the redactors, it would tell
+    /// them which guess was a secret (an oracle), so customers get none of it.
+    public var endpointsChosenByCustomer = false
 
     public var options: OAuthOptions { client.options }
+
+    static let teamOnlyAnswer = "the request to an address a customer entered failed; its answer is shown to the team only"
+
+    /// A message about this connection with text from outside kept for the team when the
+    /// customer chose the endpoint that wrote it.
+    public func forAudiences(_ message: Message) -> Message {
+        guard endpointsChosenByCustomer else { return message }
+        return Message(message.parts.map { part in
+            if case .outside(let text) = part { return .perAudience(team: text, customer: "(an answer shown to the team only)") }
+            return part
+        })
+    }
 
     /// An error's text as the one who asked may read it: every secret (and `more`)
     /// redacted, and for a customer every hidden field's name and value.
     public func readerText(_ text: String, redacting more: [String] = []) -> String {
+        if hiddenFromReader != nil && endpointsChosenByCustomer { return Self.teamOnlyAnswer }
         let safe = redactor(more).redact(text)
         return hiddenFromReader?.redact(safe) ?? safe
     }
@@ -94,18 +111,20 @@ extension Store {
             secrets += token?.secretValues ?? []
         }
         let metadata = try connection.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
+        let provenance = try provenance(db, connectionId: connection.id!, states: states)
+        let endpoints = ["tokenUrl"] + (variable.connectionType.oauth2?.deviceAuthorizationUrl.map(Template.references) ?? [])
         return OAuthConnection(
             instanceId: instance.id, instanceName: instance.name, variable: variable.key, connectionId: connection.id!,
             connectionType: variable.connectionType, values: values,
-            client: try OAuthClient(type: variable.connectionType, values: values)
-                .guarded(by: provenance(db, connectionId: connection.id!, states: states)),
+            client: try OAuthClient(type: variable.connectionType, values: values).guarded(by: provenance, carryingTokens: token != nil),
             token: token, tokenGeneration: generation, metadata: metadata, secrets: secrets,
-            hiddenFromReader: actor.role.isCustomer ? HiddenFieldRedactor.customerView(of: states) : nil)
+            hiddenFromReader: actor.role.isCustomer ? HiddenFieldRedactor.customerView(of: states) : nil,
+            endpointsChosenByCustomer: provenance.chosenByCustomer(endpoints))
     }
 
     /// Appends to the connection's log; its outside parts lose every known secret, and `more`.
     public func logOAuth(_ connection: OAuthConnection, level: LogLevel, _ message: Message, redacting more: [String] = []) throws {
-        let text = connection.redactor(more).redactOutside(message)
+        let text = connection.redactor(more).redactOutside(connection.forAudiences(message))
         try database.write { db in
             try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: level, message: text)
         }
@@ -115,7 +134,7 @@ extension Store {
     /// reason (e.g. the provider's `invalid_client`).
     public func recordOAuthFailure(_ connection: OAuthConnection, _ message: Message, setError: Bool, redacting more: [String] = []) throws {
         let redactor = connection.redactor(more)
-        let message = redactor.redactOutside(message)
+        let message = redactor.redactOutside(connection.forAudiences(message))
         try database.write { db in
             if setError, var record = try ConnectionRecord.fetchOne(db, key: connection.connectionId) {
                 record.outcome = .error

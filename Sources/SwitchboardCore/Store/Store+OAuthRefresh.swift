@@ -170,7 +170,7 @@ extension Store {
                     """, arguments: [Timestamp.string(from: retryAt), lease.owner, lease.owner, lease.connection.connectionId, lease.generation])
                 guard db.changesCount == 1 else { return false }
                 try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .warning,
-                              message: "Token refresh failed temporarily (attempt \(lease.failures + 1)): \(outside: reason); retrying after \(name: Timestamp.string(from: retryAt)); status unchanged")
+                              message: lease.connection.forAudiences("Token refresh failed temporarily (attempt \(lease.failures + 1)): \(outside: reason); retrying after \(name: Timestamp.string(from: retryAt)); status unchanged"))
                 return true
             }
             return applied ? retryAt : nil
@@ -186,12 +186,12 @@ extension Store {
             guard db.changesCount == 1 else { return }
             if var record = try ConnectionRecord.fetchOne(db, key: lease.connection.connectionId) {
                 record.outcome = .error
-                record.setReason(Message([.text("token refresh failed: "), .outside(reason)]))
+                record.setReason(lease.connection.forAudiences(Message([.text("token refresh failed: "), .outside(reason)])))
                 record.updatedAt = Timestamp.now()
                 try record.update(db)
             }
             try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .error,
-                          message: "Token refresh failed: \(outside: reason); automatic refresh stopped until the connection is reconnected")
+                          message: lease.connection.forAudiences("Token refresh failed: \(outside: reason); automatic refresh stopped until the connection is reconnected"))
         }
         return nil
     }

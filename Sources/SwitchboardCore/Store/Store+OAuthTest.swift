@@ -48,9 +48,10 @@ extension Store {
                     let provenance = try provenance(db, connectionId: connection.id!, states: states)
                     return Template.references(in: test.url).contains(where: provenance.isCustomerControlled)
                 } ?? false,
-                refusal: resolvedVariable.connectionType.test.flatMap { test in
+                refusal: try resolvedVariable.connectionType.test.flatMap { test in
                     let carried = ([test.url, test.body ?? ""] + test.headers.values).flatMap(Template.references)
-                    return try? provenance(db, connectionId: connection.id!, states: states)
+                    // Fails closed: an error here stops the test rather than letting it go.
+                    return try provenance(db, connectionId: connection.id!, states: states)
                         .refusal("the test request", destination: Template.references(in: test.url), carrying: carried)
                 },
                 secrets: secrets)

@@ -76,7 +76,7 @@ extension Store {
             for state in states where state.isSecret { if let value = state.effectiveValue { secrets.append(value) } }
             let hidden = actor.role.isCustomer ? HiddenFieldRedactor.customerView(of: states) : nil
             let provenance = try provenance(db, connectionId: connection.id!, states: states)
-            let client = try? OAuthClient(type: resolvedVariable.connectionType, values: values).guarded(by: provenance)
+            let client = try? OAuthClient(type: resolvedVariable.connectionType, values: values).guarded(by: provenance, carryingTokens: true)
             return (connection.id!, instance.id, "\(instance.name) \(variable)", client, secrets, hidden)
         }
         let deleted = try deleteTokens(connectionId: connectionId, instanceId: instanceId)

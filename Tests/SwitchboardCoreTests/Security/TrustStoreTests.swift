@@ -86,6 +86,15 @@ struct ProvenanceTests {
               - {key: host, label: Host, type: url, required: true, default: "https://api.keyed.example"}
               - {key: apiKey, label: API key, type: password, required: true}
             test: {method: GET, url: "{{host}}/me", headers: {Authorization: "Bearer {{apiKey}}"}, expectStatus: 200}
+          - key: pub
+            label: Public OAuth
+            oauth2: {grant: authorization_code, pkce: S256}
+            fields:
+              - {key: baseUrl, label: Base URL, type: url, required: true, default: "https://keyed.example"}
+              - {key: authorizeUrl, label: Authorize URL, type: url, required: true, default: "https://login.keyed.example/authorize"}
+              - {key: tokenUrl, label: Token URL, type: url, required: true, default: "https://login.keyed.example/token"}
+              - {key: clientId, label: Client ID, type: string, required: true, default: "public-app"}
+            test: {method: GET, url: "{{baseUrl}}/me", headers: {Authorization: "Bearer {{access_token}}"}, expectStatus: 200}
           - key: oauth
             label: OAuth
             oauth2: {grant: client_credentials}
@@ -107,9 +116,13 @@ struct ProvenanceTests {
             fields:
               clientId: {customerVisible: false}
               clientSecret: {customerVisible: false}
+          - key: p
+            component: keyed
+            connection: pub
         steps:
           - {key: go, component: keyed, action: go, connection: k}
           - {key: auth, component: keyed, action: go, connection: o}
+          - {key: pub, component: keyed, action: go, connection: p}
 
         """
 
@@ -196,5 +209,33 @@ struct UpgradeClassTests {
             try String.fetchAll(db, sql: "SELECT coalesce(value, '') FROM fieldValue")
         }
         #expect(!plain.contains("PLAINSECRET-123"))
+    }
+
+    @Test("a test that sends the access token is not sent to a URL the customer entered (the token is the team's client's)")
+    func accessTokenNotSentToCustomerURL() throws {
+        let t = try TestStore()
+        try t.importYAML(("keyed.yaml", ProvenanceTests.yaml))
+        let instance = try t.store.deploy(integration: "keyed-sync", customer: "acme")
+        #expect(try t.store.testSubject(instance: instance.id, variable: "p").refusal == nil)
+        try t.acting(as: .customer("acme")).configure(instance: instance.id, changes: [FieldChange(variable: "p", field: "baseUrl", value: "http://127.0.0.1:18766")])
+        #expect(try t.store.testSubject(instance: instance.id, variable: "p").refusal != nil)
+    }
+
+    @Test("what an endpoint the customer chose answers never reaches the customer, so the redactors are no oracle")
+    func noOracleThroughCustomerEndpoints() throws {
+        let t = try TestStore()
+        try t.importYAML(("keyed.yaml", ProvenanceTests.yaml))
+        let instance = try t.store.deploy(integration: "keyed-sync", customer: "acme")
+        let customer = t.acting(as: .customer("acme"))
+        try customer.configure(instance: instance.id, changes: [FieldChange(variable: "p", field: "tokenUrl", value: "http://127.0.0.1:18767/token")])
+        let connection = try customer.oauthConnection(instance: instance.id, variable: "p")
+        #expect(connection.endpointsChosenByCustomer)
+        let probe = "invalid_request: g1=TEAM-CLIENT-SECRET-5a g2=TEAM-CLIENT-SECRET-5X"
+        #expect(!connection.readerText(probe).contains("g2"))
+        let message = connection.forAudiences("CONNECT failed: \(outside: probe)")
+        #expect(!message.rendered(for: .customer(HiddenFieldRedactor(hidden: []))).contains("g2"))
+        #expect(message.rendered(for: .team).contains("g2"))
+        // The team's own view of the same connection is whole.
+        #expect(try t.store.oauthConnection(instance: instance.id, variable: "p").readerText("x g2") == "x g2")
     }
 }
