@@ -38,21 +38,21 @@ extension Store {
                 token = try StoredToken.decode(box.open(sealed))
                 secrets += token?.secretValues ?? []
             }
+            let test = resolvedVariable.connectionType.test
+            // Read once: who entered which value decides both where the test may go and
+            // whether its answer may reach a customer. Errors fail closed (no test sent).
+            let provenance = try provenance(db, connectionId: connection.id!, states: states)
+            let destination = test.map { Template.references(in: $0.url) } ?? []
             return TestSubject(
-                instance: instance.name, variable: resolvedVariable.key, test: resolvedVariable.connectionType.test,
+                instance: instance.name, variable: resolvedVariable.key, test: test,
                 values: FieldStates.effectiveValues(states), isOAuth: resolvedVariable.connectionType.oauth2 != nil,
                 accessToken: token?.accessToken, tokenExpiresAt: token?.expiresAt,
                 classes: Dictionary(uniqueKeysWithValues: states.map { ($0.key, $0.valueClass) }),
                 audience: actor.role.isCustomer ? .customer(HiddenFieldRedactor.customerView(of: states)) : .team,
-                destinationChosenByCustomer: try resolvedVariable.connectionType.test.map { test in
-                    let provenance = try provenance(db, connectionId: connection.id!, states: states)
-                    return Template.references(in: test.url).contains(where: provenance.isCustomerControlled)
-                } ?? false,
-                refusal: try resolvedVariable.connectionType.test.flatMap { test in
+                destinationChosenByCustomer: provenance.chosenByCustomer(destination),
+                refusal: test.flatMap { test in
                     let carried = ([test.url, test.body ?? ""] + test.headers.values).flatMap(Template.references)
-                    // Fails closed: an error here stops the test rather than letting it go.
-                    return try provenance(db, connectionId: connection.id!, states: states)
-                        .refusal("the test request", destination: Template.references(in: test.url), carrying: carried)
+                    return provenance.refusal("the test request", destination: destination, carrying: carried)
                 },
                 secrets: secrets)
         }
