@@ -44,10 +44,7 @@ extension Store {
             document["metadata"] = try connection.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
             if let record = try TokenRecord.fetchOne(db, key: connection.id!) {
                 let token = try StoredToken.decode(box.open(record.sealed))
-                var tokenDocument: [String: Any] = ["accessToken": token.accessToken, "tokenType": token.tokenType ?? "Bearer"]
-                tokenDocument["expiresAt"] = token.expiresAt ?? NSNull()
-                tokenDocument["scope"] = token.scope ?? NSNull()
-                document["token"] = tokenDocument
+                document["token"] = Self.tokenDocument(token, now: Date())
             } else {
                 document["token"] = NSNull()
             }
@@ -55,6 +52,23 @@ extension Store {
                 instance: info, step: step.key, variable: variable.key, payload: try Self.json(document),
                 redactor: try redactor(db, connectionId: connection.id!, resolved: resolved, box: box))
         }
+    }
+
+    /// The token as step code reads it, in RFC 6749 §5.1's names (as Prismatic, Nango and
+    /// n8n hand tokens to code), plus `expires_at`; `expires_in` counts from now, so code
+    /// that only knows §5.1 still sees how long it has. The refresh token stays with
+    /// Switchboard: `run` refreshes first, and code never needs it.
+    /// Shape: docs/connection-payload.schema.json.
+    static func tokenDocument(_ token: StoredToken, now: Date) -> [String: Any] {
+        var document: [String: Any] = ["access_token": token.accessToken, "token_type": token.tokenType ?? "Bearer"]
+        document["scope"] = token.scope ?? NSNull()
+        document["expires_at"] = token.expiresAt ?? NSNull()
+        if let expiresAt = token.expiresAt.flatMap(Timestamp.date(from:)) {
+            document["expires_in"] = max(0, Int(expiresAt.timeIntervalSince(now).rounded(.down)))
+        } else {
+            document["expires_in"] = NSNull()
+        }
+        return document
     }
 
     static func json(_ document: [String: Any]) throws -> Data {

@@ -78,7 +78,7 @@ final class SwitchboardSandbox: Sendable {
         let result = try await run(["run", instance ?? self.instance, step, "--", "/bin/sh", "-c", "cat >/dev/null; cat \"$SWITCHBOARD_CONNECTION_FILE\"; exit 3"],
                                    secretOutput: true)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "run printed: \(result.stdout) \(result.stderr)")
-        return (object["token"] as? [String: Any])?["accessToken"] as? String
+        return (object["token"] as? [String: Any])?["access_token"] as? String
     }
 
     func status(_ variable: String, instance: String? = nil) async throws -> (status: String, reason: String?) {
