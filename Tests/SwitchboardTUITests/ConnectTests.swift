@@ -25,7 +25,7 @@ import Testing
 
     func authorize(_ h: inout Harness) {
         progress(&h, .authorize(url: Self.url, redirectURI: Self.redirect, port: 49152))
-        progress(&h, .step("Listening for the callback on \(Self.redirect)"))
+        progress(&h, .listening(redirectURI: Self.redirect))
     }
 
     @Test func connectOpensTheScreenAndAsksTheRuntimeToStart() {
@@ -103,7 +103,7 @@ import Testing
         h.press(.char("p"))
         h.type("http://x/callback?code=1&state=forged")
         h.press(.enter)
-        progress(&h, .rejected("Pasted URL refused: the pasted URL's state does not match this connect attempt"))
+        progress(&h, .pastedURLRefused(realRefusal("http://x/callback?code=1&state=forged")))
         #expect(h.state.instance?.connect?.notice?.hasPrefix("Pasted URL refused") == true)
         #expect(h.state.instance?.connect?.checkingPaste == false)
         #expect(h.state.instance?.connect?.isWaiting == true)
@@ -177,7 +177,7 @@ import Testing
     @Test func deviceCodeShowsTheCodeTheAddressAndAQRCode() {
         var h = connecting(size: Size(width: 100, height: 40))
         progress(&h, .device(userCode: "WDJB-MJHT", verificationURI: "https://login.acme.test/device",
-                             completeURI: "https://login.acme.test/device?user_code=WDJB-MJHT", expiresIn: 120))
+                             completeURI: "https://login.acme.test/device?user_code=WDJB-MJHT", expiresIn: 120, interval: 5))
         #expect(h.screen.contains("Code: WDJB-MJHT"))
         #expect(h.screen.contains("https://login.acme.test/device?user_code=WDJB-MJHT"))
         #expect(h.screen.contains("gives up in 2:00"))

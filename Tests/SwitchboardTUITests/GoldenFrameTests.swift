@@ -107,7 +107,7 @@ import Testing
         let id = h.state.instance!.instanceID
         h.send(.connectProgress(instance: id, variable: "crm", .authorize(
             url: InMemoryWizardBackend.demoAuthorizeURL, redirectURI: InMemoryWizardBackend.demoRedirectURI, port: 49152)))
-        h.send(.connectProgress(instance: id, variable: "crm", .step("Listening for the callback on \(InMemoryWizardBackend.demoRedirectURI)")))
+        h.send(.connectProgress(instance: id, variable: "crm", .listening(redirectURI: InMemoryWizardBackend.demoRedirectURI)))
         for _ in 0..<25 { h.send(.tick) }
         try assertGolden(h.frame, "connect")
     }
@@ -122,7 +122,7 @@ import Testing
         h.press(.char("p"))
         h.send(.paste("http://127.0.0.1:49152/callback?code=x&state=forged"))
         h.press(.enter)
-        h.send(.connectProgress(instance: id, variable: "crm", .rejected("Pasted URL refused: the state does not match this attempt")))
+        h.send(.connectProgress(instance: id, variable: "crm", .pastedURLRefused(realRefusal("http://127.0.0.1:49152/callback?code=x&state=forged"))))
         try assertGolden(h.frame, "connect-paste")
     }
 
@@ -132,7 +132,7 @@ import Testing
         h.press(.char("c"))
         h.send(.connectProgress(instance: h.state.instance!.instanceID, variable: "crm", .device(
             userCode: "WDJB-MJHT", verificationURI: "https://login.acme.test/device",
-            completeURI: "https://login.acme.test/device?user_code=WDJB-MJHT", expiresIn: 1800)))
+            completeURI: "https://login.acme.test/device?user_code=WDJB-MJHT", expiresIn: 1800, interval: 5)))
         try assertGolden(h.frame, "connect-device")
     }
 

@@ -72,3 +72,11 @@ struct Harness {
         while form!.focus > index { press(.backTab) }
     }
 }
+
+/// The sentence the core really gives for a pasted URL that does not check out against
+/// the demo attempt, so frames show what a person sees.
+func realRefusal(_ pasted: String) -> String {
+    let state = AuthorizationState(value: "demo-state-0123456789abcdefghijklmnopqrstuvwxyz")
+    guard case .failure(let error) = PastedRedirect.evaluate(pasted, expectedState: state, keepMetadata: []) else { fatalError("accepted: \(pasted)") }
+    return error.description
+}

@@ -30,15 +30,24 @@ public final class AuthorizationSession: Sendable {
     /// The port the loopback catcher listens on (for the `ssh -L` hint).
     public var listeningPort: UInt16? { catcher?.port }
 
+    /// How a callback reached this session.
+    public struct Received: Sendable {
+        public var callback: CallbackResult
+        /// True when the person pasted the redirect URL (a cut-off paste then gets a hint).
+        public var pasted: Bool
+    }
+
     /// Waits for the first of: the browser reaching the loopback catcher, the team callback
-    /// server storing the callback, a pasted redirect URL (checked like a callback), or the
-    /// timeout. A pasted URL that is wrong ends the wait with the reason.
+    /// server storing the callback, a pasted redirect URL that checks out, or the timeout
+    /// (`AuthorizationTimeout`). A pasted URL that does not check out goes to `refused`
+    /// and the wait goes on, so a person can paste again.
     public func waitForCallback(pasted: AsyncStream<String>? = nil, timeout: Duration,
-                                pollInterval: Duration = .milliseconds(200)) async throws -> CallbackResult {
-        try await withThrowingTaskGroup(of: CallbackResult?.self) { group in
+                                pollInterval: Duration = .milliseconds(200),
+                                refused: @escaping @Sendable (SwitchboardError) -> Void = { _ in }) async throws -> Received {
+        try await withThrowingTaskGroup(of: Received?.self) { group in
             if let callbacks {
                 group.addTask {
-                    for await result in callbacks { return result }
+                    for await result in callbacks { return Received(callback: result, pasted: false) }
                     return nil
                 }
             } else {
@@ -50,7 +59,7 @@ public final class AuthorizationSession: Sendable {
                         if var result = try store.receivedCallback(state: state) {
                             guard state.matches(result.state) else { throw SwitchboardError.oauth("the callback server stored a callback for another state") }
                             result.metadata = result.metadata.filter { keep.contains($0.key) }
-                            return result
+                            return Received(callback: result, pasted: false)
                         }
                         try await Task.sleep(for: pollInterval)
                     }
@@ -60,14 +69,17 @@ public final class AuthorizationSession: Sendable {
                 let state = self.state, keep = connection.options.callbackMetadata
                 group.addTask {
                     for await text in pasted where !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                        return try PastedRedirect.evaluate(text, expectedState: state, keepMetadata: keep).get()
+                        switch PastedRedirect.evaluate(text, expectedState: state, keepMetadata: keep) {
+                        case .success(let result): return Received(callback: result, pasted: true)
+                        case .failure(let error): refused(error)
+                        }
                     }
                     return nil
                 }
             }
             group.addTask {
                 try await Task.sleep(for: timeout)
-                throw SwitchboardError.oauth("no callback arrived within \(timeout.components.seconds) s; nothing was changed (start CONNECT again)")
+                throw AuthorizationTimeout(seconds: timeout.components.seconds)
             }
             defer { group.cancelAll() }
             while let next = try await group.next() {
@@ -108,5 +120,15 @@ final class CallbackGate: Sendable {
             continuation.finish()
         }
         return first
+    }
+}
+
+/// No callback arrived in time. Its own type, so the use case can log the timeout without
+/// reading the sentence; a person reads `SwitchboardError`'s wording of it.
+public struct AuthorizationTimeout: Error, Sendable, Equatable {
+    public let seconds: Int64
+
+    public var error: SwitchboardError {
+        .oauth("no callback arrived within \(seconds) s; nothing was changed (start CONNECT again)")
     }
 }

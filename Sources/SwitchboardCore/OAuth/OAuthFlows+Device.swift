@@ -24,8 +24,9 @@ extension OAuthFlows {
         try store.logOAuth(connection, level: .info,
                            "CONNECT started (device code): waiting for approval at \(outside: authorization.verificationURI) (expires in \(authorization.expiresIn) s)",
                            redacting: [authorization.deviceCode])
-        progress(.deviceCode(userCode: authorization.userCode, verificationURI: authorization.verificationURI,
-                             verificationURIComplete: authorization.verificationURIComplete, expiresIn: authorization.expiresIn))
+        progress(.device(userCode: authorization.userCode, verificationURI: authorization.verificationURI,
+                         completeURI: authorization.verificationURIComplete, expiresIn: authorization.expiresIn,
+                         interval: authorization.interval))
         return authorization
     }
 

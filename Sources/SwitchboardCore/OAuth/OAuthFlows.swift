@@ -12,7 +12,7 @@ public struct OAuthFlows: Sendable {
         self.transport = transport
     }
 
-    public typealias Progress = @Sendable (OAuthProgress) -> Void
+    public typealias Progress = @Sendable (ConnectProgress) -> Void
 
     /// Where the provider sends the browser back to.
     public enum Redirect: Sendable, Equatable {

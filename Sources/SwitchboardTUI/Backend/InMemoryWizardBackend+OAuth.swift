@@ -22,27 +22,27 @@ extension InMemoryWizardBackend {
         }
         switch grant {
         case .clientCredentials:
-            progress(.step("Requesting a token with the client credentials grant (no browser)"))
+            progress(.requestingToken)
         case .deviceCode:
             progress(.device(userCode: "WDJB-MJHT", verificationURI: "https://login.acme.test/device",
-                             completeURI: "https://login.acme.test/device?user_code=WDJB-MJHT", expiresIn: 1800))
+                             completeURI: "https://login.acme.test/device?user_code=WDJB-MJHT", expiresIn: 1800, interval: 5))
             var approved = false
             for await _ in pasted { approved = true; break }
             guard approved else { throw CancellationError() }
         case .authorizationCode:
             progress(.authorize(url: Self.demoAuthorizeURL, redirectURI: Self.demoRedirectURI, port: 49152))
-            progress(.step("Listening for the callback on \(Self.demoRedirectURI)"))
+            progress(.listening(redirectURI: Self.demoRedirectURI))
             var accepted = false
             for await text in pasted {
                 if text.contains("state=demo-state") && text.contains("code=") {
                     accepted = true
                     break
                 }
-                progress(.rejected("Pasted URL refused: the pasted URL's state does not match this connect attempt"))
+                progress(.pastedURLRefused("the pasted URL's state does not match this connect attempt (is it from an earlier attempt or another connection?); nothing was changed"))
             }
             guard accepted else { throw CancellationError() }
-            progress(.step("Pasted redirect URL accepted"))
-            progress(.step("Exchanging the authorization code for tokens"))
+            progress(.pastedURLAccepted)
+            progress(.exchanging)
         }
         return try locked {
             let (i, c) = try locate(instance, variable)

@@ -7,17 +7,16 @@ import SwitchboardCore
 public struct StoreWizardBackend: WizardBackend {
     public let store: Store
     public let transport: any HTTPTransport
-    /// The team's registered callback URL (`switchboard callback-server`): CONNECT then
-    /// waits for the callback through the database instead of a loopback catcher.
-    public let callbackURL: String?
+    /// Where CONNECT sends the browser back to (the team callback URL, if any).
+    public let settings: OAuthSettings
 
     private let changes: DatabaseChangeMonitor?
 
-    public init(store: Store, transport: any HTTPTransport, callbackURL: String? = nil) {
+    public init(store: Store, transport: any HTTPTransport, settings: OAuthSettings = OAuthSettings()) {
         changes = try? store.changeMonitor()
         self.store = store
         self.transport = transport
-        self.callbackURL = callbackURL
+        self.settings = settings
     }
 
     public func instances() throws -> [InstanceSummary] {

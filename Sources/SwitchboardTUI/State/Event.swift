@@ -1,3 +1,4 @@
+import SwitchboardCore
 /// Everything that can happen to the wizard: input, time passing, and the results of
 /// effects (failures included) fed back by the runtime.
 public enum Event: Equatable, Sendable {

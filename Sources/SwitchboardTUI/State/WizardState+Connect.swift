@@ -104,18 +104,18 @@ extension WizardState {
             switch progress {
             case .authorize(let url, let redirectURI, let port):
                 connect.phase = .browser(url: url, redirectURI: redirectURI, port: port)
-            case .device(let userCode, let verificationURI, let completeURI, let expiresIn):
+            case .device(let userCode, let verificationURI, let completeURI, let expiresIn, _):
                 connect.phase = .device(userCode: userCode, verificationURI: verificationURI, completeURI: completeURI)
                 connect.timeoutSeconds = min(connect.timeoutSeconds, expiresIn)
-            case .step(let text):
-                connect.steps.append(text)
-                if text.hasPrefix("Pasted redirect URL accepted") {
-                    connect.paste = nil
-                    connect.checkingPaste = false
-                }
-            case .rejected(let text):
-                connect.notice = text
+            case .callbackRejected, .pastedURLRefused:
+                connect.notice = progress.message
                 connect.checkingPaste = false
+            case .pastedURLAccepted:
+                connect.steps.append(progress.message)
+                connect.paste = nil
+                connect.checkingPaste = false
+            case .listening, .waitingForTeamCallback, .callbackReceived, .requestingToken, .exchanging, .devicePolling, .stored:
+                connect.steps.append(progress.message)
             }
             instance?.connect = connect
             return []

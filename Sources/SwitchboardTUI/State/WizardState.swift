@@ -11,7 +11,8 @@ public struct WizardState: Equatable, Sendable {
     /// Log lines fetched per refresh.
     public static let logLimit = 200
     /// How long CONNECT waits for the browser (or a device approval) before giving up.
-    public static let connectTimeoutSeconds = 300
+    /// The same wait as `switchboard connect` (one default, in the core).
+    public static let connectTimeoutSeconds = Int(ConnectUseCase.defaultTimeout.components.seconds)
 
     public var size: Size
     public let role: Role

@@ -21,8 +21,7 @@ struct WizardCommand: ParsableCommand {
         try store.verifyMasterKey()
         if let instance { _ = try store.instance(instance) }
         let environment = ProcessInfo.processInfo.environment
-        let callbackURL = environment["SWITCHBOARD_CALLBACK_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        let backend = StoreWizardBackend(store: store, transport: CurlTransport(), callbackURL: callbackURL)
+        let backend = StoreWizardBackend(store: store, transport: CurlTransport(), settings: .resolve(environment: environment))
         let code = runWizard(backend: backend, role: store.actor.role, theme: theme, environment: environment, instance: instance)
         if code != 0 { throw ExitCode(code) }
     }

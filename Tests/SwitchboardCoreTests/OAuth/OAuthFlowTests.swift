@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import SwitchboardCore
 import Testing
 
@@ -20,7 +21,7 @@ import Testing
 
         let browser = try await curl.send(HTTPRequest(url: "\(session.redirectURI)?code=CODE-1&state=\(state)"))
         #expect(browser.status == 200)
-        let callback = try await session.waitForCallback(timeout: .seconds(10))
+        let callback = try await session.waitForCallback(timeout: .seconds(10)).callback
         #expect(callback.code == "CODE-1")
 
         let exchange = OAuthFixtures.scripted([
@@ -49,7 +50,7 @@ import Testing
         let state = try #require(stateParameter(session.authorizeURL))
         let page = try await curl.send(HTTPRequest(url: "\(session.redirectURI)?error=access_denied&error_description=The+user+said+no&state=\(state)"))
         #expect(page.text.contains("Authorization was not granted"))
-        let callback = try await session.waitForCallback(timeout: .seconds(10))
+        let callback = try await session.waitForCallback(timeout: .seconds(10)).callback
         let error = await #expect(throws: SwitchboardError.self) { try await flows.complete(session, with: callback) }
         #expect(error?.description == "the provider did not authorize the connection: access_denied: The user said no")
         #expect(try f.logs().first == "CONNECT refused by the provider: access_denied: The user said no")
@@ -57,28 +58,77 @@ import Testing
         #expect(try f.status() == .unconfigured)
     }
 
-    @Test func pastedRedirectAndTimeout() async throws {
+    /// The use case as both front ends run it: a cut-off paste is refused and logged while
+    /// the wait goes on, the whole URL then connects; a silent browser times out, logged.
+    @Test func connectUseCaseRefusesACutPasteThenAcceptsTheWholeURL() async throws {
         let f = try OAuthStoreFixture()
-        let flows = OAuthFlows(store: f.store, transport: OAuthFixtures.scripted([]))
-        let session = try await flows.beginAuthorization(f.connection(), redirect: .loopback(host: "127.0.0.1", port: 0), lifetime: .seconds(30))
-        let state = try #require(stateParameter(session.authorizeURL))
+        let provider = OAuthFixtures.scripted([
+            .init("POST", .exact(f.tokenURL), body: .form(["grant_type": "authorization_code", "code": "PASTED"]),
+                  respond: .json(200, #"{"access_token":"AT-P","refresh_token":"RT-P","expires_in":3600,"token_type":"Bearer"}"#)),
+        ])
+        let useCase = ConnectUseCase(store: f.store, transport: provider, settings: OAuthSettings())
         let (pasted, input) = AsyncStream.makeStream(of: String.self)
-        input.yield("   ")
-        input.yield("  http://127.0.0.1:9/callback?code=PASTED&state=\(state)  ")
-        #expect(try await session.waitForCallback(pasted: pasted, timeout: .seconds(10)).code == "PASTED")
-        await session.cancel()
+        let seen = Mutex<[ConnectProgress]>([])
+        let outcome = try await useCase.run(.init(instance: f.instance, variable: "confidential", timeout: .seconds(10), pasted: pasted)) { event in
+            seen.withLock { $0.append(event) }
+            if case .authorize(let url, _, _) = event {
+                let state = OAuthFixtures.query(url).first { $0.name == "state" }!.value
+                input.yield("   ")
+                input.yield("http://127.0.0.1:9/callback?code=PASTED&state=\(state.prefix(10))")
+                input.yield("  http://127.0.0.1:9/callback?code=PASTED&state=\(state)  ")
+            }
+        }
+        try provider.assertAllUsed()
+        #expect(outcome.token.accessToken == "AT-P")
+        #expect(outcome.grant == .authorizationCode)
+        let events = seen.withLock { $0 }
+        let refusals = events.filter(\.isRefusal)
+        #expect(refusals.count == 1)
+        #expect(refusals.first?.message.contains("cut off") == true)
+        #expect(events.contains(.pastedURLAccepted))
+        #expect(events.last == .stored(expiresAt: outcome.token.expiresAt))
+        #expect(try f.logs().contains { $0.hasPrefix("Pasted redirect URL refused: the pasted URL is cut off") })
 
-        let truncated = try await flows.beginAuthorization(f.connection(), redirect: .loopback(host: "127.0.0.1", port: 0), lifetime: .seconds(30))
-        let (cut, cutInput) = AsyncStream.makeStream(of: String.self)
-        cutInput.yield("http://127.0.0.1:9/callback?code=PASTED&state=\(stateParameter(truncated.authorizeURL)!.prefix(10))")
-        let error = await #expect(throws: SwitchboardError.self) { try await truncated.waitForCallback(pasted: cut, timeout: .seconds(10)) }
-        #expect(error?.description.contains("cut off") == true)
-        await truncated.cancel()
+        let silent = try await #require(throws: SwitchboardError.self) {
+            try await useCase.run(.init(instance: f.instance, variable: "confidential", timeout: .seconds(1))) { _ in }
+        }
+        #expect(silent.description.hasPrefix("no callback arrived within 1 s"))
+        #expect(try f.logs().first == "CONNECT timed out after 1 s without a callback")
+    }
 
-        let waiting = try await flows.beginAuthorization(f.connection(), redirect: .loopback(host: "127.0.0.1", port: 0), lifetime: .seconds(30))
-        let timeout = await #expect(throws: SwitchboardError.self) { try await waiting.waitForCallback(timeout: .milliseconds(200)) }
-        #expect(timeout?.description.hasPrefix("no callback arrived") == true)
-        await waiting.cancel()
+    @Test func connectUseCaseCancelledLeavesNothingPending() async throws {
+        let f = try OAuthStoreFixture()
+        let useCase = ConnectUseCase(store: f.store, transport: OAuthFixtures.scripted([]), settings: OAuthSettings())
+        let started = AsyncStream.makeStream(of: Void.self)
+        let task = Task {
+            try await useCase.run(.init(instance: f.instance, variable: "confidential", timeout: .seconds(60))) { event in
+                if case .authorize = event { started.continuation.yield() }
+            }
+        }
+        for await _ in started.stream { break }
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(try f.logs().first == "CONNECT cancelled")
+        #expect(try f.status() == .unconfigured)
+    }
+
+    @Test func pastingIsRefusedForGrantsWithoutABrowser() async throws {
+        let f = try OAuthStoreFixture()
+        let useCase = ConnectUseCase(store: f.store, transport: OAuthFixtures.scripted([]), settings: OAuthSettings())
+        let (pasted, _) = AsyncStream.makeStream(of: String.self)
+        let error = try await #require(throws: SwitchboardError.self) {
+            try await useCase.run(.init(instance: f.instance, variable: "service", pasted: pasted)) { _ in }
+        }
+        guard case .usage(let text) = error else { Issue.record("not a usage error: \(error)"); return }
+        #expect(text.contains("client credentials"))
+    }
+
+    @Test func theTeamCallbackURLIsResolvedInOnePlace() {
+        #expect(OAuthSettings.resolve(environment: [:]).teamCallbackURL == nil)
+        #expect(OAuthSettings.resolve(environment: ["SWITCHBOARD_CALLBACK_URL": ""]).teamCallbackURL == nil)
+        #expect(OAuthSettings.resolve(environment: ["SWITCHBOARD_CALLBACK_URL": "https://cb.test/callback"]).teamCallbackURL == "https://cb.test/callback")
+        #expect(OAuthSettings.resolve(explicitCallbackURL: "https://x.test/cb", environment: ["SWITCHBOARD_CALLBACK_URL": "https://cb.test/callback"])
+            .teamCallbackURL == "https://x.test/cb")
     }
 
     @Test func teamCallbackServerHandsTheCallbackOverThroughTheDatabase() async throws {
@@ -93,7 +143,7 @@ import Testing
         #expect(forged.status == 400)
         let page = try await curl.send(HTTPRequest(url: "\(server.redirectURI)?code=TEAM-CODE&state=\(state)&realmId=42"))
         #expect(page.status == 200)
-        let callback = try await session.waitForCallback(timeout: .seconds(10), pollInterval: .milliseconds(20))
+        let callback = try await session.waitForCallback(timeout: .seconds(10), pollInterval: .milliseconds(20)).callback
         #expect(callback.code == "TEAM-CODE")
         #expect(callback.metadata.isEmpty, "local-provider keeps no callbackMetadata")
         await server.stop()

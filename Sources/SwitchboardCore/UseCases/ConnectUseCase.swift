@@ -1,0 +1,129 @@
+import Foundation
+
+/// CONNECT (SPEC §6) for every front end: `switchboard connect` and the wizard's `c` are
+/// thin adapters over `run`, so both pick the same grant and redirect, wait as long, log
+/// the same lines and clean up the same way when cancelled or timed out.
+public struct ConnectUseCase: Sendable {
+    /// What the person asked for.
+    public struct Request: Sendable {
+        public var instance: String
+        public var variable: String
+        /// The device code flow instead of the connection type's grant (`connect --device`).
+        public var useDeviceCode: Bool
+        /// A loopback port chosen by the person (`connect --port`); beats the type's `callbackPort`.
+        public var port: UInt16?
+        /// How long the browser (or the device approval) may take.
+        public var timeout: Duration
+        /// Redirect URLs a person pastes (authorization code): each is checked; a wrong one is
+        /// reported as `.pastedURLRefused` and the wait goes on. Nil when nobody can paste.
+        public var pasted: AsyncStream<String>?
+
+        public init(instance: String, variable: String, useDeviceCode: Bool = false, port: UInt16? = nil,
+                    timeout: Duration = ConnectUseCase.defaultTimeout, pasted: AsyncStream<String>? = nil) {
+            self.instance = instance
+            self.variable = variable
+            self.useDeviceCode = useDeviceCode
+            self.port = port
+            self.timeout = timeout
+            self.pasted = pasted
+        }
+    }
+
+    /// What CONNECT ended with: tokens stored (any failure is thrown).
+    public struct Outcome: Sendable {
+        public var grant: OAuthGrant
+        public var token: StoredToken
+    }
+
+    public static let defaultTimeout: Duration = .seconds(300)
+
+    public let flows: OAuthFlows
+    public let settings: OAuthSettings
+
+    public init(store: Store, transport: any HTTPTransport, settings: OAuthSettings) {
+        self.flows = OAuthFlows(store: store, transport: transport)
+        self.settings = settings
+    }
+
+    var store: Store { flows.store }
+
+    /// Runs CONNECT to its end. Progress goes to `progress` as it happens; cancelling the
+    /// calling task stops the flow (the catcher closes, the pending authorization is
+    /// forgotten, nothing stored changes).
+    public func run(_ request: Request, progress: @escaping @Sendable (ConnectProgress) -> Void) async throws -> Outcome {
+        let connection = try store.oauthConnection(instance: request.instance, variable: request.variable)
+        let grant = request.useDeviceCode ? OAuthGrant.deviceCode : connection.options.grant
+        if request.pasted != nil, grant != .authorizationCode {
+            throw SwitchboardError.usage(grant == .deviceCode
+                ? "pasting a redirect URL and the device code flow are different flows; choose one"
+                : "pasting a redirect URL is for the authorization code flow; \(connection.label) uses client credentials (no browser)")
+        }
+        let token: StoredToken
+        switch grant {
+        case .clientCredentials:
+            progress(.requestingToken)
+            token = try await flows.connectClientCredentials(connection, progress: progress)
+        case .deviceCode:
+            token = try await connectDevice(connection, timeout: request.timeout, progress: progress)
+        case .authorizationCode:
+            token = try await connectAuthorizationCode(connection, request, progress: progress)
+        }
+        return Outcome(grant: grant, token: token)
+    }
+
+    /// Where the provider sends the browser back: the team's registered URL when one is
+    /// configured, else a loopback catcher on the asked port, the type's `callbackPort`, or any.
+    func redirect(for connection: OAuthConnection, port: UInt16?) -> OAuthFlows.Redirect {
+        if let url = settings.teamCallbackURL { return .registered(url) }
+        return .loopback(host: "127.0.0.1", port: port ?? connection.options.callbackPort.flatMap(UInt16.init(exactly:)) ?? 0)
+    }
+
+    func connectAuthorizationCode(_ connection: OAuthConnection, _ request: Request,
+                                  progress: @escaping @Sendable (ConnectProgress) -> Void) async throws -> StoredToken {
+        let session = try await flows.beginAuthorization(connection, redirect: redirect(for: connection, port: request.port),
+                                                         lifetime: request.timeout, progress: progress)
+        progress(.authorize(url: session.authorizeURL, redirectURI: session.redirectURI, port: session.listeningPort.map(Int.init)))
+        let store = self.store
+        do {
+            let received = try await session.waitForCallback(pasted: request.pasted, timeout: request.timeout) { refusal in
+                progress(.pastedURLRefused(refusal.description))
+                try? store.logOAuth(connection, level: .warning, "Pasted redirect URL refused: \(outside: refusal.description)")
+            }
+            if received.pasted { progress(.pastedURLAccepted) }
+            return try await flows.complete(session, with: received.callback, pasted: received.pasted, progress: progress)
+        } catch let timeout as AuthorizationTimeout {
+            await session.cancel()
+            try? store.logOAuth(connection, level: .warning, "CONNECT timed out after \(Int(timeout.seconds)) s without a callback")
+            throw timeout.error
+        } catch {
+            await session.cancel()
+            if error is CancellationError { try? store.logOAuth(connection, level: .info, "CONNECT cancelled") }
+            throw error
+        }
+    }
+
+    func connectDevice(_ connection: OAuthConnection, timeout: Duration,
+                       progress: @escaping @Sendable (ConnectProgress) -> Void) async throws -> StoredToken {
+        let authorization = try await flows.beginDeviceAuthorization(connection, progress: progress)
+        // The code dies at `expires_in`: waiting longer would only poll a dead code.
+        let limit = min(timeout, .seconds(authorization.expiresIn))
+        let flows = self.flows
+        do {
+            return try await withThrowingTaskGroup(of: StoredToken.self) { group in
+                group.addTask { try await flows.completeDeviceAuthorization(connection, authorization, progress: progress) }
+                group.addTask {
+                    try await Task.sleep(for: limit)
+                    throw AuthorizationTimeout(seconds: limit.components.seconds)
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
+            }
+        } catch let timeout as AuthorizationTimeout {
+            try? store.logOAuth(connection, level: .warning, "CONNECT (device code) timed out after \(Int(timeout.seconds)) s without approval")
+            throw SwitchboardError.oauth("the device code was not approved within \(timeout.seconds) s; nothing was changed")
+        } catch {
+            if error is CancellationError { try? store.logOAuth(connection, level: .info, "CONNECT (device code) cancelled") }
+            throw error
+        }
+    }
+}
