@@ -12,6 +12,7 @@ struct Switchboard: AsyncParsableCommand {
             scriptable command with --json output. Exit status: 0 success, 1 error, 2 usage, \
             3 conflict (another session changed it first), 4 not found, 5 not allowed in this role.
             """,
+        version: SwitchboardVersion.current,
         subcommands: [
             WizardCommand.self, ImportCommand.self, CatalogCommand.self, IntegrationsCommand.self,
             DeployCommand.self, InstancesCommand.self, ConfigureCommand.self, ShowCommand.self,
@@ -27,6 +28,11 @@ struct Switchboard: AsyncParsableCommand {
     static func main() async {
         do {
             let arguments = Array(CommandLine.arguments.dropFirst())
+            // Answered before any parsing: scripts ask for it often, and it must be instant.
+            if arguments == ["--version"] {
+                print(SwitchboardVersion.current)
+                return
+            }
             var command: any ParsableCommand
             if let parsed = parseNamedSubcommand(arguments) {
                 command = parsed
@@ -39,19 +45,7 @@ struct Switchboard: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                // --help and friends: the full text on stdout.
-                let text = fullMessage(for: error)
-                if !text.isEmpty { print(text) }
-                Glibc.exit(0)
-            }
-            let message = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? ""
-            if !message.isEmpty {
-                let line = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-                FileHandle.standardError.write(Data("switchboard: \(TerminalText.escaped(line)) (see: switchboard help)\n".utf8))
-            }
-            Glibc.exit(code.rawValue)
+            Glibc.exit(ErrorPresenter.present(error))
         }
     }
 

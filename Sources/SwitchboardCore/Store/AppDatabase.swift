@@ -10,8 +10,10 @@ public struct AppDatabase: Sendable {
     /// Opens (creating when missing, mode 0600) and migrates the database at `path`.
     /// `readOnly` serves listing commands: one read-only connection, no write at open (a
     /// pool writes to recreate the WAL file, which costs an fsync on every start).
+    /// A read-only open of a missing file creates nothing and fails with `notFound`.
     public static func open(path: String, readOnly: Bool = false) throws -> AppDatabase {
-        if readOnly, FileManager.default.fileExists(atPath: path) {
+        if readOnly {
+            guard FileManager.default.fileExists(atPath: path) else { throw missing(path) }
             var config = configuration()
             config.readonly = true
             do {
@@ -51,6 +53,10 @@ public struct AppDatabase: Sendable {
         } catch let error as DatabaseError {
             throw SwitchboardError.database("cannot open database \(path): \(error.message ?? "\(error.resultCode)")")
         }
+    }
+
+    static func missing(_ path: String) -> SwitchboardError {
+        .notFound("no database at \(path) yet, so nothing is stored: import or deploy first (--db or $SWITCHBOARD_DB choose another)")
     }
 
     /// Opening a pool switches the file to WAL. When several processes open a new file at

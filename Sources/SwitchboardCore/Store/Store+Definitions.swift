@@ -118,14 +118,19 @@ extension Store {
     /// Bundled and imported components; an imported component of the same key wins.
     public func catalog() throws -> [CatalogEntry] {
         let stored = try database.read { db in try storedComponents(db, box: nil) }
+        return try Self.catalog(imported: Array(stored.values), role: actor.role)
+    }
+
+    /// The catalog of a store holding `imported` (none: what a new store starts with).
+    public static func catalog(imported: [Component], role: Role) throws -> [CatalogEntry] {
         var entries: [String: CatalogEntry] = [:]
         for located in try BundledCatalog.components() {
             entries[located.value.key] = Self.entry(located.value, source: "bundled")
         }
-        for component in stored.values {
+        for component in imported {
             entries[component.key] = Self.entry(component, source: "imported")
         }
-        if actor.role.isCustomer {
+        if role.isCustomer {
             // Which of a component's fields an integration hides is the team's business: a
             // customer's catalog names components and connection types, not field keys.
             for key in entries.keys {

@@ -1,23 +1,25 @@
 import Glibc
 import Synchronization
+import SwitchboardCore
 
-/// The signal a handler caught, 0 for none. An atomic store is all a handler may do;
-/// the wizard's loop polls it and does the real work (restore, draft, exit) outside.
+/// The signal that came, 0 for none; the wizard's loop polls it and does the real work
+/// (restore the terminal, save the draft, exit) on its own thread.
 private let caughtSignal = Atomic<Int32>(0)
+private let watchers = Mutex<SignalWatchers?>(nil)
 
 /// Ctrl-C from outside (SIGINT), SIGTERM and SIGHUP (a dropped SSH session) end the
 /// wizard cleanly instead of killing it with the terminal in raw mode.
 enum SignalTrap {
     static func install() {
-        for number in [SIGINT, SIGTERM, SIGHUP] {
-            signal(number) { caughtSignal.store($0, ordering: .relaxed) }
-        }
+        let installed = SignalWatchers(signals: [SIGINT, SIGTERM, SIGHUP]) { caughtSignal.store($0, ordering: .relaxed) }
+        watchers.withLock { $0 = installed }
         // A vanished terminal must not kill us before the draft is saved.
         signal(SIGPIPE, SIG_IGN)
     }
 
     static func restoreDefaults() {
-        for number in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { signal(number, SIG_DFL) }
+        watchers.withLock { $0?.stop(); $0 = nil }
+        signal(SIGPIPE, SIG_DFL)
     }
 
     static var pending: Int32? {

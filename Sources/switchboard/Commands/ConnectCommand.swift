@@ -34,7 +34,7 @@ struct ConnectCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
+        do {
             let store = try global.store(source: "cli")
             let useCase = ConnectUseCase(store: store, transport: CurlTransport(),
                                          settings: .resolve(explicitCallbackURL: callbackURL, environment: ProcessInfo.processInfo.environment))

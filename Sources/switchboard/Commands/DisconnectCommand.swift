@@ -14,7 +14,7 @@ struct DisconnectCommand: AsyncParsableCommand {
     @Argument(help: "The connection config variable.") var variable: String
 
     func run() async throws {
-        try await reportingErrors {
+        do {
             let store = try global.store(source: "cli")
             let report = try await OAuthFlows(store: store, transport: CurlTransport()).disconnect(instance: instance, variable: variable)
             let detail = try store.connectionDetail(instance: instance, variable: variable)

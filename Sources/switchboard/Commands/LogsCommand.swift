@@ -13,7 +13,7 @@ struct LogsCommand: ParsableCommand {
     @Argument(help: "A connection config variable (default: every connection).") var variable: String?
 
     func run() throws {
-        try reportingErrors {
+        do {
             let entries = try global.store(source: "cli", readOnly: true).logs(instance: instance, variable: variable, limit: limit, before: before)
             if json {
                 var w = JSONWriter()

@@ -32,7 +32,7 @@ struct RefreshCommand: AsyncParsableCommand {
 
     func run() async throws {
         var exitCode: Int32 = 0
-        try await reportingErrors {
+        do {
             let store = try global.store(source: "refresh")
             try store.verifyMasterKey()
             let refresher = TokenRefresher(store: store, transport: CurlTransport(), concurrency: concurrency, backoffBase: backoff.seconds)
@@ -111,87 +111,5 @@ struct RefreshCommand: AsyncParsableCommand {
         case .failed(let reason): w.field("outcome", "failed"); w.field("reason", reason)
         case .discarded: w.field("outcome", "discarded")
         }
-    }
-}
-
-struct CallbackServerCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "callback-server",
-        abstract: "Serve a team's registered OAuth callback URL and hand callbacks to the waiting sessions.",
-        discussion: """
-            Listens on ADDR:PORT for GET /callback and stores each callback (sealed) with the pending \
-            authorization of the same state; the CLI or wizard that started it (with --callback-url or \
-            $SWITCHBOARD_CALLBACK_URL) picks it up from the database. Put it behind the HTTPS URL \
-            registered with the provider. Runs until Ctrl-C or SIGTERM.
-            """)
-
-    @OptionGroup var global: GlobalOptions
-    @Option(name: .long, help: "Address and port to listen on, e.g. 127.0.0.1:8080 or [::1]:8080.") var listen: String
-
-    func run() async throws {
-        try await reportingErrors {
-            let (host, port) = try Self.parse(listen)
-            let store = try global.store(source: "callback-server")
-            try store.verifyMasterKey()
-            let catcher = try await TeamCallbackServer.start(store: store, host: host, port: port) { note in
-                printError("callback-server: \(note)")
-            }
-            printOut("Listening on \(catcher.redirectURI)")
-            do {
-                try await runCancellable {
-                    while true { try await Task.sleep(for: .seconds(3600)) }
-                }
-            } catch let exit as ExitCode where exit.rawValue == 130 {
-                await catcher.stop()
-                return
-            }
-        }
-    }
-
-    static func parse(_ text: String) throws -> (String, UInt16) {
-        var host = "127.0.0.1"
-        var portText = text
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            host = String(text[text.index(after: text.startIndex)..<close])
-            portText = String(text[text.index(after: close)...]).trimmingPrefix(":").description
-        } else if let colon = text.lastIndex(of: ":") {
-            host = String(text[..<colon])
-            portText = String(text[text.index(after: colon)...])
-        }
-        guard let port = UInt16(portText), !host.isEmpty else {
-            throw SwitchboardError.usage("--listen \(text): expected ADDR:PORT, e.g. 127.0.0.1:8080")
-        }
-        return (host, port)
-    }
-}
-
-struct TestConnectionCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "test",
-        abstract: "Send a connection's declared test request and record ok or error.",
-        discussion: "OAuth connections send it with their bearer token (refreshed first when about to expire). Exit 0 when the test passed.")
-
-    @OptionGroup var global: GlobalOptions
-    @Flag(name: .long, help: "Print JSON.") var json = false
-    @Argument(help: "An instance id or name.") var instance: String
-    @Argument(help: "The connection config variable.") var variable: String
-
-    func run() async throws {
-        var passed = true
-        try await reportingErrors {
-            let store = try global.store(source: "cli")
-            let result = try await OAuthFlows(store: store, transport: CurlTransport()).testConnection(instance: instance, variable: variable)
-            passed = result.passed
-            if json {
-                var w = JSONWriter()
-                w.beginObject()
-                w.field("passed", result.passed); w.field("status", result.status); w.field("message", result.message)
-                w.endObject()
-                printOut(w.output)
-            } else {
-                printOut((result.passed ? "Test passed: " : "Test failed: ") + result.message)
-            }
-        }
-        if !passed { throw ExitCode(1) }
     }
 }

@@ -18,7 +18,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         var exitCode: Int32 = 0
-        try await reportingErrors {
+        do {
             let useCase = RunStepUseCase(store: try global.store(source: "run"), transport: CurlTransport())
             // SIGINT, SIGTERM and SIGHUP (a dropped SSH session) remove the connection file
             // at once and stop the child; the run is recorded as interrupted.

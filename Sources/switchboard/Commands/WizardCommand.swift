@@ -10,7 +10,7 @@ struct WizardCommand: ParsableCommand {
     @Option(name: .long, help: "Colour theme: a name from themes/ (default, high-contrast, mono) or a file path; also $SWITCHBOARD_THEME.") var theme: String?
 
     func run() throws {
-        try reportingErrors {
+        do {
             try Self.launch(global: global, theme: theme, instance: nil)
         }
     }

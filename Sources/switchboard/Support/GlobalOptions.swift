@@ -28,6 +28,10 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
+    func databaseExists() -> Bool {
+        FileManager.default.fileExists(atPath: Paths.database(option: db))
+    }
+
     /// `readOnly` for commands that only list or show: they open without taking a write lock.
     func store(source: String, readOnly: Bool = false) throws -> Store {
         let role = try resolvedRole()
@@ -35,34 +39,6 @@ struct GlobalOptions: ParsableArguments {
         return Store(database: database, actor: Actor(user: Actor.osUser(), role: role, source: source)) {
             try MasterKey.load()
         }
-    }
-}
-
-/// Runs a command body, turning any error into one line on stderr and a non-zero exit.
-func reportingErrors(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as SwitchboardError {
-        throw fail(error)
-    }
-}
-
-func reportingErrors(_ body: () async throws -> Void) async throws {
-    do {
-        try await body()
-    } catch let error as SwitchboardError {
-        throw fail(error)
-    }
-}
-
-private func fail(_ error: SwitchboardError) -> ExitCode {
-    FileHandle.standardError.write(Data("switchboard: \(TerminalText.escaped(error.description))\n".utf8))
-    switch error {
-    case .usage: return ExitCode(2)
-    case .conflict: return ExitCode(3)
-    case .notFound: return ExitCode(4)
-    case .forbidden: return ExitCode(5)
-    default: return ExitCode(1)
     }
 }
 

@@ -88,8 +88,10 @@ final class CLISandbox: Sendable {
     /// Runs wait for one of a few slots, so parallel tests do not start dozens of processes
     /// at once and starve the timing-sensitive tests sharing this process; `unthrottled`
     /// is for races that need every process running at the same moment.
-    func run(_ arguments: [String], stdin: String? = nil, environment overrides: [String: String?] = [:], unthrottled: Bool = false) async throws -> CLIResult {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary) else { throw CLIError.binaryMissing(Self.binary) }
+    /// `binary` runs another copy of the program (default: the build's).
+    func run(_ arguments: [String], stdin: String? = nil, environment overrides: [String: String?] = [:], unthrottled: Bool = false,
+             binary: String = CLISandbox.binary) async throws -> CLIResult {
+        guard FileManager.default.isExecutableFile(atPath: binary) else { throw CLIError.binaryMissing(binary) }
         if !unthrottled { await ProcessSlots.shared.acquire() }
         defer { if !unthrottled { Task { await ProcessSlots.shared.release() } } }
         var environment = self.environment
@@ -104,7 +106,7 @@ final class CLISandbox: Sendable {
             try? FileManager.default.removeItem(atPath: errPath)
         }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: directory + "/files")

@@ -82,20 +82,32 @@ struct CLISecretsTests {
 
         // Replacing the key file is a wrong key, reported against the file.
         try (randomMasterKey() + "\n").write(toFile: keyFile, atomically: true, encoding: .utf8)
+        // Private like the file it replaces (the process umask is not this test's to rely on).
+        chmod(keyFile, 0o600)
         let wrong = try await sb.run(["show", id, "api", "--json"])
         #expect(wrong.status == 1, "\(wrong)")
         #expect(wrong.errorLine.contains("master key"))
         #expect(wrong.errorLine.contains("master.key"))
     }
 
-    @Test("--db selects the database and creates it 0600")
+    @Test("--db selects the database and creates it 0600; a read-only command creates nothing")
     func dbOption() async throws {
         let sb = try CLISandbox()
         let path = sb.directory + "/elsewhere/chosen.sqlite"
-        try await sb.ok(["status", "--json", "--db", path])
+        let file = try sb.write("test-api.yaml", Fixtures.testAPI)
+        for readOnly in [["status", "--json"], ["logs", "acme/x"], ["show", "acme/x", "crm"], ["instances"], ["integrations"]] {
+            let missing = try await sb.run(readOnly + ["--db", path])
+            #expect(missing.status == 4, "\(readOnly): \(missing.stderr)")
+            #expect(missing.errorLine.contains("no database at \(path) yet"))
+            #expect(posixMode(path) == nil && posixMode(sb.directory + "/elsewhere") == nil, "\(readOnly) created something")
+        }
+        // The catalog needs no database: it shows the bundled one.
+        #expect(try await sb.ok(["catalog", "--db", path]).stdout.contains("[bundled]"))
+        #expect(posixMode(path) == nil)
+        try await sb.ok(["import", file, "--db", path])
         #expect(posixMode(path) == 0o600)
         #expect(posixMode(sb.databasePath) == nil, "SWITCHBOARD_DB was not used")
-        try await sb.ok(["status", "--json"])
+        try await sb.ok(["import", file])
         #expect(posixMode(sb.databasePath) == 0o600)
     }
 }

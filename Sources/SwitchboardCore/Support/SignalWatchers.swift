@@ -5,11 +5,13 @@ import Synchronization
 /// default action. The C handler is installed synchronously (a dispatch signal source
 /// registers later, on another thread, and a signal in between was lost or killed the
 /// process); it only writes a byte to a pipe, and a thread of its own runs the handler.
-final class SignalWatchers: Sendable {
+/// The one signal helper of the program: the CLI's cancellation, `run`'s interruption
+/// and the wizard's clean exit all go through it.
+public final class SignalWatchers: Sendable {
     private let signals: [Int32]
 
     /// `handler` is told which signal came.
-    init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
+    public init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
         self.signals = signals
         let relay = SignalRelay.shared
         guard relay.isOpen else { return }
@@ -27,7 +29,7 @@ final class SignalWatchers: Sendable {
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
-    func stop() {
+    public func stop() {
         for number in signals { signal(number, SIG_DFL) }
         SignalRelay.shared.handler.withLock { $0 = nil }
     }
