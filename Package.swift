@@ -53,9 +53,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What only tests use: the scripted HTTP transport, the in-memory wizard backend and
+        // the checkout's paths. No product target depends on it.
+        .target(name: "SwitchboardTestSupport", dependencies: ["SwitchboardCore", "SwitchboardTUI"]),
         // FlyingFox serves the tests' independent HTTP endpoints; it stays out of the product.
-        .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore", .product(name: "FlyingFox", package: "FlyingFox")]),
-        .testTarget(name: "SwitchboardTUITests", dependencies: ["SwitchboardTUI", "SwitchboardCore"], exclude: ["Golden"]),
+        .testTarget(name: "SwitchboardCoreTests",
+                    dependencies: ["SwitchboardCore", "SwitchboardTestSupport", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .testTarget(name: "SwitchboardTUITests", dependencies: ["SwitchboardTUI", "SwitchboardCore", "SwitchboardTestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import SwitchboardCore
+import SwitchboardTestSupport
 import Testing
 @testable import SwitchboardTUI
 

@@ -1,5 +1,6 @@
 import Testing
 import SwitchboardCore
+import SwitchboardTestSupport
 @testable import SwitchboardTUI
 
 @Suite struct HomeAndNavigationTests {

@@ -1,4 +1,5 @@
 import SwitchboardCore
+import SwitchboardTestSupport
 @testable import SwitchboardTUI
 
 /// Runs effects against a backend synchronously, the way the runtime does, so tests can

@@ -1,5 +1,5 @@
 /// Sends HTTP requests. The core receives one as a value (no singletons): `CurlTransport` in
-/// the program, `ScriptedTransport` in unit tests.
+/// the program, `ScriptedTransport` (SwitchboardTestSupport) in unit tests.
 ///
 /// A response with any status is a success at this level; `send` throws
 /// `SwitchboardError.http` only when no complete response arrived (connect, TLS, timeout,

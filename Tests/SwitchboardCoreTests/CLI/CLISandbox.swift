@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 import Testing
 @testable import SwitchboardCore
 
@@ -42,10 +43,7 @@ enum CLIError: Error, CustomStringConvertible {
 /// A private world for CLI runs: its own database, config and data directories, temp
 /// directory and (unless told otherwise) its own master key.
 final class CLISandbox: Sendable {
-    static let binary: String = {
-        if let override = ProcessInfo.processInfo.environment["SWITCHBOARD_BIN"], !override.isEmpty { return override }
-        return repositoryRoot() + "/.build/debug/switchboard"
-    }()
+    static var binary: String { Checkout.binary }
 
     let directory: String
     let masterKey: String?

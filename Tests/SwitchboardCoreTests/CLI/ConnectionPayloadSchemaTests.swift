@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 import Testing
 @testable import SwitchboardCore
 
@@ -7,7 +8,7 @@ import Testing
 /// Python's `jsonschema` (Draft 2020-12) from the project's venv.
 @Suite("CLI: run payload against docs/connection-payload.schema.json")
 struct ConnectionPayloadSchemaTests {
-    static let schemaPath = repositoryRoot() + "/docs/connection-payload.schema.json"
+    static let schemaPath = Checkout.root + "/docs/connection-payload.schema.json"
 
     /// A component without connection types: its step gets the payload without a connection.
     static let noConnection = """
@@ -84,7 +85,7 @@ struct ConnectionPayloadSchemaTests {
         let testSync = try await sb.deployTestSync()
         try await sb.ok(["configure", testSync, "--set", "api.username=runner"])
         try await sb.ok(["configure", testSync, "--set-secret", "api.password"], stdin: "SCHEMA-PASSWORD-77")
-        try await sb.ok(["import", repositoryRoot() + "/examples/local-oauth.yaml", try sb.write("clock.yaml", Self.noConnection)])
+        try await sb.ok(["import", Checkout.root + "/examples/local-oauth.yaml", try sb.write("clock.yaml", Self.noConnection)])
         let oauthDemo = try #require(try await sb.json(["deploy", "local-oauth-demo", "--customer", "acme"])["id"] as? String)
         let ticker = try #require(try await sb.json(["deploy", "payload-ticker", "--customer", "acme"])["id"] as? String)
 

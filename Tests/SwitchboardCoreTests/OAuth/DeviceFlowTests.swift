@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 import Synchronization
 @testable import SwitchboardCore
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 @testable import SwitchboardCore
 import Testing
 

@@ -1,23 +1,16 @@
 import Foundation
+import SwitchboardTestSupport
 import SwitchboardCore
 import Testing
 
 /// Where the end-to-end tests find the repository, the built binary and the provider's
 /// Python.
 enum EndToEnd {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
-    static var binary: String {
-        ProcessInfo.processInfo.environment["SWITCHBOARD_BIN"].flatMap { $0.isEmpty ? nil : $0 } ?? root + "/.build/debug/switchboard"
-    }
-
-    static var python: String { root + "/.venv/oauth-provider/bin/python" }
-    static var providerScript: String { root + "/scripts/oauth-provider.sh" }
-    static var browserScript: String { root + "/scripts/oauth-browser.py" }
+    static var root: String { Checkout.root }
+    static var binary: String { Checkout.binary }
+    static var python: String { Checkout.python }
+    static var providerScript: String { Checkout.providerScript }
+    static var browserScript: String { Checkout.browserScript }
 
     static func temporaryDirectory(_ prefix: String) throws -> String {
         var template = Array((FileManager.default.temporaryDirectory.path + "/\(prefix).XXXXXX").utf8CString)

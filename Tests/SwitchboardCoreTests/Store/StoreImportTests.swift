@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 import Testing
 @testable import SwitchboardCore
 
@@ -138,7 +139,7 @@ struct CatalogTests {
     }
 
     static func exampleFiles() throws -> [String] {
-        let dir = repositoryRoot() + "/examples"
+        let dir = Checkout.root + "/examples"
         return try FileManager.default.contentsOfDirectory(atPath: dir)
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { "\(dir)/\($0)" }
     }

@@ -1,19 +1,12 @@
 import Foundation
+import SwitchboardTestSupport
 import Testing
 
 /// Where the end-to-end tests find the repository and the built binary, and how they run
 /// short commands. Every wait is a poll with a deadline, never a fixed sleep.
 enum EndToEnd {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
-    /// `SWITCHBOARD_BIN`, else the debug build of this checkout.
-    static var binary: String {
-        ProcessInfo.processInfo.environment["SWITCHBOARD_BIN"].flatMap { $0.isEmpty ? nil : $0 } ?? root + "/.build/debug/switchboard"
-    }
+    static var root: String { Checkout.root }
+    static var binary: String { Checkout.binary }
 
     /// Generous on a loaded 2-core machine; a passing run takes a fraction of it.
     static let deadline: Duration = .seconds(20)

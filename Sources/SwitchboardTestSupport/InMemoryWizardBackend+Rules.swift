@@ -1,4 +1,5 @@
 import SwitchboardCore
+import SwitchboardTUI
 
 extension InMemoryWizardBackend {
     func isVisible(_ instance: StoredInstance) -> Bool {
@@ -42,24 +43,13 @@ extension InMemoryWizardBackend {
         "\(variable.componentLabel) · \(variable.connectionType.label)"
     }
 
+    /// Only a reason something recorded (a test, a run), as the store keeps it: the store
+    /// invents none for a connection that is merely unconfigured or unused, so neither does this.
     func reason(_ connection: StoredConnection) -> String? {
-        if let reason = connection.reason {
-            guard role.isCustomer else { return reason }
-            let fields = FieldStates.compute(variable: connection.variable, stored: connection.values)
-            return HiddenFieldRedactor.customerView(of: fields).redact(reason)
-        }
-        switch status(connection) {
-        case .unconfigured:
-            let states = FieldStates.compute(variable: connection.variable, stored: connection.values)
-            if let missing = states.first(where: { $0.error != nil }) {
-                // A customer must not learn the label of a field they cannot see.
-                if role.isCustomer && !missing.customerVisible { return "values missing" }
-                return missing.error?.description
-            }
-            return connection.variable.connectionType.needsTokens ? "not connected" : nil
-        case .configured: return "not used yet"
-        default: return nil
-        }
+        guard let reason = connection.reason else { return nil }
+        guard role.isCustomer else { return reason }
+        let fields = FieldStates.compute(variable: connection.variable, stored: connection.values)
+        return HiddenFieldRedactor.customerView(of: fields).redact(reason)
     }
 
     func detail(_ connection: StoredConnection) -> WizardConnection {

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardCore
+import SwitchboardTUI
 
 extension InMemoryWizardBackend {
     /// `ResolvedVariable` has no public memberwise initializer; it is Codable, so fixtures

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SwitchboardCore
 
 /// A fake `HTTPTransport` for tests, after lazygit's fake command runner: it is given the
 /// exact requests the code under test must make, in order, with the response (or error) for

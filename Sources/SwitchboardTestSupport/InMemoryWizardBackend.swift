@@ -1,10 +1,12 @@
 import Foundation
 import SwitchboardCore
+import SwitchboardTUI
 
-/// A `WizardBackend` held in memory, for tests and for running the wizard without a
-/// database (`InMemoryWizardBackend.demo()`). Not the product's backend: that one sits
-/// on the store. It follows the same rules (status rule, validation, revisions, role
-/// filtering) so the wizard behaves the same against both.
+/// A `WizardBackend` held in memory, for the wizard's state-machine and frame tests
+/// (`InMemoryWizardBackend.demo()`). Not the product's backend: that one sits on the store.
+/// It derives badges and field states through the core's own functions (`StatusRule`,
+/// `FieldStates`, `HiddenFieldRedactor`) and keeps only reasons something recorded, as
+/// the store does, so frames show what users see.
 public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
     public struct IntegrationVersion: Sendable {
         public var key: String
@@ -39,7 +41,7 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    var role: Role
+    public var role: Role
     private var integrationList: [IntegrationVersion]
     var stored: [StoredInstance] = []
     var drafts: [String: Draft] = [:]

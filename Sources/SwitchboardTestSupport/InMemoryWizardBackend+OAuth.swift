@@ -1,4 +1,5 @@
 import SwitchboardCore
+import SwitchboardTUI
 
 /// A scripted CONNECT for tests and the demo, following the real flows' shape: client
 /// credentials store tokens at once; authorization code shows `demoAuthorizeURL` and
