@@ -3,6 +3,11 @@ import GRDB
 
 /// The one database of Switchboard: a GRDB `DatabasePool` in WAL mode so several SSH
 /// sessions, `run` and a refresher can work at once (SPEC §9).
+///
+/// Roles as GRDB's documentation names them: this is its `AppDatabase` (opening, the
+/// migrator, the connection configuration); `Store` holds the intent-named reads and
+/// writes that GRDB's sample puts on `AppDatabase` itself, split out because they also
+/// carry the actor (role, user, source) and the secret box every operation needs.
 public struct AppDatabase: Sendable {
     public let writer: any DatabaseWriter
     public let path: String

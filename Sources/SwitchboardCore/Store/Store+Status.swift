@@ -53,14 +53,18 @@ extension Store {
     }
 
     /// What both listings read, over the instances `instances` names (a table or a
-    /// subquery), as `i`; conditions on it may follow.
+    /// subquery), as `i`; conditions on it may follow. `fetchStatuses` reads the columns by
+    /// these names. An instance whose steps use no connection still has its row (LEFT JOIN).
     static func statusQuery(instances: String) -> String {
         """
-        SELECT i.id, i.name, i.customer, v.key, v.version, c.variable, c.component, c.connectionType,
-               c.complete, c.outcome, c.reason, t.expiresAt, c.updatedAt, c.reasonParts
+        SELECT i.id AS instanceId, i.name AS instanceName, i.customer AS customer,
+               v.key AS integration, v.version AS version,
+               c.variable AS variable, c.component AS component, c.connectionType AS connectionType,
+               c.complete AS complete, c.outcome AS outcome, c.reason AS reason, t.expiresAt AS expiresAt,
+               c.updatedAt AS updatedAt, c.reasonParts AS reasonParts
         FROM \(instances) i
         JOIN integrationVersion v ON v.id = i.integrationVersionId
-        JOIN connection c ON c.instanceId = i.id
+        LEFT JOIN connection c ON c.instanceId = i.id
         LEFT JOIN token t ON t.connectionId = c.id
         """
     }
@@ -71,18 +75,19 @@ extension Store {
         var result: [InstanceStatus] = []
         let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY i.name, c.id", arguments: arguments)
         while let row = try rows.next() {
-            let id: String = row[0]
-            let complete: Bool = row[8]
-            let outcome = ConnectionOutcome(rawValue: row[9]) ?? .none
-            let connection = ConnectionStatusRow(
-                variable: row[5], component: row[6], connection: row[7],
-                status: StatusRule.status(complete: complete, outcome: outcome),
-                reason: row[10], expiresAt: row[11], updatedAt: row[12], reasonParts: row[13])
-            if result.last?.id == id {
-                result[result.count - 1].connections.append(connection)
-            } else {
-                result.append(InstanceStatus(id: id, name: row[1], integration: row[3], version: row[4], customer: row[2], connections: [connection]))
+            let id: String = row["instanceId"]
+            if result.last?.id != id {
+                result.append(InstanceStatus(id: id, name: row["instanceName"], integration: row["integration"], version: row["version"],
+                                             customer: row["customer"], connections: []))
             }
+            // NULL when the instance has no connection at all.
+            guard let variable: String = row["variable"] else { continue }
+            let complete: Bool = row["complete"]
+            let outcome = ConnectionOutcome(rawValue: row["outcome"]) ?? .none
+            result[result.count - 1].connections.append(ConnectionStatusRow(
+                variable: variable, component: row["component"], connection: row["connectionType"],
+                status: StatusRule.status(complete: complete, outcome: outcome),
+                reason: row["reason"], expiresAt: row["expiresAt"], updatedAt: row["updatedAt"], reasonParts: row["reasonParts"]))
         }
         try redactReasonsForCustomer(db, &result)
         return result

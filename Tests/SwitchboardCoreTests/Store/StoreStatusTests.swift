@@ -31,6 +31,28 @@ struct StoreStatusTests {
         #expect(try t.status(instance.id, "api") == .unconfigured)
     }
 
+    @Test("an instance whose steps use no connection is listed, with no connections")
+    func instanceWithoutConnections() throws {
+        let t = try TestStore()
+        _ = try t.importYAML(("clock.yaml", """
+            component: clock
+            label: Clock
+            actions: [tick]
+            connections: []
+            ---
+            integration: ticker
+            name: Ticker
+            steps:
+              - {key: tick, component: clock, action: tick}
+            """))
+        let ticker = try t.store.deploy(integration: "ticker", customer: "acme")
+        let listed = try t.store.status()
+        #expect(listed.map(\.name) == [ticker.name])
+        #expect(listed.first?.connections.isEmpty == true)
+        #expect(try t.store.status(instance: ticker.id).first?.integration == "ticker")
+        #expect(try t.store.statusPage(limit: 10).instances.map(\.name) == [ticker.name])
+    }
+
     @Test("the change monitor sees commits from this store and from other connections, not reads")
     func changeMonitor() throws {
         let t = try TestStore()
