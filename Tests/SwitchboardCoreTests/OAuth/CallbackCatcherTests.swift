@@ -3,7 +3,8 @@ import Synchronization
 @testable import SwitchboardCore
 import Testing
 
-/// The catcher over real loopback sockets, driven by libcurl and raw sockets.
+/// The catcher over real loopback sockets, driven by libcurl and raw sockets: every hostile
+/// case the hand-written socket server handled still holds on NIO.
 @Suite struct CallbackCatcherTests {
     let curl = CurlTransport()
 
@@ -116,6 +117,125 @@ import Testing
         let oversized = try rawConnection(port: catcher.port, send: "GET /callback?" + String(repeating: "a", count: 20_000))
         #expect(await readAll(oversized) == "")
         close(oversized)
+        await catcher.stop()
+    }
+
+    /// Waits, at most `within`, for the server to close `fd` and returns what it sent
+    /// first; nil when the connection is still open at the deadline. Blocking polls on a
+    /// thread of their own, like `readAll`.
+    func awaitClose(_ fd: Int32, within: Duration) async -> String? {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: Self.blockingAwaitClose(fd, within: within)) }
+        }
+    }
+
+    static func blockingAwaitClose(_ fd: Int32, within: Duration) -> String? {
+        let deadline = ContinuousClock.now + within
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { return nil }
+            var watched = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&watched, 1, Int32(max(1, (remaining / .milliseconds(1)).rounded(.up))))
+            if ready < 0, errno == EINTR { continue }
+            guard ready > 0 else { return nil }
+            let count = recv(fd, &chunk, chunk.count, 0)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return String(decoding: bytes, as: UTF8.self) }  // closed (or reset)
+            bytes += chunk[..<count]
+        }
+    }
+
+    @Test func aSilentConnectionIsClosedAfterTheIdleTimeout() async throws {
+        var limits = CallbackCatcher.Limits()
+        limits.idleTimeout = .milliseconds(200)
+        limits.headDeadline = .seconds(60)
+        let catcher = try await CallbackCatcher.start(host: "127.0.0.1", port: 0, limits: limits) { _ in .notFound }
+        let silent = try rawConnection(port: catcher.port)
+        defer { close(silent) }
+        let started = ContinuousClock.now
+        // Closed by the idle timeout, long before the head deadline, and without an answer.
+        #expect(await awaitClose(silent, within: .seconds(20)) == "")
+        #expect(ContinuousClock.now - started < .seconds(20))
+        // The catcher itself goes on answering.
+        #expect(try await get("http://127.0.0.1:\(catcher.port)/favicon.ico").status == 404)
+        await catcher.stop()
+    }
+
+    /// Slowloris: a head that trickles in, a byte at a time well inside the idle timeout,
+    /// is still cut off at the head deadline.
+    @Test func aTricklingHeadIsClosedAtTheHeadDeadline() async throws {
+        var limits = CallbackCatcher.Limits()
+        limits.idleTimeout = .seconds(60)
+        limits.headDeadline = .milliseconds(300)
+        let catcher = try await CallbackCatcher.start(host: "127.0.0.1", port: 0, limits: limits) { _ in .notFound }
+        let slow = try rawConnection(port: catcher.port)
+        defer { close(slow) }
+        let stopTrickle = Mutex(false)
+        Thread.detachNewThread {
+            // Paces the attack, not the test: the test waits for the close below.
+            for byte in Array("GET /callback?code=".utf8) + Array(repeating: UInt8(ascii: "a"), count: 2_000) {
+                if stopTrickle.withLock({ $0 }) { return }
+                var one = byte
+                guard send(slow, &one, 1, Int32(MSG_NOSIGNAL)) == 1 else { return }
+                usleep(20_000)
+            }
+        }
+        defer { stopTrickle.withLock { $0 = true } }
+        #expect(await awaitClose(slow, within: .seconds(20)) == "")
+        await catcher.stop()
+    }
+
+    @Test func oversizeHeadsAreClosedWithoutAnAnswer() async throws {
+        let catcher = try await CallbackCatcher.start { _ in .notFound }
+        let limit = CallbackRequestHead.maximumSize
+        // One header field over the limit, a complete head.
+        let cookie = try rawConnection(port: catcher.port, send: "GET /favicon.ico HTTP/1.1\r\nCookie: " + String(repeating: "c", count: limit + 100) + "\r\n\r\n")
+        // Many small fields that add up to more than the limit.
+        let many = try rawConnection(port: catcher.port, send: "GET /favicon.ico HTTP/1.1\r\n" + String(repeating: "X-Pad: " + String(repeating: "p", count: 90) + "\r\n", count: limit / 90))
+        // A request target over the limit that never ends.
+        let target = try rawConnection(port: catcher.port, send: "GET /callback?" + String(repeating: "a", count: 3 * limit))
+        defer { close(cookie); close(many); close(target) }
+        // Refused as they arrive, not at the 15 s deadline.
+        for fd in [cookie, many, target] { #expect(await awaitClose(fd, within: .seconds(10)) == "") }
+        // A large head within the limit is still answered.
+        let large = try rawConnection(port: catcher.port, send: "GET /favicon.ico HTTP/1.1\r\nCookie: " + String(repeating: "c", count: limit - 1_000) + "\r\n\r\n")
+        defer { close(large) }
+        #expect(await awaitClose(large, within: .seconds(10))?.hasPrefix("HTTP/1.1 404 Not Found\r\n") == true)
+        await catcher.stop()
+    }
+
+    /// When every slot is being answered (none can give way), a new connection is closed at
+    /// once; the answers in flight still go out.
+    @Test func beyondTheCapWithEverySlotAnsweringANewConnectionIsRefused() async throws {
+        var limits = CallbackCatcher.Limits()
+        limits.maximumConnections = 2
+        let release = DispatchSemaphore(value: 0)
+        let catcher = try await CallbackCatcher.start(host: "127.0.0.1", port: 0, limits: limits) { _ in
+            release.wait()  // on the catcher's own thread: it holds no concurrency-pool thread
+            return .notFound
+        }
+        let released = Mutex(false)
+        func releaseAll() {
+            guard !released.withLock({ let was = $0; $0 = true; return was }) else { return }
+            release.signal()
+            release.signal()
+        }
+        defer { releaseAll() }
+        let first = try rawConnection(port: catcher.port, send: "GET /favicon.ico HTTP/1.1\r\n\r\n")
+        let second = try rawConnection(port: catcher.port, send: "GET /favicon.ico HTTP/1.1\r\n\r\n")
+        defer { close(first); close(second) }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try await catcher.connectionCounts().answering < 2, ContinuousClock.now < deadline { await Task.yield() }
+        #expect(try await catcher.connectionCounts().answering == 2)
+
+        let third = try rawConnection(port: catcher.port, send: "GET /favicon.ico HTTP/1.1\r\n\r\n")
+        defer { close(third) }
+        #expect(await awaitClose(third, within: .seconds(10)) == "")
+        releaseAll()
+        #expect(await awaitClose(first, within: .seconds(10))?.hasPrefix("HTTP/1.1 404 Not Found\r\n") == true)
+        #expect(await awaitClose(second, within: .seconds(10))?.hasPrefix("HTTP/1.1 404 Not Found\r\n") == true)
         await catcher.stop()
     }
 

@@ -1,5 +1,6 @@
 /// The request line of what a browser sends to the callback catcher, read from the bytes
-/// received so far. Pure: the socket code feeds it bytes and acts on the answer.
+/// received so far, or from a head an HTTP parser split. Pure: the server around it feeds
+/// it and acts on the answer.
 ///
 /// The catcher only needs the method and the target (path and query). Headers are read
 /// up to the blank line and ignored; a body is never read, since the answer closes the
@@ -22,13 +23,23 @@ public enum CallbackRequestHead: Equatable, Sendable {
         guard headEnd <= maximumSize else { return .malformed }
         var lineEnd = bytes.firstIndex(of: UInt8(ascii: "\n")) ?? headEnd
         if lineEnd > 0, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
-        let line = bytes[..<lineEnd]
+        let parts = bytes[..<lineEnd].split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        guard parts.count == 3, parts[2] == "HTTP/1.1" || parts[2] == "HTTP/1.0" else { return .malformed }
+        return CallbackRequestHead(method: parts[0], target: parts[1], version: (1, parts[2] == "HTTP/1.1" ? 1 : 0))
+    }
+
+    /// The same checks over a request line an HTTP parser already split (the catcher's
+    /// NIOHTTP1 pipeline hands over `HTTPRequestHead`'s method, URI and version): never
+    /// `.incomplete`.
+    public init(method: String, target: String, version: (major: Int, minor: Int)) {
         // Printable ASCII only: no control characters or bytes a terminal could act on.
-        guard line.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return .malformed }
-        let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-        guard parts.count == 3, isMethod(parts[0]), parts[2] == "HTTP/1.1" || parts[2] == "HTTP/1.0",
-              let (path, query) = splitTarget(parts[1]) else { return .malformed }
-        return .request(CallbackRequest(method: parts[0], path: path, query: query))
+        let printable = { (text: String) in text.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } }
+        guard printable(method), printable(target), Self.isMethod(method), version.major == 1, version.minor == 0 || version.minor == 1,
+              let (path, query) = Self.splitTarget(target) else {
+            self = .malformed
+            return
+        }
+        self = .request(CallbackRequest(method: method, path: path, query: query))
     }
 
     /// Index just past the first empty line (CRLF CRLF, or bare LF LF as RFC 9112 allows).
