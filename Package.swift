@@ -55,7 +55,8 @@ let package = Package(
         ),
         // What only tests use: the scripted HTTP transport, the in-memory wizard backend and
         // the checkout's paths. No product target depends on it.
-        .target(name: "SwitchboardTestSupport", dependencies: ["SwitchboardCore", "SwitchboardTUI"]),
+        .target(name: "SwitchboardTestSupport",
+                dependencies: ["SwitchboardCore", "SwitchboardTUI", .product(name: "Crypto", package: "swift-crypto")]),
         // FlyingFox serves the tests' independent HTTP endpoints; it stays out of the product.
         .testTarget(name: "SwitchboardCoreTests",
                     dependencies: ["SwitchboardCore", "SwitchboardTestSupport", .product(name: "FlyingFox", package: "FlyingFox")]),

@@ -4,15 +4,15 @@ import SwitchboardTestSupport
 
 /// Runs effects against a backend synchronously, the way the runtime does, so tests can
 /// drive the state machine end to end without a terminal.
-struct Harness {
+struct BackendHarness<Backend: WizardBackend> {
     var state: WizardState
-    let backend: InMemoryWizardBackend
+    let backend: Backend
     var effects: [Effect] = []
     var pendingTests: [(instance: String, variable: String)] = []
     var quit = false
 
-    init(role: Role = .team, size: Size = Size(width: 80, height: 24), backend: InMemoryWizardBackend? = nil) {
-        self.backend = backend ?? InMemoryWizardBackend.demo(role: role)
+    init(role: Role = .team, size: Size = Size(width: 80, height: 24), backend: Backend) {
+        self.backend = backend
         state = WizardState(size: size, role: role)
         perform(state.start())
     }
@@ -80,4 +80,21 @@ func realRefusal(_ pasted: String) -> String {
     let state = AuthorizationState(value: "demo-state-0123456789abcdefghijklmnopqrstuvwxyz")
     guard case .failure(let error) = PastedRedirect.evaluate(pasted, expectedState: state, keepMetadata: []) else { fatalError("accepted: \(pasted)") }
     return error.description
+}
+
+/// The state machine's own tests run over the in-memory demo.
+typealias Harness = BackendHarness<InMemoryWizardBackend>
+
+extension BackendHarness where Backend == InMemoryWizardBackend {
+    /// Over the in-memory demo, for the state machine's own tests.
+    init(role: Role = .team, size: Size = Size(width: 80, height: 24)) {
+        self.init(role: role, size: size, backend: InMemoryWizardBackend.demo(role: role))
+    }
+}
+
+extension BackendHarness where Backend == StoreWizardBackend {
+    /// Over the demo on a real store (`DemoStore`), for golden frames: what users see.
+    static func demoStore(role: Role = .team, size: Size = Size(width: 80, height: 24)) async throws -> BackendHarness {
+        BackendHarness(role: role, size: size, backend: try await DemoStore.backend(role: role))
+    }
 }

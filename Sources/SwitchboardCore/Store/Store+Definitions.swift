@@ -66,7 +66,7 @@ extension Store {
                 seen[key]?.value ?? stored[key] ?? bundled.first { $0.value.key == key }?.value
             }
             var items: [ImportResult.Item] = []
-            let now = Timestamp.now()
+            let now = now()
             for located in batch.components {
                 var component = located.value
                 let secrets = SecretDefaults.extract(from: &component)

@@ -8,7 +8,7 @@ extension Store {
         try database.write { db in
             let instance = try findInstance(db, reference)
             let box = try secretBox(db, writing: true)
-            try DraftRecord(instanceId: instance.id, user: actor.draftOwner, sealed: box.seal(contents), savedAt: Timestamp.now()).save(db)
+            try DraftRecord(instanceId: instance.id, user: actor.draftOwner, sealed: box.seal(contents), savedAt: now()).save(db)
         }
     }
 

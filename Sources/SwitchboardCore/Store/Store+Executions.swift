@@ -113,13 +113,13 @@ extension Store {
                     + (reason.map { ": \(outside: $0)" } ?? "")
             }
             if var changed = connection, signal == nil, exitCode == 0 || exitCode == 78 {
-                changed.updatedAt = Timestamp.now()
+                changed.updatedAt = now()
                 try changed.update(db)
             }
             var record = ExecutionRecord(
                 id: nil, connectionId: connectionId, instanceId: instance.id, step: context.step,
                 command: Self.cut(context.redactor.redact(command), to: 500), exitCode: exitCode, outcome: outcome,
-                startedAt: startedAt, finishedAt: Timestamp.now(), user: actor.logUser)
+                startedAt: startedAt, finishedAt: now(), user: actor.logUser)
             try record.insert(db)
             try appendLog(db, instanceId: instance.id, connectionId: connectionId, level: level, message: message)
         }

@@ -39,7 +39,7 @@ extension Store {
             }
             let box = try secretBox(db, writing: true)
             let (_, resolved) = try integrationVersion(db, id: record.id!, box: box)
-            let now = Timestamp.now()
+            let now = now()
             if try CustomerRecord.fetchOne(db, key: customer) == nil {
                 try CustomerRecord(name: customer, createdAt: now).insert(db)
             }
@@ -79,7 +79,7 @@ extension Store {
             for old in existing where !resolved.variables.contains(where: { $0.key == old.variable && $0.component == old.component && $0.connectionType.key == old.connectionType }) {
                 _ = try old.delete(db)
             }
-            let now = Timestamp.now()
+            let now = now()
             for variable in resolved.variables {
                 if var kept = existing.first(where: { $0.variable == variable.key && $0.component == variable.component && $0.connectionType == variable.connectionType.key }) {
                     try carryValuesOver(db, connectionId: kept.id!, to: variable, box: box)

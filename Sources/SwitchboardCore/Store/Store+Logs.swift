@@ -6,7 +6,7 @@ extension Store {
     /// parts (stderr, provider bodies) must have gone through `redactor(...)` first.
     func appendLog(_ db: Database, instanceId: String, connectionId: Int64?, level: LogLevel, message: Message, source: String? = nil) throws {
         var record = LogEntryRecord(
-            id: nil, instanceId: instanceId, connectionId: connectionId, time: Timestamp.now(), level: level,
+            id: nil, instanceId: instanceId, connectionId: connectionId, time: now(), level: level,
             source: source ?? actor.source, user: actor.logUser, message: message.rendered(for: .team), parts: message.json)
         try record.insert(db)
     }

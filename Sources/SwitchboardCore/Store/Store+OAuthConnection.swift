@@ -139,7 +139,7 @@ extension Store {
             if setError, var record = try ConnectionRecord.fetchOne(db, key: connection.connectionId) {
                 record.outcome = .error
                 record.setReason(message)
-                record.updatedAt = Timestamp.now()
+                record.updatedAt = now()
                 try record.update(db)
             }
             try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: .error, message: message)

@@ -27,11 +27,11 @@ extension Store {
     public func beginAuthorization(_ connection: OAuthConnection, state: AuthorizationState, pkce: PKCE, redirectURI: String, expiresAt: Date) throws {
         try database.write { db in
             let box = try secretBox(db, writing: true)
-            try db.execute(sql: "DELETE FROM oauthPending WHERE expiresAt < ?", arguments: [Timestamp.now()])
+            try db.execute(sql: "DELETE FROM oauthPending WHERE expiresAt < ?", arguments: [now()])
             try OAuthPendingRecord(
                 stateHash: state.hash, connectionId: connection.connectionId,
                 sealedVerifier: pkce.verifier.isEmpty ? nil : try box.seal(pkce.verifier),
-                redirectUri: redirectURI, createdAt: Timestamp.now(), createdBy: actor.logUser,
+                redirectUri: redirectURI, createdAt: now(), createdBy: actor.logUser,
                 expiresAt: Timestamp.string(from: expiresAt), sealedCallback: nil, callbackAt: nil
             ).insert(db)
         }
@@ -47,7 +47,7 @@ extension Store {
                 throw SwitchboardError.oauth("this authorization was already used, cancelled or replaced by a newer CONNECT; start CONNECT again")
             }
             try record.delete(db)
-            guard record.expiresAt >= Timestamp.now() else {
+            guard record.expiresAt >= now() else {
                 throw SwitchboardError.oauth("this authorization expired (it was started at \(record.createdAt)); start CONNECT again")
             }
             return ConsumedAuthorization(verifier: try record.sealedVerifier.map(box.open), redirectURI: record.redirectUri)
@@ -71,7 +71,7 @@ extension Store {
             try db.execute(sql: """
                 UPDATE oauthPending SET sealedCallback = ?, callbackAt = ?
                 WHERE stateHash = ? AND callbackAt IS NULL AND expiresAt >= ?
-                """, arguments: [try box.seal(JSON.encode(result)), Timestamp.now(), hash, Timestamp.now()])
+                """, arguments: [try box.seal(JSON.encode(result)), now(), hash, now()])
             guard db.changesCount == 1, let record = try OAuthPendingRecord.fetchOne(db, key: hash),
                   let connection = try ConnectionRecord.fetchOne(db, key: record.connectionId) else { return false }
             try appendLog(db, instanceId: connection.instanceId, connectionId: connection.id, level: .info,

@@ -127,7 +127,7 @@ extension Store {
                     leaseOwner = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseOwner END,
                     leaseUntil = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseUntil END
                 WHERE connectionId = ? AND generation = ?
-                """, arguments: [sealed, token.expiresAt, Timestamp.now(), lease.owner, lease.owner,
+                """, arguments: [sealed, token.expiresAt, now(), lease.owner, lease.owner,
                                  lease.connection.connectionId, lease.generation])
             return db.changesCount == 1
         }
@@ -187,7 +187,7 @@ extension Store {
             if var record = try ConnectionRecord.fetchOne(db, key: lease.connection.connectionId) {
                 record.outcome = .error
                 record.setReason(lease.connection.forAudiences(Message([.text("token refresh failed: "), .outside(reason)])))
-                record.updatedAt = Timestamp.now()
+                record.updatedAt = Timestamp.string(from: now)
                 try record.update(db)
             }
             try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .error,

@@ -21,7 +21,7 @@ extension Store {
             if let outcome {
                 connection.outcome = outcome
                 connection.setReason(reason.map(redactor.redactOutside))
-                connection.updatedAt = Timestamp.now()
+                connection.updatedAt = now()
                 try connection.update(db)
             }
             try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: level, message: redactor.redactOutside(message))

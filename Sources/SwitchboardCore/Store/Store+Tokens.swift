@@ -37,7 +37,7 @@ extension Store {
             record.outcome = .none
             record.setReason(nil as Message?)
             record.revision += 1
-            record.updatedAt = Timestamp.now()
+            record.updatedAt = now()
             try recomputeCompleteness(db, connection: &record, variable: variable, box: box)
             try record.update(db)
             try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: .info,
@@ -56,7 +56,7 @@ extension Store {
                 sealed = excluded.sealed, expiresAt = excluded.expiresAt, obtainedAt = excluded.obtainedAt,
                 generation = token.generation + 1, refreshable = excluded.refreshable, refreshFailures = 0,
                 retryAt = NULL, refreshError = NULL, leaseOwner = NULL, leaseUntil = NULL
-            """, arguments: [connectionId, try box.seal(token.encoded()), token.expiresAt, Timestamp.now(), refreshable])
+            """, arguments: [connectionId, try box.seal(token.encoded()), token.expiresAt, now(), refreshable])
     }
 
     /// DISCONNECT's local part for a connection given by instance and variable. Works even
@@ -110,7 +110,7 @@ extension Store {
             record.setReason(nil as Message?)
             record.metadata = nil
             record.revision += 1
-            record.updatedAt = Timestamp.now()
+            record.updatedAt = now()
             try recomputeCompleteness(db, connection: &record, variable: variable, box: box)
             try record.update(db)
             try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: .info,

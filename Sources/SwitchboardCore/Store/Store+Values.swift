@@ -154,7 +154,7 @@ extension Store {
                     connection.revision += 1
                     connection.outcome = .none
                     connection.setReason(nil as Message?)
-                    connection.updatedAt = Timestamp.now()
+                    connection.updatedAt = now()
                     try recomputeCompleteness(db, connection: &connection, variable: variable, box: box)
                     try connection.update(db)
                     try resumeStoppedRefresh(db, instanceId: instance.id, connectionId: connection.id!)
@@ -189,7 +189,7 @@ extension Store {
             connectionId: connectionId, key: field.key,
             value: field.type.isSecret ? nil : value,
             sealed: field.type.isSecret ? try box.seal(value) : nil,
-            updatedAt: Timestamp.now(), updatedBy: actor.logUser
+            updatedAt: now(), updatedBy: actor.logUser
         ).save(db)
     }
 

@@ -6,19 +6,26 @@ import GRDB
 public struct Store: Sendable {
     public let database: AppDatabase
     public let actor: Actor
+    /// Where recorded times come from: the system clock, or a fixed sequence in tests
+    /// whose frames and logs must read the same on every run.
+    public let clock: StoreClock
     private let loadSecrets: @Sendable () throws -> SecretBox
 
     /// `secrets` is called only when a secret must be sealed or opened, so read-only
     /// commands such as `status` and `logs` never touch the key.
-    public init(database: AppDatabase, actor: Actor, secrets: @escaping @Sendable () throws -> SecretBox) {
+    public init(database: AppDatabase, actor: Actor, clock: StoreClock = .system, secrets: @escaping @Sendable () throws -> SecretBox) {
         self.database = database
         self.actor = actor
+        self.clock = clock
         self.loadSecrets = secrets
     }
 
     public func withActor(_ actor: Actor) -> Store {
-        Store(database: database, actor: actor, secrets: loadSecrets)
+        Store(database: database, actor: actor, clock: clock, secrets: loadSecrets)
     }
+
+    /// The time to record, as stored (ISO 8601, UTC).
+    func now() -> String { Timestamp.string(from: clock.now()) }
 
     private static let keyCheckPlaintext = "switchboard key check v1"
 

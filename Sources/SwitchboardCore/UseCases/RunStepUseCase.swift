@@ -40,7 +40,7 @@ public struct RunStepUseCase: Sendable {
         try store.actor.authorize(.run)
         await flows.refreshBeforeRun(instance: request.instance, step: request.step)
         let context = try store.executionContext(instance: request.instance, step: request.step)
-        let started = Timestamp.now()
+        let started = store.now()
         let result = try StepRunner.run(command: request.command, payload: context.payload, environment: request.environment, control: control)
         try store.recordExecution(context, command: request.command.joined(separator: " "), exitCode: result.exitCode,
                                   lastErrorLine: result.lastErrorLine, startedAt: started, durationMs: result.durationMs,

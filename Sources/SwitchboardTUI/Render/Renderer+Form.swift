@@ -21,7 +21,9 @@ extension Renderer {
             return
         }
         let summary = wizard.summary.connections[wizard.selected]
-        frame.write(summary.label, x: x, y: y, maxWidth: w, style: .title)
+        // The loaded connection names its component and type by their labels; the listing's
+        // summary only has their keys.
+        frame.write(form.detail.label, x: x, y: y, maxWidth: w, style: .title)
         let badgeWidth = frame.write(Self.badge(summary.status), x: x, y: y + 1, maxWidth: w, style: .badge(summary.status))
         if let reason = summary.reason, !reason.isEmpty {
             // The whole reason is in the log pane; here a cut one ends in "…".
