@@ -1,22 +1,22 @@
 import Foundation
 
 /// Where the tests find what this checkout built and set up: one lookup for every suite.
-public enum Checkout {
+package enum Checkout {
     /// The repository root (this file is Sources/SwitchboardTestSupport/Checkout.swift).
-    public static let root: String = {
+    package static let root: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
 
     /// `SWITCHBOARD_BIN`, else the debug build of this checkout.
-    public static var binary: String {
+    package static var binary: String {
         ProcessInfo.processInfo.environment["SWITCHBOARD_BIN"].flatMap { $0.isEmpty ? nil : $0 } ?? root + "/.build/debug/switchboard"
     }
 
     /// The local OAuth provider's virtual environment (scripts/oauth-provider.sh setup).
-    public static var python: String { root + "/.venv/oauth-provider/bin/python" }
-    public static var providerScript: String { root + "/scripts/oauth-provider.sh" }
-    public static var browserScript: String { root + "/scripts/oauth-browser.py" }
-    public static func path(_ relative: String) -> String { root + "/" + relative }
+    package static var python: String { root + "/.venv/oauth-provider/bin/python" }
+    package static var providerScript: String { root + "/scripts/oauth-provider.sh" }
+    package static var browserScript: String { root + "/scripts/oauth-browser.py" }
+    package static func path(_ relative: String) -> String { root + "/" + relative }
 }

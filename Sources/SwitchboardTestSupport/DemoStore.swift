@@ -9,8 +9,8 @@ import SwitchboardTUI
 /// it (import, deploy, configure, a step's run, a connection test against a scripted
 /// provider). The clock steps one second per recorded time from 2025-03-14 09:00:00 UTC,
 /// so frames read the same on every run.
-public enum DemoStore {
-    public static let definitions = """
+package enum DemoStore {
+    package static let definitions = """
         component: acme-crm
         label: Acme CRM
         actions: [list-invoices]
@@ -81,7 +81,7 @@ public enum DemoStore {
     static let denied = "<?xml version=\"1.0\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
 
     /// A store holding the demo, seeded as the team and handed back acting as `role`.
-    public static func make(role: Role = .team) async throws -> Store {
+    package static func make(role: Role = .team) async throws -> Store {
         let box = SecretBox(key: SymmetricKey(size: .bits256), keySource: "demo key")
         let team = Store(database: try AppDatabase.temporary(), actor: Actor(user: "demo", role: .team, source: "wizard"),
                          clock: steppingClock()) { box }
@@ -117,7 +117,7 @@ public enum DemoStore {
     }
 
     /// The wizard's backend over `make(role:)`.
-    public static func backend(role: Role = .team) async throws -> StoreWizardBackend {
+    package static func backend(role: Role = .team) async throws -> StoreWizardBackend {
         StoreWizardBackend(store: try await make(role: role), transport: ScriptedTransport([]))
     }
 

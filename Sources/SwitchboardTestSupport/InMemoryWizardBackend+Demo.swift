@@ -5,7 +5,7 @@ import SwitchboardTUI
 extension InMemoryWizardBackend {
     /// `ResolvedVariable` has no public memberwise initializer; it is Codable, so fixtures
     /// build one through its coding keys.
-    public static func variable(key: String, component: String, componentLabel: String, connectionType: ConnectionType,
+    package static func variable(key: String, component: String, componentLabel: String, connectionType: ConnectionType,
                                 overrides: [String: FieldOverride] = [:]) -> ResolvedVariable {
         struct Shape: Encodable {
             var key, component, componentLabel: String
@@ -21,7 +21,7 @@ extension InMemoryWizardBackend {
     }
 
     /// A small, deterministic world for tests, golden frames and trying the wizard by hand.
-    public static func demo(role: Role = .team) -> InMemoryWizardBackend {
+    package static func demo(role: Role = .team) -> InMemoryWizardBackend {
         // Seeded as the team (instances of several customers), then narrowed to `role`.
         let backend = InMemoryWizardBackend(role: .team, integrations: [DemoCatalog.syncInvoices, DemoCatalog.crmOAuth])
         do {
@@ -49,8 +49,8 @@ extension InMemoryWizardBackend {
 }
 
 /// Definitions behind `InMemoryWizardBackend.demo()`: every field type appears once.
-public enum DemoCatalog {
-    public static let crmKey = ConnectionType(
+package enum DemoCatalog {
+    package static let crmKey = ConnectionType(
         key: "apiKey", label: "API key",
         fields: [
             FieldDefinition(key: "host", label: "Host URL", type: .url, required: true, defaultValue: "https://api.acme.test",
@@ -67,7 +67,7 @@ public enum DemoCatalog {
         ],
         test: TestRequest(url: "{{host}}/v1/me", headers: ["Authorization": "Bearer {{apiKey}}"]))
 
-    public static let s3 = ConnectionType(
+    package static let s3 = ConnectionType(
         key: "accessKey", label: "Access key",
         fields: [
             FieldDefinition(key: "accessKeyId", label: "Access key ID", type: .string, required: true, example: "AKIAIOSFODNN7EXAMPLE"),
@@ -77,7 +77,7 @@ public enum DemoCatalog {
         ],
         test: TestRequest(url: "https://s3.amazonaws.com/"))
 
-    public static var crmOAuthType: ConnectionType {
+    package static var crmOAuthType: ConnectionType {
         var options = OAuthOptions()
         options.labels = ["clientId": "Consumer Key"]
         return ConnectionType(
@@ -93,7 +93,7 @@ public enum DemoCatalog {
             oauth2: options)
     }
 
-    public static let syncInvoices = InMemoryWizardBackend.IntegrationVersion(
+    package static let syncInvoices = InMemoryWizardBackend.IntegrationVersion(
         key: "sync-invoices", name: "Sync invoices", version: 2,
         variables: [
             InMemoryWizardBackend.variable(key: "crm", component: "acme-crm", componentLabel: "Acme CRM", connectionType: crmKey,
@@ -101,7 +101,7 @@ public enum DemoCatalog {
             InMemoryWizardBackend.variable(key: "store", component: "amazon-s3", componentLabel: "Amazon S3", connectionType: s3),
         ])
 
-    public static let crmOAuth = InMemoryWizardBackend.IntegrationVersion(
+    package static let crmOAuth = InMemoryWizardBackend.IntegrationVersion(
         key: "crm-oauth", name: "CRM over OAuth", version: 1,
         variables: [
             InMemoryWizardBackend.variable(

@@ -7,12 +7,12 @@ import SwitchboardTUI
 /// other paste is rejected and the wait goes on); device code shows a fixed user code and
 /// completes on any paste (standing in for the person approving elsewhere).
 extension InMemoryWizardBackend {
-    public static let demoRedirectURI = "http://127.0.0.1:49152/callback"
-    public static let demoAuthorizeURL = "https://login.acme.test/oauth/authorize?response_type=code&client_id=abc123"
+    package static let demoRedirectURI = "http://127.0.0.1:49152/callback"
+    package static let demoAuthorizeURL = "https://login.acme.test/oauth/authorize?response_type=code&client_id=abc123"
         + "&redirect_uri=http%3A%2F%2F127.0.0.1%3A49152%2Fcallback&scope=read+write&state=demo-state"
         + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&access_type=offline"
 
-    public func connect(instance: String, variable: String, timeout: Duration, pasted: AsyncStream<String>,
+    package func connect(instance: String, variable: String, timeout: Duration, pasted: AsyncStream<String>,
                         progress: @escaping @Sendable (ConnectProgress) -> Void) async throws -> WizardConnection {
         let grant: OAuthGrant = try locked {
             let (i, c) = try locate(instance, variable)
@@ -55,7 +55,7 @@ extension InMemoryWizardBackend {
         }
     }
 
-    public func disconnect(instance: String, variable: String) async throws -> DisconnectResult {
+    package func disconnect(instance: String, variable: String) async throws -> DisconnectResult {
         try locked {
             let (i, c) = try locate(instance, variable)
             let had = stored[i].connections[c].hasTokens
@@ -68,7 +68,7 @@ extension InMemoryWizardBackend {
     }
 
     /// Tokens as if a CONNECT had happened (fixtures).
-    public func seedTokens(instance: String, variable: String) throws {
+    package func seedTokens(instance: String, variable: String) throws {
         try locked {
             let (i, c) = try locate(instance, variable)
             stored[i].connections[c].hasTokens = true

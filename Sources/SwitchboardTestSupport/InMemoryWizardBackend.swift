@@ -7,14 +7,14 @@ import SwitchboardTUI
 /// It derives badges and field states through the core's own functions (`StatusRule`,
 /// `FieldStates`, `HiddenFieldRedactor`) and keeps only reasons something recorded, as
 /// the store does, so frames show what users see.
-public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
-    public struct IntegrationVersion: Sendable {
-        public var key: String
-        public var name: String
-        public var version: Int
-        public var variables: [ResolvedVariable]
+package final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
+    package struct IntegrationVersion: Sendable {
+        package var key: String
+        package var name: String
+        package var version: Int
+        package var variables: [ResolvedVariable]
 
-        public init(key: String, name: String, version: Int, variables: [ResolvedVariable]) {
+        package init(key: String, name: String, version: Int, variables: [ResolvedVariable]) {
             self.key = key
             self.name = name
             self.version = version
@@ -41,15 +41,15 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    public var role: Role
+    package var role: Role
     private var integrationList: [IntegrationVersion]
     var stored: [StoredInstance] = []
     var drafts: [String: Draft] = [:]
     var clock = 0
     /// The user written into log lines.
-    public var user = "demo"
+    package var user = "demo"
 
-    public init(role: Role = .team, integrations: [IntegrationVersion]) {
+    package init(role: Role = .team, integrations: [IntegrationVersion]) {
         self.role = role
         integrationList = integrations
     }
@@ -62,26 +62,26 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
 
     // MARK: WizardBackend
 
-    public func instancesMayHaveChanged() -> Bool { true }
+    package func instancesMayHaveChanged() -> Bool { true }
 
-    public func instances() throws -> [InstanceSummary] {
+    package func instances() throws -> [InstanceSummary] {
         locked { stored.filter(isVisible).map(summary).sorted { $0.name < $1.name } }
     }
 
-    public func instancePage(limit: Int) throws -> InstancePage {
+    package func instancePage(limit: Int) throws -> InstancePage {
         let all = try instances()
         return InstancePage(instances: Array(all.prefix(limit)), total: all.count)
     }
 
-    public func instance(id: String) throws -> InstanceSummary {
+    package func instance(id: String) throws -> InstanceSummary {
         try locked { summary(try find(id)) }
     }
 
-    public func integrations() throws -> [WizardIntegration] {
+    package func integrations() throws -> [WizardIntegration] {
         locked { integrationList.map { WizardIntegration(key: $0.key, name: $0.name, version: $0.version) } }
     }
 
-    public func customers() throws -> [String] {
+    package func customers() throws -> [String] {
         locked {
             if let name = role.customerName { return [name] }
             return Array(Set(stored.map(\.customer))).sorted()
@@ -89,7 +89,7 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
     }
 
     @discardableResult
-    public func deploy(integration: String, customer: String) throws -> InstanceSummary {
+    package func deploy(integration: String, customer: String) throws -> InstanceSummary {
         try locked {
             if let name = role.customerName, name != customer { throw SwitchboardError.forbidden("customers deploy for themselves only") }
             guard let version = integrationList.first(where: { $0.key == integration }) else {
@@ -105,14 +105,14 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
         }
     }
 
-    public func connection(instance: String, variable: String) throws -> WizardConnection {
+    package func connection(instance: String, variable: String) throws -> WizardConnection {
         try locked {
             let (i, c) = try locate(instance, variable)
             return detail(stored[i].connections[c])
         }
     }
 
-    public func save(instance: String, variable: String, changes: [String: String], expectedRevision: Int) throws -> WizardConnection {
+    package func save(instance: String, variable: String, changes: [String: String], expectedRevision: Int) throws -> WizardConnection {
         try locked {
             let (i, c) = try locate(instance, variable)
             var connection = stored[i].connections[c]
@@ -141,7 +141,7 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
         }
     }
 
-    public func logs(instance: String, variable: String, limit: Int) throws -> [LogLine] {
+    package func logs(instance: String, variable: String, limit: Int) throws -> [LogLine] {
         try locked {
             let (i, c) = try locate(instance, variable)
             let lines = Array(stored[i].connections[c].logs.reversed().prefix(limit))
@@ -156,7 +156,7 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
         }
     }
 
-    public func testConnection(instance: String, variable: String) async throws -> WizardConnection {
+    package func testConnection(instance: String, variable: String) async throws -> WizardConnection {
         try locked {
             let (i, c) = try locate(instance, variable)
             var connection = stored[i].connections[c]
@@ -178,14 +178,14 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
         }
     }
 
-    public func saveDraft(_ draft: Draft) throws { locked { drafts[draft.instance] = draft } }
-    public func loadDraft(instance: String) throws -> Draft? { locked { drafts[instance] } }
-    public func deleteDraft(instance: String) throws { _ = locked { drafts.removeValue(forKey: instance) } }
+    package func saveDraft(_ draft: Draft) throws { locked { drafts[draft.instance] = draft } }
+    package func loadDraft(instance: String) throws -> Draft? { locked { drafts[instance] } }
+    package func deleteDraft(instance: String) throws { _ = locked { drafts.removeValue(forKey: instance) } }
 
     // MARK: What other processes do (for tests and the demo)
 
     /// Writes a log line as `switchboard run` or a refresher would.
-    public func appendLog(instance: String, variable: String, level: LogLineLevel, source: String, message: String) throws {
+    package func appendLog(instance: String, variable: String, level: LogLineLevel, source: String, message: String) throws {
         try locked {
             let (i, c) = try locate(instance, variable)
             stored[i].connections[c].logs.append(logLine(level, source, message))
@@ -193,7 +193,7 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
     }
 
     /// Another session saves: the revision moves on.
-    public func simulateConcurrentSave(instance: String, variable: String, changes: [String: String]) throws {
+    package func simulateConcurrentSave(instance: String, variable: String, changes: [String: String]) throws {
         try locked {
             let (i, c) = try locate(instance, variable)
             for (key, value) in changes { stored[i].connections[c].values[key] = value }
@@ -202,7 +202,7 @@ public final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
     }
 
     /// Sets stored values directly (fixtures), without a revision check or log.
-    public func seed(instance: String, variable: String, values: [String: String], outcome: ConnectionOutcome = .none,
+    package func seed(instance: String, variable: String, values: [String: String], outcome: ConnectionOutcome = .none,
                      reason: String? = nil) throws {
         try locked {
             let (i, c) = try locate(instance, variable)

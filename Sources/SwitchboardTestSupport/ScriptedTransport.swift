@@ -8,28 +8,28 @@ import SwitchboardCore
 /// (and passed to `onFailure`, where a test can call `Issue.record`), so a failure is seen
 /// even when the code under test swallows the error. `assertAllUsed()` fails when an
 /// expected request never came.
-public final class ScriptedTransport: HTTPTransport {
-    public struct Expectation: Sendable, CustomStringConvertible {
-        public enum Outcome: Sendable {
+package final class ScriptedTransport: HTTPTransport {
+    package struct Expectation: Sendable, CustomStringConvertible {
+        package enum Outcome: Sendable {
             case response(HTTPResponse)
             case failure(any Error)
         }
 
-        public var method: String
-        public var url: URLMatch
-        public var body: BodyMatch?
-        public var headers: [HeaderMatch]
-        public var outcome: Outcome
+        package var method: String
+        package var url: URLMatch
+        package var body: BodyMatch?
+        package var headers: [HeaderMatch]
+        package var outcome: Outcome
 
-        public init(_ method: String, _ url: URLMatch, body: BodyMatch? = nil, headers: [HeaderMatch] = [], respond response: HTTPResponse) {
+        package init(_ method: String, _ url: URLMatch, body: BodyMatch? = nil, headers: [HeaderMatch] = [], respond response: HTTPResponse) {
             self.init(method, url, body: body, headers: headers, outcome: .response(response))
         }
 
-        public init(_ method: String, _ url: URLMatch, body: BodyMatch? = nil, headers: [HeaderMatch] = [], fail error: any Error) {
+        package init(_ method: String, _ url: URLMatch, body: BodyMatch? = nil, headers: [HeaderMatch] = [], fail error: any Error) {
             self.init(method, url, body: body, headers: headers, outcome: .failure(error))
         }
 
-        public init(_ method: String, _ url: URLMatch, body: BodyMatch? = nil, headers: [HeaderMatch] = [], outcome: Outcome) {
+        package init(_ method: String, _ url: URLMatch, body: BodyMatch? = nil, headers: [HeaderMatch] = [], outcome: Outcome) {
             self.method = method
             self.url = url
             self.body = body
@@ -37,7 +37,7 @@ public final class ScriptedTransport: HTTPTransport {
             self.outcome = outcome
         }
 
-        public var description: String {
+        package var description: String {
             var text = "\(method.uppercased()) \(url)"
             if let body { text += " body \(body)" }
             for header in headers { text += " header \(header)" }
@@ -54,40 +54,40 @@ public final class ScriptedTransport: HTTPTransport {
         }
     }
 
-    public struct URLMatch: Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
-        public let description: String
+    package struct URLMatch: Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+        package let description: String
         let matches: @Sendable (String) -> Bool
 
-        public init(_ description: String, matches: @escaping @Sendable (String) -> Bool) {
+        package init(_ description: String, matches: @escaping @Sendable (String) -> Bool) {
             self.description = description
             self.matches = matches
         }
 
-        public init(stringLiteral value: String) { self = .exact(value) }
+        package init(stringLiteral value: String) { self = .exact(value) }
 
-        public static func exact(_ url: String) -> URLMatch { URLMatch(url) { $0 == url } }
-        public static func prefix(_ prefix: String) -> URLMatch { URLMatch("\(prefix)…") { $0.hasPrefix(prefix) } }
+        package static func exact(_ url: String) -> URLMatch { URLMatch(url) { $0 == url } }
+        package static func prefix(_ prefix: String) -> URLMatch { URLMatch("\(prefix)…") { $0.hasPrefix(prefix) } }
     }
 
-    public struct BodyMatch: Sendable, CustomStringConvertible {
-        public let description: String
+    package struct BodyMatch: Sendable, CustomStringConvertible {
+        package let description: String
         let matches: @Sendable (Data?) -> Bool
 
-        public init(_ description: String, matches: @escaping @Sendable (Data?) -> Bool) {
+        package init(_ description: String, matches: @escaping @Sendable (Data?) -> Bool) {
             self.description = description
             self.matches = matches
         }
 
-        public static func text(_ text: String) -> BodyMatch {
+        package static func text(_ text: String) -> BodyMatch {
             BodyMatch("== \"\(text)\"") { $0.map { String(decoding: $0, as: UTF8.self) } == text }
         }
 
-        public static func contains(_ text: String) -> BodyMatch {
+        package static func contains(_ text: String) -> BodyMatch {
             BodyMatch("contains \"\(text)\"") { $0.map { String(decoding: $0, as: UTF8.self).contains(text) } ?? false }
         }
 
         /// A form body holding at least these fields with these values (others allowed).
-        public static func form(_ fields: [String: String]) -> BodyMatch {
+        package static func form(_ fields: [String: String]) -> BodyMatch {
             BodyMatch("form with \(FormEncoding.encode(fields))") { data in
                 guard let data else { return false }
                 let actual = FormEncoding.decodeFields(String(decoding: data, as: UTF8.self))
@@ -96,35 +96,35 @@ public final class ScriptedTransport: HTTPTransport {
         }
 
         /// A form body that does not have a field of this name.
-        public static func formLacks(_ name: String) -> BodyMatch {
+        package static func formLacks(_ name: String) -> BodyMatch {
             BodyMatch("form without \(name)") { data in
                 FormEncoding.decodeFields(data.map { String(decoding: $0, as: UTF8.self) } ?? "")[name] == nil
             }
         }
 
-        public static let none = BodyMatch("none") { $0 == nil || $0?.isEmpty == true }
+        package static let none = BodyMatch("none") { $0 == nil || $0?.isEmpty == true }
     }
 
-    public struct HeaderMatch: Sendable, CustomStringConvertible {
-        public let description: String
+    package struct HeaderMatch: Sendable, CustomStringConvertible {
+        package let description: String
         let matches: @Sendable (HTTPHeaders) -> Bool
 
-        public init(_ description: String, matches: @escaping @Sendable (HTTPHeaders) -> Bool) {
+        package init(_ description: String, matches: @escaping @Sendable (HTTPHeaders) -> Bool) {
             self.description = description
             self.matches = matches
         }
 
-        public static func equals(_ name: String, _ value: String) -> HeaderMatch {
+        package static func equals(_ name: String, _ value: String) -> HeaderMatch {
             HeaderMatch("\(name): \(value)") { $0[name] == value }
         }
 
-        public static func present(_ name: String) -> HeaderMatch { HeaderMatch("\(name) present") { $0.contains(name) } }
-        public static func absent(_ name: String) -> HeaderMatch { HeaderMatch("\(name) absent") { !$0.contains(name) } }
+        package static func present(_ name: String) -> HeaderMatch { HeaderMatch("\(name) present") { $0.contains(name) } }
+        package static func absent(_ name: String) -> HeaderMatch { HeaderMatch("\(name) absent") { !$0.contains(name) } }
     }
 
     /// What `send` throws for a request the script did not expect.
-    public struct Failure: Error, CustomStringConvertible, Equatable {
-        public let description: String
+    package struct Failure: Error, CustomStringConvertible, Equatable {
+        package let description: String
     }
 
     private struct State {
@@ -136,12 +136,12 @@ public final class ScriptedTransport: HTTPTransport {
     private let state: Mutex<State>
     private let onFailure: (@Sendable (String) -> Void)?
 
-    public init(_ expectations: [Expectation], onFailure: (@Sendable (String) -> Void)? = nil) {
+    package init(_ expectations: [Expectation], onFailure: (@Sendable (String) -> Void)? = nil) {
         state = Mutex(State(remaining: expectations))
         self.onFailure = onFailure
     }
 
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    package func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let outcome = state.withLock { state -> Result<Expectation.Outcome, Failure> in
             state.requests.append(request)
             let number = state.requests.count
@@ -169,17 +169,17 @@ public final class ScriptedTransport: HTTPTransport {
     }
 
     /// Every request received, expected or not, in order.
-    public var requests: [HTTPRequest] { state.withLock { $0.requests } }
+    package var requests: [HTTPRequest] { state.withLock { $0.requests } }
 
     /// Expectations no request has matched yet.
-    public var unusedExpectations: [Expectation] { state.withLock { $0.remaining } }
+    package var unusedExpectations: [Expectation] { state.withLock { $0.remaining } }
 
     /// Descriptions of the unexpected requests so far.
-    public var failures: [String] { state.withLock { $0.failures } }
+    package var failures: [String] { state.withLock { $0.failures } }
 
     /// Throws (and reports to `onFailure`) when an unexpected request was made or an
     /// expected one was not.
-    public func assertAllUsed() throws {
+    package func assertAllUsed() throws {
         let (unused, failures) = state.withLock { ($0.remaining, $0.failures) }
         var problems = failures
         if !unused.isEmpty {

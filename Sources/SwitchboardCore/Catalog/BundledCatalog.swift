@@ -2,13 +2,13 @@ import Foundation
 
 /// The components shipped inside Switchboard: `catalog/*.yaml`, compiled into the binary
 /// by the EmbedCatalog build plugin (same YAML format as custom components).
-public enum BundledCatalog {
+package enum BundledCatalog {
     /// (file name, YAML text), sorted by name.
-    public static var files: [(name: String, text: String)] { EmbeddedCatalog.files }
+    package static var files: [(name: String, text: String)] { EmbeddedCatalog.files }
 
     /// Every bundled component, parsed and validated. A broken bundled file is a build
     /// defect, reported like any definition error.
-    public static func components() throws -> [Located<Component>] {
+    package static func components() throws -> [Located<Component>] {
         var result: [Located<Component>] = []
         for file in files {
             let batch = try DefinitionParser.parse(yaml: file.text, file: "bundled:\(file.name)")

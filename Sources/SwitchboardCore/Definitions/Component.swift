@@ -1,12 +1,12 @@
 /// A built-in or custom component: the actions steps may call and the connection types it accepts.
-public struct Component: Codable, Sendable, Hashable {
-    public var key: String
-    public var label: String
-    public var description: String?
-    public var actions: [String]
-    public var connections: [ConnectionType]
+package struct Component: Codable, Sendable, Hashable {
+    package var key: String
+    package var label: String
+    package var description: String?
+    package var actions: [String]
+    package var connections: [ConnectionType]
 
-    public init(key: String, label: String, description: String? = nil, actions: [String] = [], connections: [ConnectionType] = []) {
+    package init(key: String, label: String, description: String? = nil, actions: [String] = [], connections: [ConnectionType] = []) {
         self.key = key
         self.label = label
         self.description = description
@@ -14,5 +14,5 @@ public struct Component: Codable, Sendable, Hashable {
         self.connections = connections
     }
 
-    public func connectionType(_ key: String) -> ConnectionType? { connections.first { $0.key == key } }
+    package func connectionType(_ key: String) -> ConnectionType? { connections.first { $0.key == key } }
 }

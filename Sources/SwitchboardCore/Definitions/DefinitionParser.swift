@@ -2,16 +2,16 @@ import Foundation
 import Yams
 
 /// A definition read from a file, with where it came from for error messages.
-public struct Located<Value: Sendable>: Sendable {
-    public var value: Value
-    public var file: String
+package struct Located<Value: Sendable>: Sendable {
+    package var value: Value
+    package var file: String
     /// The document's first line.
-    public var line: Int?
+    package var line: Int?
     /// Where each part starts, by the context that errors name it with
     /// ("connection basic", "connection basic, field host", "step fetch", ...).
-    public var lines: [String: Int] = [:]
+    package var lines: [String: Int] = [:]
 
-    public init(value: Value, file: String, line: Int?, lines: [String: Int] = [:]) {
+    package init(value: Value, file: String, line: Int?, lines: [String: Int] = [:]) {
         self.value = value
         self.file = file
         self.line = line
@@ -20,7 +20,7 @@ public struct Located<Value: Sendable>: Sendable {
 
     /// The line of the most specific part of `context` that was recorded, else the
     /// document's.
-    public func line(of context: String?) -> Int? {
+    package func line(of context: String?) -> Int? {
         var rest = context ?? ""
         while !rest.isEmpty {
             if let line = lines[rest] { return line }
@@ -31,16 +31,16 @@ public struct Located<Value: Sendable>: Sendable {
     }
 }
 
-public struct DefinitionBatch: Sendable {
-    public var components: [Located<Component>] = []
-    public var integrations: [Located<IntegrationDefinition>] = []
-    public init() {}
+package struct DefinitionBatch: Sendable {
+    package var components: [Located<Component>] = []
+    package var integrations: [Located<IntegrationDefinition>] = []
+    package init() {}
 }
 
 /// Turns YAML text into component and integration definitions (SPEC §11).
 /// Only shape and types are checked here; cross references are `DefinitionValidator`'s job.
-public enum DefinitionParser {
-    public static func parse(yaml: String, file: String) throws -> DefinitionBatch {
+package enum DefinitionParser {
+    package static func parse(yaml: String, file: String) throws -> DefinitionBatch {
         let reader = YAMLReader(file: file)
         var batch = DefinitionBatch()
         try YAMLBounds.check(yaml, file: file)

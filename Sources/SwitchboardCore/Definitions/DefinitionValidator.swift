@@ -1,7 +1,7 @@
 /// Cross-reference and value checks for definitions, and resolution of an integration
 /// against the components it uses. Pure: the caller supplies every known component.
-public enum DefinitionValidator {
-    public static func validate(_ located: Located<Component>) throws {
+package enum DefinitionValidator {
+    package static func validate(_ located: Located<Component>) throws {
         let component = located.value
         // The error names the line of the part it is about (a field, a test), not the
         // document's first line.
@@ -70,7 +70,7 @@ public enum DefinitionValidator {
 
     /// Resolves an integration: binds unbound steps to a shared config variable (creating one
     /// per component when none exists) and checks every rule of SPEC §2.
-    public static func resolve(_ located: Located<IntegrationDefinition>, components: (String) -> Component?) throws -> ResolvedIntegration {
+    package static func resolve(_ located: Located<IntegrationDefinition>, components: (String) -> Component?) throws -> ResolvedIntegration {
         let integration = located.value
         func fail(_ context: String?, _ message: String) -> SwitchboardError {
             .definition(file: located.file, line: located.line(of: context),

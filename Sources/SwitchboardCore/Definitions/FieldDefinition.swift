@@ -1,15 +1,15 @@
 /// The kinds of input a connection field can hold (SPEC §1).
-public enum FieldType: String, Codable, Sendable, CaseIterable {
+package enum FieldType: String, Codable, Sendable, CaseIterable {
     case string, password, url, text, boolean, picklist, template
 
     /// Values of this type are secrets: encrypted at rest, masked on screen, redacted in logs.
-    public var isSecret: Bool { self == .password }
+    package var isSecret: Bool { self == .password }
 }
 
-public struct Choice: Codable, Sendable, Hashable {
-    public var label: String
-    public var value: String
-    public init(label: String, value: String) {
+package struct Choice: Codable, Sendable, Hashable {
+    package var label: String
+    package var value: String
+    package init(label: String, value: String) {
         self.label = label
         self.value = value
     }
@@ -17,20 +17,20 @@ public struct Choice: Codable, Sendable, Hashable {
 
 /// One typed input of a connection type. Values are always kept as strings;
 /// booleans are "true"/"false", picklists hold the choice's value.
-public struct FieldDefinition: Codable, Sendable, Hashable {
-    public var key: String
-    public var label: String
-    public var type: FieldType
-    public var required: Bool
+package struct FieldDefinition: Codable, Sendable, Hashable {
+    package var key: String
+    package var label: String
+    package var type: FieldType
+    package var required: Bool
     /// For `template` fields this is the template itself, e.g. `https://{{subdomain}}.example.com`.
-    public var defaultValue: String?
-    public var placeholder: String?
-    public var comments: String?
-    public var example: String?
-    public var pattern: String?
-    public var choices: [Choice]
+    package var defaultValue: String?
+    package var placeholder: String?
+    package var comments: String?
+    package var example: String?
+    package var pattern: String?
+    package var choices: [Choice]
 
-    public init(
+    package init(
         key: String, label: String, type: FieldType, required: Bool = false,
         defaultValue: String? = nil, placeholder: String? = nil, comments: String? = nil,
         example: String? = nil, pattern: String? = nil, choices: [Choice] = []
@@ -52,7 +52,7 @@ public struct FieldDefinition: Codable, Sendable, Hashable {
     }
 
     /// Field keys a template refers to, in order of appearance (`{{name}}`).
-    public var templateReferences: [String] {
+    package var templateReferences: [String] {
         guard type == .template, let template = defaultValue else { return [] }
         return Template.references(in: template)
     }

@@ -1,12 +1,12 @@
 /// An integration as written in YAML (SPEC §2), before its references are resolved.
-public struct IntegrationDefinition: Codable, Sendable, Hashable {
-    public var key: String
-    public var name: String
-    public var description: String?
-    public var configVariables: [ConfigVariableDefinition]
-    public var steps: [StepDefinition]
+package struct IntegrationDefinition: Codable, Sendable, Hashable {
+    package var key: String
+    package var name: String
+    package var description: String?
+    package var configVariables: [ConfigVariableDefinition]
+    package var steps: [StepDefinition]
 
-    public init(key: String, name: String, description: String? = nil, configVariables: [ConfigVariableDefinition] = [], steps: [StepDefinition] = []) {
+    package init(key: String, name: String, description: String? = nil, configVariables: [ConfigVariableDefinition] = [], steps: [StepDefinition] = []) {
         self.key = key
         self.name = name
         self.description = description
@@ -15,11 +15,11 @@ public struct IntegrationDefinition: Codable, Sendable, Hashable {
     }
 }
 
-public struct FieldOverride: Codable, Sendable, Hashable {
-    public var defaultValue: String?
-    public var customerVisible: Bool?
+package struct FieldOverride: Codable, Sendable, Hashable {
+    package var defaultValue: String?
+    package var customerVisible: Bool?
 
-    public init(defaultValue: String? = nil, customerVisible: Bool? = nil) {
+    package init(defaultValue: String? = nil, customerVisible: Bool? = nil) {
         self.defaultValue = defaultValue
         self.customerVisible = customerVisible
     }
@@ -27,14 +27,14 @@ public struct FieldOverride: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey { case defaultValue = "default", customerVisible }
 }
 
-public struct ConfigVariableDefinition: Codable, Sendable, Hashable {
-    public var key: String
-    public var component: String
+package struct ConfigVariableDefinition: Codable, Sendable, Hashable {
+    package var key: String
+    package var component: String
     /// Connection type key; nil means the component's first connection type.
-    public var connection: String?
-    public var fields: [String: FieldOverride]
+    package var connection: String?
+    package var fields: [String: FieldOverride]
 
-    public init(key: String, component: String, connection: String? = nil, fields: [String: FieldOverride] = [:]) {
+    package init(key: String, component: String, connection: String? = nil, fields: [String: FieldOverride] = [:]) {
         self.key = key
         self.component = component
         self.connection = connection
@@ -42,14 +42,14 @@ public struct ConfigVariableDefinition: Codable, Sendable, Hashable {
     }
 }
 
-public struct StepDefinition: Codable, Sendable, Hashable {
-    public var key: String
-    public var component: String
-    public var action: String
+package struct StepDefinition: Codable, Sendable, Hashable {
+    package var key: String
+    package var component: String
+    package var action: String
     /// The config variable this step is bound to; nil = unbound (a shared one is found or created).
-    public var connection: String?
+    package var connection: String?
 
-    public init(key: String, component: String, action: String, connection: String? = nil) {
+    package init(key: String, component: String, action: String, connection: String? = nil) {
         self.key = key
         self.component = component
         self.action = action
@@ -59,14 +59,14 @@ public struct StepDefinition: Codable, Sendable, Hashable {
 
 /// An integration version with every reference resolved and the connection types it uses
 /// snapshotted, so a later re-import of a component never breaks deployed instances.
-public struct ResolvedIntegration: Codable, Sendable, Hashable {
-    public var key: String
-    public var name: String
-    public var description: String?
-    public var variables: [ResolvedVariable]
-    public var steps: [StepDefinition]
+package struct ResolvedIntegration: Codable, Sendable, Hashable {
+    package var key: String
+    package var name: String
+    package var description: String?
+    package var variables: [ResolvedVariable]
+    package var steps: [StepDefinition]
 
-    public init(key: String, name: String, description: String? = nil, variables: [ResolvedVariable], steps: [StepDefinition]) {
+    package init(key: String, name: String, description: String? = nil, variables: [ResolvedVariable], steps: [StepDefinition]) {
         self.key = key
         self.name = name
         self.description = description
@@ -74,18 +74,18 @@ public struct ResolvedIntegration: Codable, Sendable, Hashable {
         self.steps = steps
     }
 
-    public func variable(_ key: String) -> ResolvedVariable? { variables.first { $0.key == key } }
-    public func step(_ key: String) -> StepDefinition? { steps.first { $0.key == key } }
+    package func variable(_ key: String) -> ResolvedVariable? { variables.first { $0.key == key } }
+    package func step(_ key: String) -> StepDefinition? { steps.first { $0.key == key } }
 }
 
-public struct ResolvedVariable: Codable, Sendable, Hashable {
-    public var key: String
-    public var component: String
-    public var componentLabel: String
-    public var connectionType: ConnectionType
-    public var overrides: [String: FieldOverride]
+package struct ResolvedVariable: Codable, Sendable, Hashable {
+    package var key: String
+    package var component: String
+    package var componentLabel: String
+    package var connectionType: ConnectionType
+    package var overrides: [String: FieldOverride]
 
-    public init(key: String, component: String, componentLabel: String, connectionType: ConnectionType, overrides: [String: FieldOverride] = [:]) {
+    package init(key: String, component: String, componentLabel: String, connectionType: ConnectionType, overrides: [String: FieldOverride] = [:]) {
         self.key = key
         self.component = component
         self.componentLabel = componentLabel
@@ -93,12 +93,12 @@ public struct ResolvedVariable: Codable, Sendable, Hashable {
         self.overrides = overrides
     }
 
-    public func isCustomerVisible(_ fieldKey: String) -> Bool {
+    package func isCustomerVisible(_ fieldKey: String) -> Bool {
         overrides[fieldKey]?.customerVisible ?? true
     }
 
     /// The integration's default, else the component's.
-    public func defaultValue(of field: FieldDefinition) -> String? {
+    package func defaultValue(of field: FieldDefinition) -> String? {
         if field.type == .template { return field.defaultValue }
         return overrides[field.key]?.defaultValue ?? field.defaultValue
     }

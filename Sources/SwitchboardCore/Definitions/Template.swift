@@ -1,8 +1,8 @@
 import Foundation
 
 /// `{{name}}` substitution used by template fields and test requests.
-public enum Template {
-    public static func references(in template: String) -> [String] {
+package enum Template {
+    package static func references(in template: String) -> [String] {
         var names: [String] = []
         var rest = Substring(template)
         while let open = rest.range(of: "{{") {
@@ -14,7 +14,7 @@ public enum Template {
     }
 
     /// Replaces every `{{name}}` with `values[name]`; unknown names become empty.
-    public static func render(_ template: String, values: [String: String]) -> String {
+    package static func render(_ template: String, values: [String: String]) -> String {
         var out = ""
         var rest = Substring(template)
         while let open = rest.range(of: "{{") {

@@ -9,12 +9,12 @@ import Foundation
 ///
 /// `CYaml` is Yams' own copy of libyaml (a target of the Yams package this module already
 /// depends on), so this adds no library.
-public enum YAMLBounds {
-    public static let maxBytes = 1 << 20
-    public static let maxDocuments = 100
-    public static let maxDepth = 32
+package enum YAMLBounds {
+    package static let maxBytes = 1 << 20
+    package static let maxDocuments = 100
+    package static let maxDepth = 32
     /// Nodes after expanding every alias: the largest bundled definition has about 400.
-    public static let maxExpandedNodes = 100_000
+    package static let maxExpandedNodes = 100_000
 
     private struct Frame {
         var isMapping: Bool
@@ -25,7 +25,7 @@ public enum YAMLBounds {
 
     /// Reads a definition file as UTF-8 text, never more than the limit (a path such as
     /// /dev/zero must fail at once, not fill memory).
-    public static func readFile(_ path: String) throws -> String {
+    package static func readFile(_ path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw SwitchboardError.io("cannot read \(path): no such file or not readable")
         }
@@ -43,7 +43,7 @@ public enum YAMLBounds {
         return text
     }
 
-    public static func check(_ yaml: String, file: String) throws {
+    package static func check(_ yaml: String, file: String) throws {
         let size = yaml.utf8.count
         guard size <= maxBytes else {
             throw SwitchboardError.definition(file: file, line: nil, message: "the file is \(size / 1024) KiB; definition files are limited to \(maxBytes / 1024) KiB")

@@ -3,21 +3,21 @@ import Foundation
 /// Runs a step's code with its connection handed over (SPEC §7): the JSON on stdin and in a
 /// 0600 file named by `SWITCHBOARD_CONNECTION_FILE`, deleted afterwards. stderr is passed
 /// through to ours while its last line is kept as the reason for a connection error.
-public enum StepRunner {
-    public struct Result: Sendable {
-        public var exitCode: Int32
-        public var lastErrorLine: String?
-        public var durationMs: Int
+package enum StepRunner {
+    package struct Result: Sendable {
+        package var exitCode: Int32
+        package var lastErrorLine: String?
+        package var durationMs: Int
         /// The signal (SIGINT, SIGTERM, SIGHUP) that interrupted `run`, if one did.
-        public var interruptedBy: Int32?
+        package var interruptedBy: Int32?
     }
 
-    public static let connectionFileVariable = "SWITCHBOARD_CONNECTION_FILE"
+    package static let connectionFileVariable = "SWITCHBOARD_CONNECTION_FILE"
     static let directoryPrefix = "switchboard-run-"
 
     /// - Parameter control: lets a signal handler interrupt the run (remove the file at
     ///   once, stop the child); see `StepControl`.
-    public static func run(command: [String], payload: Data, environment: [String: String] = ProcessInfo.processInfo.environment,
+    package static func run(command: [String], payload: Data, environment: [String: String] = ProcessInfo.processInfo.environment,
                            control: StepControl = StepControl()) throws -> Result {
         guard let executable = command.first else { throw SwitchboardError.usage("give the command to run after --") }
         let temporary = FileManager.default.temporaryDirectory.path
@@ -97,14 +97,14 @@ public enum StepRunner {
 /// What a signal handler needs to stop a running step (SPEC §12: no secret outlives its
 /// use): the connection file is removed at once and the child is asked to stop (SIGTERM,
 /// then SIGKILL after a grace period).
-public final class StepControl: @unchecked Sendable {
-    public static let gracePeriod: TimeInterval = 5
+package final class StepControl: @unchecked Sendable {
+    package static let gracePeriod: TimeInterval = 5
     private let lock = NSLock()
     private var file: String?
     private var child: pid_t = 0
     private var signal: Int32?
 
-    public init() {}
+    package init() {}
 
     func attach(file: String) { lock.withLock { self.file = file }; stopIfInterrupted() }
     func attach(child: pid_t) { lock.withLock { self.child = child }; stopIfInterrupted() }
@@ -112,7 +112,7 @@ public final class StepControl: @unchecked Sendable {
     var interruption: Int32? { lock.withLock { signal } }
 
     /// Safe to call from any thread, any number of times.
-    public func interrupt(by number: Int32) {
+    package func interrupt(by number: Int32) {
         lock.withLock { if signal == nil { signal = number } }
         stopIfInterrupted()
     }

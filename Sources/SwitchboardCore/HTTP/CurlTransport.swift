@@ -8,26 +8,26 @@ import Synchronization
 /// A class because it owns a connection cache: share one instance for the whole program so
 /// keep-alive connections are reused. Requests from any number of tasks run concurrently on
 /// one background thread (see `CurlMultiLoop`), never blocking the cooperative pool.
-public final class CurlTransport: HTTPTransport {
-    public struct Configuration: Sendable {
+package final class CurlTransport: HTTPTransport {
+    package struct Configuration: Sendable {
         /// Limit for DNS resolution plus TCP and TLS connection setup.
-        public var connectTimeout: Duration = .seconds(10)
+        package var connectTimeout: Duration = .seconds(10)
         /// Limit for the whole exchange unless `HTTPRequest.timeout` sets one.
-        public var timeout: Duration = .seconds(30)
+        package var timeout: Duration = .seconds(30)
         /// Bodies larger than this fail with a clear error instead of filling memory.
-        public var maxResponseBytes: Int = 4 << 20
-        public var userAgent: String = "Switchboard/\(SwitchboardVersion.current)"
+        package var maxResponseBytes: Int = 4 << 20
+        package var userAgent: String = "Switchboard/\(SwitchboardVersion.current)"
         /// Off by default: a redirect from a token endpoint is returned, not followed.
-        public var followRedirects: Bool = false
+        package var followRedirects: Bool = false
         /// A PEM bundle of trusted CAs instead of the system's (e.g. a private CA).
-        public var caBundlePath: String?
+        package var caBundlePath: String?
         /// Idle keep-alive connections kept open for reuse.
-        public var maxCachedConnections: Int = 32
+        package var maxCachedConnections: Int = 32
 
-        public init() {}
+        package init() {}
     }
 
-    public let configuration: Configuration
+    package let configuration: Configuration
     /// Made on the first request: making it loads libcurl (about 6 ms with its libraries),
     /// which commands that hold a transport but make no request (`run` with fresh tokens)
     /// never pay.
@@ -41,11 +41,11 @@ public final class CurlTransport: HTTPTransport {
         }
     }
 
-    public init(configuration: Configuration = Configuration()) {
+    package init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
     }
 
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    package func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try Task.checkCancellation()
         // Checked here so the message can be precise without echoing the URL (its path or
         // query may hold a key).

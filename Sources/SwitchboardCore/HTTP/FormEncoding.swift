@@ -2,14 +2,14 @@ import Foundation
 
 /// `application/x-www-form-urlencoded` bodies and queries, and HTTP Basic credentials for
 /// OAuth client authentication.
-public enum FormEncoding {
+package enum FormEncoding {
     /// Encodes `name=value` pairs joined by `&`, in the given order.
-    public static func encode(_ fields: [(name: String, value: String)]) -> String {
+    package static func encode(_ fields: [(name: String, value: String)]) -> String {
         fields.map { escape($0.name) + "=" + escape($0.value) }.joined(separator: "&")
     }
 
     /// Encodes a dictionary's pairs sorted by name, so the output is deterministic.
-    public static func encode(_ fields: [String: String]) -> String {
+    package static func encode(_ fields: [String: String]) -> String {
         encode(fields.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) })
     }
 
@@ -17,7 +17,7 @@ public enum FormEncoding {
     /// (`A-Z a-z 0-9 - . _ ~`). A space becomes `%20`, not `+`: every form decoder reads
     /// `%20` as a space, while a decoder that only percent-decodes (as some servers do for
     /// Basic credentials) would read `+` as a plus.
-    public static func escape(_ string: String) -> String {
+    package static func escape(_ string: String) -> String {
         var out = ""
         out.reserveCapacity(string.utf8.count)
         for byte in string.utf8 {
@@ -33,7 +33,7 @@ public enum FormEncoding {
     /// Decodes `a=1&b=2` into ordered pairs: `+` is a space, `%XX` a byte; a malformed
     /// escape is kept literally; a field without `=` has an empty value; empty fields are
     /// skipped. A leading `?` is ignored so a raw query can be passed.
-    public static func decode(_ encoded: String) -> [(name: String, value: String)] {
+    package static func decode(_ encoded: String) -> [(name: String, value: String)] {
         var text = Substring(encoded)
         if text.hasPrefix("?") { text = text.dropFirst() }
         return text.split(separator: "&", omittingEmptySubsequences: true).map { field in
@@ -43,14 +43,14 @@ public enum FormEncoding {
     }
 
     /// `decode` as a dictionary; when a name repeats, the first value wins.
-    public static func decodeFields(_ encoded: String) -> [String: String] {
+    package static func decodeFields(_ encoded: String) -> [String: String] {
         var result: [String: String] = [:]
         for field in decode(encoded) where result[field.name] == nil { result[field.name] = field.value }
         return result
     }
 
     /// Reverses `escape`, also reading `+` as a space.
-    public static func unescape<S: StringProtocol>(_ text: S) -> String {
+    package static func unescape<S: StringProtocol>(_ text: S) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var input = Array(text.utf8)[...]
@@ -72,7 +72,7 @@ public enum FormEncoding {
     /// (RFC 6749 §2.3.1): the client id and secret are each form-url-encoded, then joined
     /// by `:` and base64-encoded. (Without the encoding step, a `:` in the id would split
     /// it wrongly.)
-    public static func basicAuthorization(clientId: String, clientSecret: String) -> String {
+    package static func basicAuthorization(clientId: String, clientSecret: String) -> String {
         "Basic " + Data((escape(clientId) + ":" + escape(clientSecret)).utf8).base64EncodedString()
     }
 

@@ -3,33 +3,33 @@
 /// `description` lists names only: header values often carry credentials
 /// (`Authorization`, `Cookie`), and a request printed into a log or a test failure must not
 /// leak them.
-public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
-    public struct Field: Sendable, Hashable {
-        public var name: String
-        public var value: String
+package struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+    package struct Field: Sendable, Hashable {
+        package var name: String
+        package var value: String
 
-        public init(name: String, value: String) {
+        package init(name: String, value: String) {
             self.name = name
             self.value = value
         }
     }
 
-    public private(set) var fields: [Field]
+    package private(set) var fields: [Field]
 
-    public init() { fields = [] }
+    package init() { fields = [] }
 
-    public init(_ pairs: [(String, String)]) {
+    package init(_ pairs: [(String, String)]) {
         fields = pairs.map { Field(name: $0.0, value: $0.1) }
     }
 
     /// Keeps the literal's order: `["Accept": "application/json", "X-A": "1"]`.
-    public init(dictionaryLiteral elements: (String, String)...) {
+    package init(dictionaryLiteral elements: (String, String)...) {
         self.init(elements)
     }
 
     /// The first value for `name` (case-insensitive). Setting replaces every field of that
     /// name with one (at the first one's position); setting `nil` removes them.
-    public subscript(name: String) -> String? {
+    package subscript(name: String) -> String? {
         get { fields.first { Self.same($0.name, name) }?.value }
         set {
             let index = fields.firstIndex { Self.same($0.name, name) }
@@ -40,13 +40,13 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     }
 
     /// Every value for `name` (case-insensitive), in order.
-    public func values(for name: String) -> [String] {
+    package func values(for name: String) -> [String] {
         fields.filter { Self.same($0.name, name) }.map(\.value)
     }
 
-    public func contains(_ name: String) -> Bool { fields.contains { Self.same($0.name, name) } }
+    package func contains(_ name: String) -> Bool { fields.contains { Self.same($0.name, name) } }
 
-    public mutating func add(_ name: String, _ value: String) {
+    package mutating func add(_ name: String, _ value: String) {
         fields.append(Field(name: name, value: value))
     }
 
@@ -56,11 +56,11 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
         fields[fields.count - 1].value += " " + continuation
     }
 
-    public var count: Int { fields.count }
-    public var isEmpty: Bool { fields.isEmpty }
-    public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+    package var count: Int { fields.count }
+    package var isEmpty: Bool { fields.isEmpty }
+    package func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 
-    public var description: String {
+    package var description: String {
         "[" + fields.map(\.name).joined(separator: ", ") + "]"
     }
 

@@ -1,15 +1,15 @@
 import Foundation
 
 /// One HTTP request as the core builds it; a transport sends it unchanged.
-public struct HTTPRequest: Sendable, Hashable, CustomStringConvertible {
-    public var method: String
-    public var url: String
-    public var headers: HTTPHeaders
-    public var body: Data?
+package struct HTTPRequest: Sendable, Hashable, CustomStringConvertible {
+    package var method: String
+    package var url: String
+    package var headers: HTTPHeaders
+    package var body: Data?
     /// The whole exchange's limit; `nil` takes the transport's default.
-    public var timeout: Duration?
+    package var timeout: Duration?
 
-    public init(method: String = "GET", url: String, headers: HTTPHeaders = [:], body: Data? = nil, timeout: Duration? = nil) {
+    package init(method: String = "GET", url: String, headers: HTTPHeaders = [:], body: Data? = nil, timeout: Duration? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -19,7 +19,7 @@ public struct HTTPRequest: Sendable, Hashable, CustomStringConvertible {
 
     /// A `POST` of `application/x-www-form-urlencoded` fields (OAuth token, revocation and
     /// device endpoints all take this shape).
-    public static func form(
+    package static func form(
         url: String, fields: [(name: String, value: String)], headers: HTTPHeaders = [:], timeout: Duration? = nil
     ) -> HTTPRequest {
         var headers = headers
@@ -30,7 +30,7 @@ public struct HTTPRequest: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Method, origin and path only: the query, header values and body can hold secrets.
-    public var description: String {
+    package var description: String {
         let target = URLTarget(url)
         let path = target.map { $0.scheme + "://" + $0.authority + $0.path } ?? "(invalid URL)"
         return "\(method) \(path)" + (body.map { " (\($0.count) byte body)" } ?? "")

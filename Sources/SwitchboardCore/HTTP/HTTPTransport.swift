@@ -4,6 +4,6 @@
 /// A response with any status is a success at this level; `send` throws
 /// `SwitchboardError.http` only when no complete response arrived (connect, TLS, timeout,
 /// size cap), and `CancellationError` when the calling task is cancelled.
-public protocol HTTPTransport: Sendable {
+package protocol HTTPTransport: Sendable {
     func send(_ request: HTTPRequest) async throws -> HTTPResponse
 }

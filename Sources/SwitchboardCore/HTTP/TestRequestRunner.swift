@@ -2,10 +2,10 @@ import Foundation
 
 /// Sends a connection type's declared test request with the connection's values and turns
 /// the outcome into a `TestResult` whose message is safe to log.
-public struct TestRequestRunner: Sendable {
-    public let transport: any HTTPTransport
+package struct TestRequestRunner: Sendable {
+    package let transport: any HTTPTransport
 
-    public init(transport: any HTTPTransport) {
+    package init(transport: any HTTPTransport) {
         self.transport = transport
     }
 
@@ -15,7 +15,7 @@ public struct TestRequestRunner: Sendable {
     ///   - secretValues: values to redact (password fields, client secret, …).
     ///   - classes: each field's class (`FieldState.valueClass`); the URL shown in the
     ///     result masks what each audience may not see. Fields not listed are public.
-    public func run(
+    package func run(
         _ test: TestRequest, values: [String: String], accessToken: String? = nil, secretValues: [String] = [],
         classes: [String: ValueClass] = [:], destinationChosenByCustomer: Bool = false
     ) async -> TestResult {

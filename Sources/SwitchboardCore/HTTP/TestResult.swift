@@ -1,18 +1,18 @@
 /// The outcome of a connection's test request (SPEC §1, "Test connection").
-public struct TestResult: Sendable, Equatable {
-    public var passed: Bool
+package struct TestResult: Sendable, Equatable {
+    package var passed: Bool
     /// The response status, or nil when no response arrived.
-    public var status: Int?
+    package var status: Int?
     /// One line for the connection log and the screen, typed: the request's URL as each
     /// audience may see it, the provider's words as outside text.
-    public var report: Message
+    package var report: Message
     /// `report` rendered for whoever asked (the team's text unless said otherwise).
-    public var message: String
+    package var message: String
 
     /// One short line on screen; the log keeps up to 2,000 characters of the report.
-    public static let maxLength = 200
+    package static let maxLength = 200
 
-    public init(passed: Bool, status: Int?, report: Message, message: String? = nil) {
+    package init(passed: Bool, status: Int?, report: Message, message: String? = nil) {
         self.passed = passed
         self.status = status
         self.report = report
@@ -21,12 +21,12 @@ public struct TestResult: Sendable, Equatable {
 
     /// Two results are the same when they read the same: how a report was put together
     /// from parts is not part of what it says.
-    public static func == (lhs: Self, rhs: Self) -> Bool {
+    package static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.passed == rhs.passed && lhs.status == rhs.status && lhs.message == rhs.message
             && lhs.report.rendered(for: .customer(HiddenFieldRedactor(hidden: []))) == rhs.report.rendered(for: .customer(HiddenFieldRedactor(hidden: [])))
     }
 
-    public init(passed: Bool, status: Int?, message: String) {
+    package init(passed: Bool, status: Int?, message: String) {
         self.init(passed: passed, status: status, report: Message([.text(message)]))
     }
 }

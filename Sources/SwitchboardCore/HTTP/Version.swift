@@ -1,4 +1,4 @@
 /// The version Switchboard reports (User-Agent, `--version`).
-public enum SwitchboardVersion {
-    public static let current = "0.1.0"
+package enum SwitchboardVersion {
+    package static let current = "0.1.0"
 }

@@ -6,14 +6,14 @@ import Foundation
 /// replaced whole; a hidden value is masked wherever it appears (values shorter than
 /// three characters only as whole words, so "eu" does not mangle "queue"). Errs on the
 /// side of hiding: a visible line that happens to use a hidden key as a word is hidden too.
-public struct HiddenFieldRedactor: Sendable, Equatable {
-    public static let replacement = "(an entry about a field only the team sees)"
-    public static let mask = "•••"
+package struct HiddenFieldRedactor: Sendable, Equatable {
+    package static let replacement = "(an entry about a field only the team sees)"
+    package static let mask = "•••"
 
     private var names: [(text: String, wholeWord: Bool)] = []
     private var values: [(text: String, wholeWord: Bool)] = []
 
-    public init(hidden fields: [FieldState]) {
+    package init(hidden fields: [FieldState]) {
         for field in fields {
             names.append((field.label, false))
             names.append((field.key, true))
@@ -34,7 +34,7 @@ public struct HiddenFieldRedactor: Sendable, Equatable {
 
     /// One redactor doing the work of several (an instance-wide log line is checked
     /// against every connection's hidden fields).
-    public init(merging redactors: [HiddenFieldRedactor]) {
+    package init(merging redactors: [HiddenFieldRedactor]) {
         for redactor in redactors {
             names += redactor.names
             values += redactor.values
@@ -43,13 +43,13 @@ public struct HiddenFieldRedactor: Sendable, Equatable {
     }
 
     /// For a connection's fields (all of them): keeps out those the customer does not see.
-    public static func customerView(of fields: [FieldState]) -> HiddenFieldRedactor {
+    package static func customerView(of fields: [FieldState]) -> HiddenFieldRedactor {
         HiddenFieldRedactor(hidden: fields.filter { !$0.customerVisible })
     }
 
-    public var isEmpty: Bool { names.isEmpty && values.isEmpty }
+    package var isEmpty: Bool { names.isEmpty && values.isEmpty }
 
-    public func redact(_ text: String) -> String {
+    package func redact(_ text: String) -> String {
         if names.contains(where: { Self.contains(text, $0.text, wholeWord: $0.wholeWord) }) { return Self.replacement }
         // A hidden field's name cut short at a length limit still names it.
         let labels = names.map(\.text)
@@ -59,7 +59,7 @@ public struct HiddenFieldRedactor: Sendable, Equatable {
         return CutEdge.mask(result, values: values.map(\.text), with: Self.mask)
     }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool {
+    package static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.names.map(\.text) == rhs.names.map(\.text) && lhs.values.map(\.text) == rhs.values.map(\.text)
     }
 

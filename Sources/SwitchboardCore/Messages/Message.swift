@@ -5,8 +5,8 @@ import Foundation
 /// no reader has to find a secret or a hidden value in finished text. The substring
 /// redactors stay as the last line of defence for text from outside (a provider's body, a
 /// step's stderr), whose contents no one can classify.
-public struct Message: Sendable, Equatable, Codable, ExpressibleByStringInterpolation {
-    public enum Part: Sendable, Equatable, Codable {
+package struct Message: Sendable, Equatable, Codable, ExpressibleByStringInterpolation {
+    package enum Part: Sendable, Equatable, Codable {
         /// Our own words, and names that every reader of the connection may see
         /// (instance, step, variable, integration).
         case text(String)
@@ -23,22 +23,22 @@ public struct Message: Sendable, Equatable, Codable, ExpressibleByStringInterpol
         case perAudience(team: String, customer: String)
     }
 
-    public var parts: [Part]
+    package var parts: [Part]
 
-    public init(_ parts: [Part]) { self.parts = parts }
+    package init(_ parts: [Part]) { self.parts = parts }
 
-    public static let mask = "•••"
+    package static let mask = "•••"
 
     /// Whom a message is rendered for. A customer's rendering needs the connection's
     /// hidden fields only for `outside` parts.
-    public enum Audience: Sendable {
+    package enum Audience: Sendable {
         case team
         case customer(HiddenFieldRedactor)
     }
 
     /// The text for `audience`, at most `limit` characters. Every part is masked for its
     /// class before the whole is cut, so a cut can never leave part of a value behind.
-    public func rendered(for audience: Audience, limit: Int = 2000) -> String {
+    package func rendered(for audience: Audience, limit: Int = 2000) -> String {
         var out = ""
         for part in parts {
             switch (part, audience) {
@@ -70,49 +70,49 @@ public struct Message: Sendable, Equatable, Codable, ExpressibleByStringInterpol
 
     /// The team's rendering, as stored in the `message` column for every reader that does
     /// not know parts.
-    public var teamText: String { rendered(for: .team) }
+    package var teamText: String { rendered(for: .team) }
 
     /// Text from outside as a whole message.
-    public init(outside text: String) { parts = [.outside(text)] }
+    package init(outside text: String) { parts = [.outside(text)] }
 
     // MARK: String interpolation: literal segments are our own words. Nothing else goes in
     // unlabelled: a number, a `name:` of our own records, a `field:`, a classified
     // `value:`, or `outside:` text. There is deliberately no catch-all, so an error or a
     // provider's string cannot slip into a message as if it were our words.
 
-    public init(stringLiteral value: String) { parts = [.text(value)] }
+    package init(stringLiteral value: String) { parts = [.text(value)] }
 
-    public init(stringInterpolation: Interpolation) { parts = stringInterpolation.parts }
+    package init(stringInterpolation: Interpolation) { parts = stringInterpolation.parts }
 
-    public struct Interpolation: StringInterpolationProtocol {
+    package struct Interpolation: StringInterpolationProtocol {
         var parts: [Part] = []
-        public init(literalCapacity: Int, interpolationCount: Int) {}
-        public mutating func appendLiteral(_ literal: String) { parts.append(.text(literal)) }
-        public mutating func appendInterpolation(_ number: Int) { parts.append(.text(String(number))) }
-        public mutating func appendInterpolation(_ number: Int32) { parts.append(.text(String(number))) }
-        public mutating func appendInterpolation(_ number: Int64) { parts.append(.text(String(number))) }
+        package init(literalCapacity: Int, interpolationCount: Int) {}
+        package mutating func appendLiteral(_ literal: String) { parts.append(.text(literal)) }
+        package mutating func appendInterpolation(_ number: Int) { parts.append(.text(String(number))) }
+        package mutating func appendInterpolation(_ number: Int32) { parts.append(.text(String(number))) }
+        package mutating func appendInterpolation(_ number: Int64) { parts.append(.text(String(number))) }
         /// A name or key of our own records that every reader of the connection may see:
         /// an instance, integration, step or variable, a version, a timestamp, a URL of ours.
-        public mutating func appendInterpolation(name: String) { parts.append(.text(name)) }
-        public mutating func appendInterpolation(outside error: any Error) { parts.append(.outside(String(describing: error))) }
-        public mutating func appendInterpolation(field: FieldState) {
+        package mutating func appendInterpolation(name: String) { parts.append(.text(name)) }
+        package mutating func appendInterpolation(outside error: any Error) { parts.append(.outside(String(describing: error))) }
+        package mutating func appendInterpolation(field: FieldState) {
             parts.append(.field(key: field.key, label: field.label, customerVisible: field.customerVisible))
         }
-        public mutating func appendInterpolation(value: String, _ valueClass: ValueClass) { parts.append(.value(value, valueClass)) }
-        public mutating func appendInterpolation(outside text: String) { parts.append(.outside(text)) }
-        public mutating func appendInterpolation(_ message: Message) { parts += message.parts }
+        package mutating func appendInterpolation(value: String, _ valueClass: ValueClass) { parts.append(.value(value, valueClass)) }
+        package mutating func appendInterpolation(outside text: String) { parts.append(.outside(text)) }
+        package mutating func appendInterpolation(_ message: Message) { parts += message.parts }
     }
 
-    public static func + (lhs: Message, rhs: Message) -> Message { Message(lhs.parts + rhs.parts) }
+    package static func + (lhs: Message, rhs: Message) -> Message { Message(lhs.parts + rhs.parts) }
 
     // MARK: Storage
 
     /// The parts as JSON for the database (the `parts` and `reasonParts` columns).
-    public var json: String {
+    package var json: String {
         (try? JSONEncoder().encode(parts)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
 
-    public static func decode(json: String?) -> Message? {
+    package static func decode(json: String?) -> Message? {
         guard let json, let parts = try? JSONDecoder().decode([Part].self, from: Data(json.utf8)) else { return nil }
         return Message(parts)
     }

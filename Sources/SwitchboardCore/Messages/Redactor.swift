@@ -1,17 +1,17 @@
 import Foundation
 
 /// Removes every known secret value from a message before it is stored or shown (SPEC §5).
-public struct Redactor: Sendable {
-    public static let mask = "[redacted]"
+package struct Redactor: Sendable {
+    package static let mask = "[redacted]"
     private let secrets: [String]
     var secretValues: [String] { secrets }
 
-    public init(secrets: [String]) {
+    package init(secrets: [String]) {
         // Longest first, so a secret that contains another is removed whole.
         self.secrets = Array(Set(secrets.filter { !$0.isEmpty })).sorted { $0.count > $1.count }
     }
 
-    public func redact(_ message: String) -> String {
+    package func redact(_ message: String) -> String {
         var result = message
         for secret in secrets where result.contains(secret) {
             result = result.replacingOccurrences(of: secret, with: Self.mask)
@@ -21,7 +21,7 @@ public struct Redactor: Sendable {
 
     /// The last line of defence over a typed message: text from outside loses every known
     /// secret; our own words and classified values are left to their classes.
-    public func redactOutside(_ message: Message) -> Message {
+    package func redactOutside(_ message: Message) -> Message {
         Message(message.parts.map { part in
             switch part {
             case .outside(let text): .outside(redact(text))

@@ -4,12 +4,12 @@ import Synchronization
 /// One authorization code attempt: the state, the PKCE verifier, where the callback
 /// arrives, and the URL to open. Made by `OAuthFlows.beginAuthorization`; finished by
 /// `waitForCallback` then `OAuthFlows.complete`, or by `cancel`.
-public final class AuthorizationSession: Sendable {
-    public let connection: OAuthConnection
-    public let state: AuthorizationState
-    public let redirectURI: String
-    public let authorizeURL: String
-    public let expiresAt: Date
+package final class AuthorizationSession: Sendable {
+    package let connection: OAuthConnection
+    package let state: AuthorizationState
+    package let redirectURI: String
+    package let authorizeURL: String
+    package let expiresAt: Date
     /// Nil when the callback goes to the team callback server.
     let catcher: CallbackCatcher?
     let callbacks: AsyncStream<CallbackResult>?
@@ -28,20 +28,20 @@ public final class AuthorizationSession: Sendable {
     }
 
     /// The port the loopback catcher listens on (for the `ssh -L` hint).
-    public var listeningPort: UInt16? { catcher?.port }
+    package var listeningPort: UInt16? { catcher?.port }
 
     /// How a callback reached this session.
-    public struct Received: Sendable {
-        public var callback: CallbackResult
+    package struct Received: Sendable {
+        package var callback: CallbackResult
         /// True when the person pasted the redirect URL (a cut-off paste then gets a hint).
-        public var pasted: Bool
+        package var pasted: Bool
     }
 
     /// Waits for the first of: the browser reaching the loopback catcher, the team callback
     /// server storing the callback, a pasted redirect URL that checks out, or the timeout
     /// (`AuthorizationTimeout`). A pasted URL that does not check out goes to `refused`
     /// and the wait goes on, so a person can paste again.
-    public func waitForCallback(pasted: AsyncStream<String>? = nil, timeout: Duration,
+    package func waitForCallback(pasted: AsyncStream<String>? = nil, timeout: Duration,
                                 pollInterval: Duration = .milliseconds(200),
                                 refused: @escaping @Sendable (SwitchboardError) -> Void = { _ in }) async throws -> Received {
         try await withThrowingTaskGroup(of: Received?.self) { group in
@@ -90,13 +90,13 @@ public final class AuthorizationSession: Sendable {
     }
 
     /// Stops the catcher and forgets the pending authorization (cancel, timeout, error).
-    public func cancel() async {
+    package func cancel() async {
         await close()
         try? store.cancelAuthorization(state: state)
     }
 
     /// Stops the catcher (after the response to the browser went out).
-    public func close() async {
+    package func close() async {
         await catcher?.stop()
     }
 }
@@ -125,10 +125,10 @@ final class CallbackGate: Sendable {
 
 /// No callback arrived in time. Its own type, so the use case can log the timeout without
 /// reading the sentence; a person reads `SwitchboardError`'s wording of it.
-public struct AuthorizationTimeout: Error, Sendable, Equatable {
-    public let seconds: Int64
+package struct AuthorizationTimeout: Error, Sendable, Equatable {
+    package let seconds: Int64
 
-    public var error: SwitchboardError {
+    package var error: SwitchboardError {
         .oauth("no callback arrived within \(seconds) s; nothing was changed (start CONNECT again)")
     }
 }

@@ -4,20 +4,20 @@ import Foundation
 /// The `state` of one authorization request (RFC 6749 §10.12): 256 random bits, used once,
 /// valid for a limited time. Only its SHA-256 is stored, so the database never holds a
 /// value that could complete someone's pending authorization.
-public struct AuthorizationState: Sendable, Equatable, CustomStringConvertible {
-    public let value: String
+package struct AuthorizationState: Sendable, Equatable, CustomStringConvertible {
+    package let value: String
 
-    public init(value: String) { self.value = value }
+    package init(value: String) { self.value = value }
 
     /// 32 random bytes as base64url: 43 characters, 256 bits (the spec asks for ≥128).
-    public static func generate() -> AuthorizationState {
+    package static func generate() -> AuthorizationState {
         AuthorizationState(value: Base64URL.encode(SecureRandom.bytes(32)))
     }
 
     /// Hex SHA-256: the key of the pending authorization in the database.
-    public var hash: String { Self.hash(value) }
+    package var hash: String { Self.hash(value) }
 
-    public static func hash(_ state: String) -> String {
+    package static func hash(_ state: String) -> String {
         SHA256.hash(data: Data(state.utf8)).map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
@@ -26,11 +26,11 @@ public struct AuthorizationState: Sendable, Equatable, CustomStringConvertible {
 
     /// Compares without an early exit, so the time taken does not tell an attacker how many
     /// leading characters of a guess were right.
-    public func matches(_ candidate: String) -> Bool {
+    package func matches(_ candidate: String) -> Bool {
         Self.constantTimeEquals(value, candidate)
     }
 
-    public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    package static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
         let left = Array(a.utf8), right = Array(b.utf8)
         // Length is not secret (always 43 for ours); still walk the longer input fully.
         var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)
@@ -45,5 +45,5 @@ public struct AuthorizationState: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Never printed whole: the state is a bearer of the pending authorization.
-    public var description: String { "state(\(value.count) chars)" }
+    package var description: String { "state(\(value.count) chars)" }
 }

@@ -1,11 +1,11 @@
 /// Builds the provider's authorization request URL (RFC 6749 §4.1.1, RFC 7636 §4.3).
-public enum AuthorizeURL {
+package enum AuthorizeURL {
     /// Parameters Switchboard sets itself; `authorizeParams` cannot replace them.
     static let protocolParameters: Set<String> = [
         "response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method",
     ]
 
-    public static func build(client: OAuthClient, redirectURI: String, state: AuthorizationState, pkce: PKCE) throws -> String {
+    package static func build(client: OAuthClient, redirectURI: String, state: AuthorizationState, pkce: PKCE) throws -> String {
         guard let base = client.authorizeUrl else {
             throw SwitchboardError.invalidValue("the Authorize URL (authorizeUrl) is not set; configure it before connecting")
         }

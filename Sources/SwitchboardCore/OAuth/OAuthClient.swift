@@ -1,19 +1,19 @@
 /// One connection's OAuth settings, resolved: the connection type's options plus the
 /// effective field values (defaults applied, templates rendered). Built once per flow;
 /// every request builder reads it, so the rules for which field means what live here.
-public struct OAuthClient: Sendable, Equatable {
-    public var options: OAuthOptions
-    public var authorizeUrl: String?
-    public var tokenUrl: String
-    public var revokeUrl: String?
+package struct OAuthClient: Sendable, Equatable {
+    package var options: OAuthOptions
+    package var authorizeUrl: String?
+    package var tokenUrl: String
+    package var revokeUrl: String?
     /// `deviceAuthorizationUrl` with `{{field}}` templates rendered.
-    public var deviceAuthorizationUrl: String?
-    public var scopes: [String]
-    public var clientId: String
+    package var deviceAuthorizationUrl: String?
+    package var scopes: [String]
+    package var clientId: String
     /// Nil for public clients (PKCE or device flow without a secret).
-    public var clientSecret: String?
+    package var clientSecret: String?
 
-    public init(options: OAuthOptions, authorizeUrl: String?, tokenUrl: String, revokeUrl: String?,
+    package init(options: OAuthOptions, authorizeUrl: String?, tokenUrl: String, revokeUrl: String?,
                 deviceAuthorizationUrl: String?, scopes: [String], clientId: String, clientSecret: String?) {
         self.options = options
         self.authorizeUrl = authorizeUrl
@@ -27,7 +27,7 @@ public struct OAuthClient: Sendable, Equatable {
 
     /// Reads the standard field keys (SPEC §1) from the effective values. Fails with a
     /// sentence naming the field (by its label) a grant cannot work without.
-    public init(type: ConnectionType, values: [String: String]) throws {
+    package init(type: ConnectionType, values: [String: String]) throws {
         guard let options = type.oauth2 else {
             throw SwitchboardError.usage("connection type \(type.key) is not an OAuth 2.0 connection")
         }
@@ -57,7 +57,7 @@ public struct OAuthClient: Sendable, Equatable {
     /// requests to it would carry the team's client id or secret (`ValueProvenance`); a
     /// revocation endpoint chosen so is dropped instead (DISCONNECT still deletes the tokens).
     /// `carryingTokens`: the connection holds tokens a refresh (or revocation) would send.
-    public func guarded(by provenance: ValueProvenance, carryingTokens: Bool) throws -> OAuthClient {
+    package func guarded(by provenance: ValueProvenance, carryingTokens: Bool) throws -> OAuthClient {
         // Names that are no field (the tokens) count as team-held, so only fields in use.
         let credentials = ["clientId"] + (clientSecret != nil ? ["clientSecret"] : []) + (carryingTokens ? ["refresh_token"] : [])
         if let refusal = provenance.refusal("the token request", destination: ["tokenUrl"], carrying: credentials) { throw refusal }
@@ -73,7 +73,7 @@ public struct OAuthClient: Sendable, Equatable {
 
     /// Scopes as typed: separated by whitespace or by the type's separator (a person may
     /// write `a, b` for a comma-separated provider), empty entries dropped, order kept.
-    public static func splitScopes(_ text: String, separator: String) -> [String] {
+    package static func splitScopes(_ text: String, separator: String) -> [String] {
         var parts = [text]
         if !separator.trimmingCharacters(in: .whitespaces).isEmpty {
             parts = parts.flatMap { $0.components(separatedBy: separator) }
@@ -82,10 +82,10 @@ public struct OAuthClient: Sendable, Equatable {
     }
 
     /// The `scope` parameter: scopes joined with the type's separator; nil when none.
-    public var scopeParameter: String? {
+    package var scopeParameter: String? {
         scopes.isEmpty ? nil : scopes.joined(separator: options.scopeSeparator)
     }
 
     /// Secrets this client knows, for redaction.
-    public var secretValues: [String] { [clientSecret].compactMap { $0 } }
+    package var secretValues: [String] { [clientSecret].compactMap { $0 } }
 }

@@ -1,7 +1,7 @@
 /// Why a provider exchange failed, classified so refresh can tell a temporary problem
 /// (retry later, status unchanged) from a final one (`invalid_grant` → status error).
 /// Messages name the endpoint's answer, never a token, code or secret.
-public enum OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An OAuth error response (RFC 6749 §5.2, §4.1.2.1; RFC 8628 §3.5).
     case provider(code: String, description: String?, status: Int)
     /// An answer that is not a usable OAuth response (HTML, not JSON, no access_token).
@@ -13,7 +13,7 @@ public enum OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Worth retrying later: network trouble, 5xx/429, and the two error codes RFC 6749
     /// defines for a provider's temporary problems.
-    public var isTransient: Bool {
+    package var isTransient: Bool {
         switch self {
         case .network, .unavailable: true
         case .provider(let code, _, let status): code == "temporarily_unavailable" || code == "server_error" || status >= 500 || status == 429
@@ -21,12 +21,12 @@ public enum OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var providerCode: String? {
+    package var providerCode: String? {
         if case .provider(let code, _, _) = self { return code }
         return nil
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .provider(let code, let description, _):
             guard let description, !description.isEmpty else { return code }
@@ -41,7 +41,7 @@ public enum OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The core's error for a person: one sentence with context.
-    public func switchboardError(_ context: String) -> SwitchboardError {
+    package func switchboardError(_ context: String) -> SwitchboardError {
         .oauth("\(context): \(description)")
     }
 }

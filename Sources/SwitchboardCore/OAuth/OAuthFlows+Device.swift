@@ -2,7 +2,7 @@ import Foundation
 
 extension OAuthFlows {
     /// RFC 8628 §3.1: asks for a device code and the user code to show.
-    public func beginDeviceAuthorization(_ connection: OAuthConnection, progress: @escaping Progress = { _ in }) async throws -> DeviceAuthorization {
+    package func beginDeviceAuthorization(_ connection: OAuthConnection, progress: @escaping Progress = { _ in }) async throws -> DeviceAuthorization {
         guard connection.client.deviceAuthorizationUrl != nil else {
             throw SwitchboardError.usage("\(connection.label): the connection type declares no deviceAuthorizationUrl, so the device code flow is not available")
         }
@@ -32,7 +32,7 @@ extension OAuthFlows {
 
     /// Polls until the person approves (tokens stored), denies, or the code expires.
     @discardableResult
-    public func completeDeviceAuthorization(_ connection: OAuthConnection, _ authorization: DeviceAuthorization,
+    package func completeDeviceAuthorization(_ connection: OAuthConnection, _ authorization: DeviceAuthorization,
                                             poller: DevicePoller? = nil, progress: @escaping Progress = { _ in }) async throws -> StoredToken {
         let poller = poller ?? DevicePoller(transport: transport)
         let response: TokenResponse

@@ -1,12 +1,12 @@
 import Foundation
 
 /// What DISCONNECT did: the local deletion always; revocation as far as it went.
-public struct DisconnectReport: Sendable {
-    public var label: String
-    public var hadTokens: Bool
+package struct DisconnectReport: Sendable {
+    package var label: String
+    package var hadTokens: Bool
     /// One line per revocation attempt (or why none was made).
-    public var revocation: [String]
-    public var revoked: Bool
+    package var revocation: [String]
+    package var revoked: Bool
 }
 
 extension OAuthFlows {
@@ -14,7 +14,7 @@ extension OAuthFlows {
     /// when there is one (RFC 7009): the refresh token, then the access token, each with
     /// its `token_type_hint`. Revocation is best effort: failures are logged and reported,
     /// never undo or block the local deletion.
-    public func disconnect(instance: String, variable: String, revocationTimeout: Duration = .seconds(10)) async throws -> DisconnectReport {
+    package func disconnect(instance: String, variable: String, revocationTimeout: Duration = .seconds(10)) async throws -> DisconnectReport {
         let disconnection = try store.disconnect(instance: instance, variable: variable)
         var report = DisconnectReport(label: disconnection.label, hadTokens: disconnection.deleted != nil, revocation: [], revoked: false)
         guard let token = disconnection.deleted else { return report }

@@ -4,7 +4,7 @@ extension OAuthFlows {
     /// "Test connection": sends the connection type's declared test request (with the
     /// bearer token for OAuth types, refreshed first when it is about to expire) and sets
     /// the badge `ok` or `error`, logging the one-line result.
-    public func testConnection(instance: String, variable: String) async throws -> TestResult {
+    package func testConnection(instance: String, variable: String) async throws -> TestResult {
         var subject = try store.testSubject(instance: instance, variable: variable)
         guard let test = subject.test else {
             throw SwitchboardError.usage("\(subject.instance) \(subject.variable): the connection type declares no test request")
@@ -45,7 +45,7 @@ extension OAuthFlows {
     /// Before `run` hands a step its connection (SPEC §7): refresh the access token when
     /// it expires within `within` seconds. Failures are recorded as any refresh failure
     /// (temporary: logged; final: status error) and never stop the run itself.
-    public func refreshBeforeRun(instance: String, step: String, within: TimeInterval = 60) async {
+    package func refreshBeforeRun(instance: String, step: String, within: TimeInterval = 60) async {
         guard (try? store.actor.authorize(.run)) != nil else { return }
         guard let variable = try? store.oauthVariable(instance: instance, step: step) else { return }
         let refresher = TokenRefresher(store: store, transport: transport)

@@ -3,19 +3,19 @@ import Foundation
 /// SPEC §6 over the store and an HTTP transport: CONNECT (authorization code with PKCE,
 /// device code, client credentials), DISCONNECT with revocation, and the test request.
 /// Used by the CLI and the wizard alike; progress is reported, never printed here.
-public struct OAuthFlows: Sendable {
-    public let store: Store
-    public let transport: any HTTPTransport
+package struct OAuthFlows: Sendable {
+    package let store: Store
+    package let transport: any HTTPTransport
 
-    public init(store: Store, transport: any HTTPTransport) {
+    package init(store: Store, transport: any HTTPTransport) {
         self.store = store
         self.transport = transport
     }
 
-    public typealias Progress = @Sendable (ConnectProgress) -> Void
+    package typealias Progress = @Sendable (ConnectProgress) -> Void
 
     /// Where the provider sends the browser back to.
-    public enum Redirect: Sendable, Equatable {
+    package enum Redirect: Sendable, Equatable {
         /// A catcher on this machine: `http://HOST:PORT/callback`, port 0 = any free port.
         case loopback(host: String, port: UInt16)
         /// The team's registered URL served by `switchboard callback-server`; the callback
@@ -28,7 +28,7 @@ public struct OAuthFlows: Sendable {
     /// Makes the state and PKCE verifier, records the pending authorization, starts the
     /// catcher (loopback) and builds the authorize URL. `lifetime` bounds how long the
     /// authorization can be completed.
-    public func beginAuthorization(_ connection: OAuthConnection, redirect: Redirect, lifetime: Duration,
+    package func beginAuthorization(_ connection: OAuthConnection, redirect: Redirect, lifetime: Duration,
                                    progress: @escaping Progress = { _ in }) async throws -> AuthorizationSession {
         let state = AuthorizationState.generate()
         let pkce = PKCE.generate(connection.options.pkce)
@@ -89,7 +89,7 @@ public struct OAuthFlows: Sendable {
     /// is used up, a provider error is logged and reported, a code is exchanged and the
     /// tokens stored. `pasted` adds a hint when the code might have been cut off.
     @discardableResult
-    public func complete(_ session: AuthorizationSession, with callback: CallbackResult, pasted: Bool = false,
+    package func complete(_ session: AuthorizationSession, with callback: CallbackResult, pasted: Bool = false,
                          progress: @escaping Progress = { _ in }) async throws -> StoredToken {
         let connection = session.connection
         await session.close()
@@ -133,7 +133,7 @@ public struct OAuthFlows: Sendable {
 
     /// `client_credentials`: tokens without a browser.
     @discardableResult
-    public func connectClientCredentials(_ connection: OAuthConnection, progress: @escaping Progress = { _ in }) async throws -> StoredToken {
+    package func connectClientCredentials(_ connection: OAuthConnection, progress: @escaping Progress = { _ in }) async throws -> StoredToken {
         try store.logOAuth(connection, level: .info, "CONNECT started: requesting a token with the client credentials grant")
         let response: TokenResponse
         do {

@@ -4,19 +4,19 @@ import Foundation
 /// A QR code for a URL (the device flow's `verification_uri_complete`, or the authorize
 /// URL), encoded by libqrencode and drawn with Unicode half blocks so a phone can scan it
 /// from a terminal.
-public struct QRCode: Sendable, Equatable {
+package struct QRCode: Sendable, Equatable {
     /// Modules per side.
-    public let width: Int
+    package let width: Int
     /// Row-major; true is a dark module.
-    public let modules: [Bool]
+    package let modules: [Bool]
 
-    public init(width: Int, modules: [Bool]) {
+    package init(width: Int, modules: [Bool]) {
         self.width = width
         self.modules = modules
     }
 
     /// Error correction level M (15%), byte or alphanumeric mode as libqrencode chooses.
-    public static func encode(_ text: String) throws -> QRCode {
+    package static func encode(_ text: String) throws -> QRCode {
         guard !text.isEmpty, text.utf8.count <= 2000 else {
             throw SwitchboardError.invalidValue("a QR code can hold 1 to 2000 bytes; this text has \(text.utf8.count)")
         }
@@ -29,7 +29,7 @@ public struct QRCode: Sendable, Equatable {
         return QRCode(width: width, modules: buffer.map { $0 & 1 == 1 })
     }
 
-    public func isDark(_ x: Int, _ y: Int) -> Bool {
+    package func isDark(_ x: Int, _ y: Int) -> Bool {
         guard x >= 0, y >= 0, x < width, y < width else { return false }
         return modules[y * width + x]
     }
@@ -37,7 +37,7 @@ public struct QRCode: Sendable, Equatable {
     /// Two module rows per text line. Light modules (and the quiet zone) are drawn as
     /// blocks, dark ones as spaces, which reads as dark-on-light on the usual dark
     /// terminal background (the layout of `qrencode -t UTF8`).
-    public func terminalLines(quietZone: Int = 2) -> [String] {
+    package func terminalLines(quietZone: Int = 2) -> [String] {
         let size = width + 2 * quietZone
         var lines: [String] = []
         var y = 0

@@ -1,15 +1,15 @@
 import Foundation
 
 /// What a token request asks for (RFC 6749 §4.1.3, §6, §4.4; RFC 8628 §3.4).
-public enum TokenGrant: Sendable, Equatable, CustomStringConvertible {
+package enum TokenGrant: Sendable, Equatable, CustomStringConvertible {
     case authorizationCode(code: String, redirectURI: String, verifier: String?)
     case refreshToken(String)
     case clientCredentials
     case deviceCode(String)
 
-    public static let deviceCodeGrantType = "urn:ietf:params:oauth:grant-type:device_code"
+    package static let deviceCodeGrantType = "urn:ietf:params:oauth:grant-type:device_code"
 
-    public var grantType: String {
+    package var grantType: String {
         switch self {
         case .authorizationCode: "authorization_code"
         case .refreshToken: "refresh_token"
@@ -19,19 +19,19 @@ public enum TokenGrant: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The grant's kind only: codes and tokens are secrets.
-    public var description: String { grantType }
+    package var description: String { grantType }
 }
 
 /// Builds the form POSTs Switchboard sends to a provider: token, device authorization and
 /// revocation requests, each with the connection's client authentication.
-public enum OAuthRequests {
+package enum OAuthRequests {
     /// Parameters Switchboard sets itself; `tokenParams` cannot replace them.
     static let protocolParameters: Set<String> = [
         "grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "device_code",
         "client_id", "client_secret", "scope",
     ]
 
-    public static func token(client: OAuthClient, grant: TokenGrant) -> HTTPRequest {
+    package static func token(client: OAuthClient, grant: TokenGrant) -> HTTPRequest {
         var fields: [(name: String, value: String)] = [("grant_type", grant.grantType)]
         switch grant {
         case .authorizationCode(let code, let redirectURI, let verifier):
@@ -53,14 +53,14 @@ public enum OAuthRequests {
     }
 
     /// RFC 8628 §3.1.
-    public static func deviceAuthorization(client: OAuthClient) -> HTTPRequest {
+    package static func deviceAuthorization(client: OAuthClient) -> HTTPRequest {
         var fields: [(name: String, value: String)] = []
         if let scope = client.scopeParameter { fields.append(("scope", scope)) }
         return form(url: client.deviceAuthorizationUrl ?? "", fields: fields, client: client)
     }
 
     /// RFC 7009 §2.1.
-    public static func revocation(client: OAuthClient, token: String, hint: String) -> HTTPRequest {
+    package static func revocation(client: OAuthClient, token: String, hint: String) -> HTTPRequest {
         form(url: client.revokeUrl ?? "", fields: [("token", token), ("token_type_hint", hint)], client: client)
     }
 

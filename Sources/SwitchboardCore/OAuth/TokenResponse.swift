@@ -2,16 +2,16 @@ import Foundation
 
 /// A successful token endpoint response (RFC 6749 §5.1), plus the values the connection
 /// type asks to keep (`tokenMetadata`). `description` never shows a token.
-public struct TokenResponse: Sendable, Equatable, CustomStringConvertible {
-    public var accessToken: String
-    public var tokenType: String
-    public var refreshToken: String?
-    public var scope: String?
+package struct TokenResponse: Sendable, Equatable, CustomStringConvertible {
+    package var accessToken: String
+    package var tokenType: String
+    package var refreshToken: String?
+    package var scope: String?
     /// Seconds from the moment of the response; nil when the provider did not say.
-    public var expiresIn: Int?
-    public var metadata: [String: String]
+    package var expiresIn: Int?
+    package var metadata: [String: String]
 
-    public init(accessToken: String, tokenType: String = "Bearer", refreshToken: String? = nil, scope: String? = nil,
+    package init(accessToken: String, tokenType: String = "Bearer", refreshToken: String? = nil, scope: String? = nil,
                 expiresIn: Int? = nil, metadata: [String: String] = [:]) {
         self.accessToken = accessToken
         self.tokenType = tokenType
@@ -21,11 +21,11 @@ public struct TokenResponse: Sendable, Equatable, CustomStringConvertible {
         self.metadata = metadata
     }
 
-    public func expiresAt(after received: Date) -> Date? {
+    package func expiresAt(after received: Date) -> Date? {
         expiresIn.map { received.addingTimeInterval(TimeInterval($0)) }
     }
 
-    public var description: String {
+    package var description: String {
         var parts = ["type \(tokenType)"]
         parts.append(expiresIn.map { "expires in \($0) s" } ?? "no expiry given")
         parts.append(refreshToken == nil ? "no refresh token" : "with refresh token")
@@ -36,8 +36,8 @@ public struct TokenResponse: Sendable, Equatable, CustomStringConvertible {
 
 /// Reads token (and device authorization) endpoint answers. Errors are `OAuthError`s
 /// that describe the answer without echoing its body, which may hold a token.
-public enum OAuthResponseParser {
-    public static func token(_ response: HTTPResponse, keepMetadata keys: [String] = []) throws -> TokenResponse {
+package enum OAuthResponseParser {
+    package static func token(_ response: HTTPResponse, keepMetadata keys: [String] = []) throws -> TokenResponse {
         let object = try fields(of: response, what: "token endpoint")
         guard let accessToken = string(object["access_token"]), !accessToken.isEmpty else {
             throw OAuthError.unexpectedResponse("the token endpoint answered HTTP \(response.status) without an access_token")

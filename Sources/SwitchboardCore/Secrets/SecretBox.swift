@@ -3,20 +3,20 @@ import Foundation
 
 /// Seals and opens secret values with AES-GCM under the master key (SPEC §9).
 /// Sealed form: one format byte, then nonce ‖ ciphertext ‖ tag.
-public struct SecretBox: Sendable {
+package struct SecretBox: Sendable {
     private static let formatV1: UInt8 = 1
     // Kept as bytes: SymmetricKey is not Sendable.
     private let keyBytes: Data
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
     /// Where the key came from, for error messages (never the key itself).
-    public let keySource: String
+    package let keySource: String
 
-    public init(key: SymmetricKey, keySource: String) {
+    package init(key: SymmetricKey, keySource: String) {
         self.keyBytes = key.withUnsafeBytes { Data($0) }
         self.keySource = keySource
     }
 
-    public func seal(_ plaintext: String) throws -> Data {
+    package func seal(_ plaintext: String) throws -> Data {
         do {
             let box = try AES.GCM.seal(Data(plaintext.utf8), using: key)
             guard let combined = box.combined else { throw SwitchboardError.secretKey("AES-GCM produced no output") }
@@ -28,7 +28,7 @@ public struct SecretBox: Sendable {
         }
     }
 
-    public func open(_ sealed: Data) throws -> String {
+    package func open(_ sealed: Data) throws -> String {
         guard sealed.first == Self.formatV1 else {
             throw SwitchboardError.secretKey("a stored secret has an unknown format")
         }
@@ -49,10 +49,10 @@ public struct SecretBox: Sendable {
 
 /// Finds the master key: `SWITCHBOARD_MASTER_KEY` (base64 of 32 bytes), else a 0600 key
 /// file under `$XDG_CONFIG_HOME/switchboard/`, created on first run.
-public enum MasterKey {
-    public static let environmentVariable = "SWITCHBOARD_MASTER_KEY"
+package enum MasterKey {
+    package static let environmentVariable = "SWITCHBOARD_MASTER_KEY"
 
-    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SecretBox {
+    package static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SecretBox {
         if let encoded = environment[environmentVariable] {
             return SecretBox(key: try decode(encoded, source: environmentVariable), keySource: environmentVariable)
         }

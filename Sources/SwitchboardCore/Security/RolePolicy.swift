@@ -1,13 +1,13 @@
 /// What each role may do (SPEC §12). The README's role table is this table in words; the
 /// core checks it, so a new front end cannot forget a rule.
-public enum Operation: String, Sendable, CaseIterable {
+package enum Operation: String, Sendable, CaseIterable {
     case wizard, importDefinitions = "import", catalog, integrations, deploy, instances, configure
     case show, reveal, status, logs, run, connect, disconnect, test, refresh
     case callbackServer = "callback-server"
 
     /// Why a customer may not do this, or nil when they may (on their own instances and
     /// customer-visible fields only: the store's lookups enforce that part).
-    public var refusedToCustomers: String? {
+    package var refusedToCustomers: String? {
         switch self {
         case .importDefinitions: "importing definitions is for team members"
         case .reveal: "--reveal is not available in customer role"
@@ -22,12 +22,12 @@ public enum Operation: String, Sendable, CaseIterable {
 
 extension Actor {
     /// Throws `forbidden` (exit 5) when this actor's role may not perform `operation`.
-    public func authorize(_ operation: Operation) throws {
+    package func authorize(_ operation: Operation) throws {
         if role.isCustomer, let reason = operation.refusedToCustomers { throw SwitchboardError.forbidden(reason) }
     }
 
     /// Whose unsaved wizard input a draft is: the OS user in their role, so a customer
     /// session never offers back (or names) what a team member typed as the same OS user.
     /// Team drafts keep the plain user name they have always had.
-    public var draftOwner: String { logUser }
+    package var draftOwner: String { logUser }
 }

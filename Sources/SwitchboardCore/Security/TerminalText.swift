@@ -1,9 +1,9 @@
 /// Text that reaches a terminal shows control characters escaped (SPEC §12): a customer's
 /// value, a provider's error or a definition's label must never move a team member's
 /// cursor, set their title (OSC) or reorder what they read (bidi overrides).
-public enum TerminalText {
+package enum TerminalText {
     /// C0 (except none), DEL, C1, and the bidi embedding/override/isolate controls.
-    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F: true
         case 0x200E, 0x200F, 0x061C: true          // LRM, RLM, ALM
@@ -12,7 +12,7 @@ public enum TerminalText {
         }
     }
 
-    public static func containsControl(_ text: String, allowing allowed: Set<Unicode.Scalar> = []) -> Bool {
+    package static func containsControl(_ text: String, allowing allowed: Set<Unicode.Scalar> = []) -> Bool {
         text.unicodeScalars.contains { isControl($0) && !allowed.contains($0) }
     }
 
@@ -20,7 +20,7 @@ public enum TerminalText {
     /// `\u{…}` for the rest. A backslash stays as it is (the escapes are for reading, not
     /// for parsing back), so ordinary Windows paths and regexes read unchanged.
     /// `keepNewlines` leaves `\n` (multi-line output such as a help text or a list).
-    public static func escaped(_ text: String, keepNewlines: Bool = false) -> String {
+    package static func escaped(_ text: String, keepNewlines: Bool = false) -> String {
         guard containsControl(text, allowing: keepNewlines ? ["\n"] : []) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {

@@ -8,15 +8,15 @@ import GRDB
 /// migrator, the connection configuration); `Store` holds the intent-named reads and
 /// writes that GRDB's sample puts on `AppDatabase` itself, split out because they also
 /// carry the actor (role, user, source) and the secret box every operation needs.
-public struct AppDatabase: Sendable {
-    public let writer: any DatabaseWriter
-    public let path: String
+package struct AppDatabase: Sendable {
+    package let writer: any DatabaseWriter
+    package let path: String
 
     /// Opens (creating when missing, mode 0600) and migrates the database at `path`.
     /// `readOnly` serves listing commands: one read-only connection, no write at open (a
     /// pool writes to recreate the WAL file, which costs an fsync on every start).
     /// A read-only open of a missing file creates nothing and fails with `notFound`.
-    public static func open(path: String, readOnly: Bool = false) throws -> AppDatabase {
+    package static func open(path: String, readOnly: Bool = false) throws -> AppDatabase {
         if readOnly {
             guard FileManager.default.fileExists(atPath: path) else { throw missing(path) }
             var config = configuration()
@@ -88,7 +88,7 @@ public struct AppDatabase: Sendable {
     }
 
     /// A private database in a temporary directory, for tests.
-    public static func temporary() throws -> AppDatabase {
+    package static func temporary() throws -> AppDatabase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-\(UUID().uuidString)")
         return try open(path: dir.appendingPathComponent("test.sqlite").path)
     }

@@ -8,7 +8,7 @@ import Synchronization
 /// now and then skip the read when nothing changed, at the cost of one pragma.
 ///
 /// Take `version()` before a read and pass it to `markRead(_:)` once the read succeeded.
-public final class DatabaseChangeMonitor: Sendable {
+package final class DatabaseChangeMonitor: Sendable {
     private let connection: DatabaseQueue
     private let lastRead = Mutex<Int?>(nil)
 
@@ -19,16 +19,16 @@ public final class DatabaseChangeMonitor: Sendable {
     }
 
     /// The current version, or nil when it cannot be read.
-    public func version() -> Int? {
+    package func version() -> Int? {
         (try? connection.read { try Int.fetchOne($0, sql: "PRAGMA data_version") }) ?? nil
     }
 
-    public func markRead(_ version: Int?) {
+    package func markRead(_ version: Int?) {
         lastRead.withLock { $0 = version }
     }
 
     /// False only when the version is readable and equals the one last marked read.
-    public func hasChanged() -> Bool {
+    package func hasChanged() -> Bool {
         guard let current = version() else { return true }
         return lastRead.withLock { $0 } != current
     }
@@ -36,7 +36,7 @@ public final class DatabaseChangeMonitor: Sendable {
 
 extension Store {
     /// A monitor of commits to this store's database (see `DatabaseChangeMonitor`).
-    public func changeMonitor() throws -> DatabaseChangeMonitor {
+    package func changeMonitor() throws -> DatabaseChangeMonitor {
         do { return try DatabaseChangeMonitor(path: database.path) } catch { throw AppDatabase.wrap(error) }
     }
 }

@@ -1,43 +1,43 @@
 import Foundation
 import GRDB
 
-public struct ImportResult: Sendable, Codable, Equatable {
-    public struct Item: Sendable, Codable, Equatable {
-        public var kind: String        // "component" | "integration"
-        public var key: String
-        public var version: Int?
-        public var action: String      // "added" | "updated" | "unchanged"
+package struct ImportResult: Sendable, Codable, Equatable {
+    package struct Item: Sendable, Codable, Equatable {
+        package var kind: String        // "component" | "integration"
+        package var key: String
+        package var version: Int?
+        package var action: String      // "added" | "updated" | "unchanged"
     }
-    public var items: [Item]
+    package var items: [Item]
 }
 
-public struct CatalogEntry: Sendable, Codable, Equatable {
-    public struct ConnectionSummary: Sendable, Codable, Equatable {
-        public var key: String
-        public var label: String
-        public var oauth2: Bool
-        public var grant: String?
-        public var fields: [String]
+package struct CatalogEntry: Sendable, Codable, Equatable {
+    package struct ConnectionSummary: Sendable, Codable, Equatable {
+        package var key: String
+        package var label: String
+        package var oauth2: Bool
+        package var grant: String?
+        package var fields: [String]
     }
-    public var key: String
-    public var label: String
-    public var source: String          // "bundled" | "imported"
-    public var actions: [String]
-    public var connections: [ConnectionSummary]
+    package var key: String
+    package var label: String
+    package var source: String          // "bundled" | "imported"
+    package var actions: [String]
+    package var connections: [ConnectionSummary]
 }
 
-public struct IntegrationSummary: Sendable, Codable, Equatable {
-    public var key: String
-    public var name: String
-    public var version: Int
-    public var versions: [Int]
-    public var variables: [String]
-    public var steps: [String]
+package struct IntegrationSummary: Sendable, Codable, Equatable {
+    package var key: String
+    package var name: String
+    package var version: Int
+    package var versions: [Int]
+    package var variables: [String]
+    package var steps: [String]
 }
 
 extension Store {
     /// Imports definition files all or nothing: any error means nothing was written.
-    public func importDefinitions(_ files: [(path: String, text: String)]) throws -> ImportResult {
+    package func importDefinitions(_ files: [(path: String, text: String)]) throws -> ImportResult {
         try actor.authorize(.importDefinitions)
         var batch = DefinitionBatch()
         for file in files {
@@ -116,13 +116,13 @@ extension Store {
     }
 
     /// Bundled and imported components; an imported component of the same key wins.
-    public func catalog() throws -> [CatalogEntry] {
+    package func catalog() throws -> [CatalogEntry] {
         let stored = try database.read { db in try storedComponents(db, box: nil) }
         return try Self.catalog(imported: Array(stored.values), role: actor.role)
     }
 
     /// The catalog of a store holding `imported` (none: what a new store starts with).
-    public static func catalog(imported: [Component], role: Role) throws -> [CatalogEntry] {
+    package static func catalog(imported: [Component], role: Role) throws -> [CatalogEntry] {
         var entries: [String: CatalogEntry] = [:]
         for located in try BundledCatalog.components() {
             entries[located.value.key] = Self.entry(located.value, source: "bundled")
@@ -148,7 +148,7 @@ extension Store {
             })
     }
 
-    public func integrations() throws -> [IntegrationSummary] {
+    package func integrations() throws -> [IntegrationSummary] {
         try database.read { db in
             let records = try IntegrationVersionRecord.order(IntegrationVersionRecord.Columns.key, IntegrationVersionRecord.Columns.version).fetchAll(db)
             var result: [IntegrationSummary] = []

@@ -4,7 +4,7 @@ import GRDB
 extension Store {
     /// Keeps unsaved wizard input (sealed: it may hold secrets typed but not saved) so the
     /// next session can offer it back after Ctrl-C, SIGTERM or a dropped SSH session.
-    public func saveDraft(instance reference: String, contents: String) throws {
+    package func saveDraft(instance reference: String, contents: String) throws {
         try database.write { db in
             let instance = try findInstance(db, reference)
             let box = try secretBox(db, writing: true)
@@ -12,7 +12,7 @@ extension Store {
         }
     }
 
-    public func loadDraft(instance reference: String) throws -> (contents: String, savedAt: String)? {
+    package func loadDraft(instance reference: String) throws -> (contents: String, savedAt: String)? {
         try database.read { db in
             let instance = try findInstance(db, reference)
             guard let record = try DraftRecord.fetchOne(db, key: ["instanceId": instance.id, "user": actor.draftOwner]) else { return nil }
@@ -20,7 +20,7 @@ extension Store {
         }
     }
 
-    public func deleteDraft(instance reference: String) throws {
+    package func deleteDraft(instance reference: String) throws {
         try database.write { db in
             let instance = try findInstance(db, reference)
             _ = try DraftRecord.deleteOne(db, key: ["instanceId": instance.id, "user": actor.draftOwner])
@@ -30,7 +30,7 @@ extension Store {
 
 extension Store {
     /// Ids of the instances where this OS user, in this role, left unsaved input.
-    public func draftInstances() throws -> Set<String> {
+    package func draftInstances() throws -> Set<String> {
         try database.read { db in
             Set(try String.fetchAll(db, sql: "SELECT instanceId FROM draft WHERE user = ?", arguments: [actor.draftOwner]))
         }

@@ -2,17 +2,17 @@ import Foundation
 import GRDB
 
 /// What a step's code is handed (SPEC §7), plus what `run` needs to report on it.
-public struct ExecutionContext: Sendable {
-    public var instance: InstanceInfo
-    public var step: String
-    public var variable: String?
+package struct ExecutionContext: Sendable {
+    package var instance: InstanceInfo
+    package var step: String
+    package var variable: String?
     /// The JSON document given on stdin and in `SWITCHBOARD_CONNECTION_FILE`.
-    public var payload: Data
-    public var redactor: Redactor
+    package var payload: Data
+    package var redactor: Redactor
 }
 
 extension Store {
-    public func executionContext(instance reference: String, step stepKey: String) throws -> ExecutionContext {
+    package func executionContext(instance reference: String, step stepKey: String) throws -> ExecutionContext {
         try actor.authorize(.run)
         return try database.read { db in
             let instance = try findInstance(db, reference)
@@ -77,7 +77,7 @@ extension Store {
 
     /// Records an execution's outcome (SPEC §7): exit 0 → ok; 78 (EX_CONFIG) → error with
     /// the last stderr line as reason; anything else → logged, status left alone.
-    public func recordExecution(_ context: ExecutionContext, command: String, exitCode: Int32, lastErrorLine: String?, startedAt: String,
+    package func recordExecution(_ context: ExecutionContext, command: String, exitCode: Int32, lastErrorLine: String?, startedAt: String,
                                 durationMs: Int, interruptedBy signal: Int32? = nil) throws {
         // Masked whole first, cut after: a cut can never leave part of a secret behind.
         let reason = lastErrorLine.map { Self.cut(context.redactor.redact($0), to: 500) }

@@ -1,17 +1,17 @@
 import Foundation
 import GRDB
 
-public struct InstanceInfo: Sendable, Codable, Equatable {
-    public var id: String
-    public var name: String
-    public var customer: String
-    public var integration: String
-    public var version: Int
+package struct InstanceInfo: Sendable, Codable, Equatable {
+    package var id: String
+    package var name: String
+    package var customer: String
+    package var integration: String
+    package var version: Int
 }
 
 extension Store {
     /// Deploys an integration (its latest version unless `version` is given) for a customer.
-    public func deploy(integration key: String, customer: String, name: String? = nil, version: Int? = nil) throws -> InstanceInfo {
+    package func deploy(integration key: String, customer: String, name: String? = nil, version: Int? = nil) throws -> InstanceInfo {
         let customer = customer.trimmingCharacters(in: .whitespaces)
         guard Self.isValidName(customer) else {
             throw SwitchboardError.invalidValue("customer name '\(customer)' must be 1-64 letters, digits, '.', '_' or '-'")
@@ -60,7 +60,7 @@ extension Store {
 
     /// Moves an instance to the latest version of its integration. Connections of variables
     /// that still exist with the same component and connection type keep their values.
-    public func upgrade(instance reference: String) throws -> InstanceInfo {
+    package func upgrade(instance reference: String) throws -> InstanceInfo {
         try database.write { db in
             let (instance, current) = try resolveInstance(db, reference)
             guard let latest = try IntegrationVersionRecord
@@ -153,7 +153,7 @@ extension Store {
         return (connection, variable)
     }
 
-    public func instance(_ reference: String) throws -> InstanceInfo {
+    package func instance(_ reference: String) throws -> InstanceInfo {
         try database.read { db in
             let (instance, resolved) = try resolveInstance(db, reference)
             let version = try Int.fetchOne(db, sql: "SELECT version FROM integrationVersion WHERE id = ?", arguments: [instance.integrationVersionId]) ?? 0
@@ -161,7 +161,7 @@ extension Store {
         }
     }
 
-    public func customers() throws -> [String] {
+    package func customers() throws -> [String] {
         if let only = actor.role.customerName { return [only] }
         return try database.read { db in try String.fetchAll(db, sql: "SELECT name FROM customer ORDER BY name") }
     }

@@ -30,7 +30,7 @@ extension Store {
     }
 
     /// Newest first. `before` is an entry id (paging: pass the last id you saw).
-    public func logs(instance reference: String, variable: String? = nil, limit: Int = 50, before: Int64? = nil) throws -> [LogEntry] {
+    package func logs(instance reference: String, variable: String? = nil, limit: Int = 50, before: Int64? = nil) throws -> [LogEntry] {
         guard limit > 0, limit <= 10_000 else { throw SwitchboardError.usage("--limit must be between 1 and 10000") }
         return try database.read { db in
             let instance = try findInstance(db, reference)

@@ -4,35 +4,35 @@ import Synchronization
 
 /// One OAuth connection of an instance with everything a flow needs: the resolved client,
 /// the effective values, the stored tokens and every secret to keep out of messages.
-public struct OAuthConnection: Sendable {
-    public var instanceId: String
-    public var instanceName: String
-    public var variable: String
-    public var connectionId: Int64
-    public var connectionType: ConnectionType
-    public var values: [String: String]
-    public var client: OAuthClient
-    public var token: StoredToken?
+package struct OAuthConnection: Sendable {
+    package var instanceId: String
+    package var instanceName: String
+    package var variable: String
+    package var connectionId: Int64
+    package var connectionType: ConnectionType
+    package var values: [String: String]
+    package var client: OAuthClient
+    package var token: StoredToken?
     /// Bumped by every token store; a refresh writes only over the generation it read.
-    public var tokenGeneration: Int
-    public var metadata: [String: String]
+    package var tokenGeneration: Int
+    package var metadata: [String: String]
     /// Secret field values, secret defaults and tokens: redacted from every message.
-    public var secrets: [String]
+    package var secrets: [String]
     /// For a customer actor: what their copy of an error must lose (hidden fields' names
     /// and values, which a provider may echo: "Application with identifier … not found").
-    public var hiddenFromReader: HiddenFieldRedactor? = nil
+    package var hiddenFromReader: HiddenFieldRedactor? = nil
     /// The token or device endpoint reads a value a customer entered. Whatever it answers
     /// is the customer's own text: shown back to them through the redactors, it would tell
     /// them which guess was a secret (an oracle), so customers get none of it.
-    public var endpointsChosenByCustomer = false
+    package var endpointsChosenByCustomer = false
 
-    public var options: OAuthOptions { client.options }
+    package var options: OAuthOptions { client.options }
 
     static let teamOnlyAnswer = "the request to an address a customer entered failed; its answer is shown to the team only"
 
     /// A message about this connection with text from outside kept for the team when the
     /// customer chose the endpoint that wrote it.
-    public func forAudiences(_ message: Message) -> Message {
+    package func forAudiences(_ message: Message) -> Message {
         guard endpointsChosenByCustomer else { return message }
         return Message(message.parts.map { part in
             if case .outside(let text) = part { return .perAudience(team: text, customer: "(an answer shown to the team only)") }
@@ -42,20 +42,20 @@ public struct OAuthConnection: Sendable {
 
     /// An error's text as the one who asked may read it: every secret (and `more`)
     /// redacted, and for a customer every hidden field's name and value.
-    public func readerText(_ text: String, redacting more: [String] = []) -> String {
+    package func readerText(_ text: String, redacting more: [String] = []) -> String {
         if hiddenFromReader != nil && endpointsChosenByCustomer { return Self.teamOnlyAnswer }
         let safe = redactor(more).redact(text)
         return hiddenFromReader?.redact(safe) ?? safe
     }
-    public var label: String { "\(instanceName) \(variable)" }
+    package var label: String { "\(instanceName) \(variable)" }
 
-    public func redactor(_ more: [String] = []) -> Redactor { Redactor(secrets: secrets + more) }
+    package func redactor(_ more: [String] = []) -> Redactor { Redactor(secrets: secrets + more) }
 }
 
 extension Store {
     /// Loads an OAuth connection. Fails clearly when the connection is not OAuth, or when a
     /// field the grant needs is missing or invalid (fix the form first).
-    public func oauthConnection(instance reference: String, variable: String) throws -> OAuthConnection {
+    package func oauthConnection(instance reference: String, variable: String) throws -> OAuthConnection {
         try database.read { db in
             let (instance, _) = try resolveInstance(db, reference)
             let box = try secretBox(db)
@@ -123,7 +123,7 @@ extension Store {
     }
 
     /// Appends to the connection's log; its outside parts lose every known secret, and `more`.
-    public func logOAuth(_ connection: OAuthConnection, level: LogLevel, _ message: Message, redacting more: [String] = []) throws {
+    package func logOAuth(_ connection: OAuthConnection, level: LogLevel, _ message: Message, redacting more: [String] = []) throws {
         let text = connection.redactor(more).redactOutside(connection.forAudiences(message))
         try database.write { db in
             try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: level, message: text)
@@ -132,7 +132,7 @@ extension Store {
 
     /// A failed CONNECT or test: logged, and with `setError` the badge turns red with the
     /// reason (e.g. the provider's `invalid_client`).
-    public func recordOAuthFailure(_ connection: OAuthConnection, _ message: Message, setError: Bool, redacting more: [String] = []) throws {
+    package func recordOAuthFailure(_ connection: OAuthConnection, _ message: Message, setError: Bool, redacting more: [String] = []) throws {
         let redactor = connection.redactor(more)
         let message = redactor.redactOutside(connection.forAudiences(message))
         try database.write { db in
@@ -162,7 +162,7 @@ final class IntegrationCache: Sendable {
 extension Store {
     /// The connection config variable a step uses, if the step has one and it is OAuth
     /// with tokens (what `run` may need to refresh first).
-    public func oauthVariable(instance reference: String, step stepKey: String) throws -> String? {
+    package func oauthVariable(instance reference: String, step stepKey: String) throws -> String? {
         try database.read { db in
             let (instance, resolved) = try resolveInstance(db, reference)
             guard let variableKey = resolved.step(stepKey)?.connection,

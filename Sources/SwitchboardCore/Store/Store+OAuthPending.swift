@@ -15,16 +15,16 @@ struct OAuthPendingRecord: Codable, FetchableRecord, PersistableRecord {
 }
 
 /// A pending authorization taken out of the database: it can be used once.
-public struct ConsumedAuthorization: Sendable {
-    public var verifier: String?
-    public var redirectURI: String
+package struct ConsumedAuthorization: Sendable {
+    package var verifier: String?
+    package var redirectURI: String
 }
 
 extension Store {
     /// Records an authorization request so its callback can be matched (by the catcher in
     /// this process, a pasted URL, or the team callback server) and used once before
     /// `expiresAt`. Expired leftovers of every connection are swept here.
-    public func beginAuthorization(_ connection: OAuthConnection, state: AuthorizationState, pkce: PKCE, redirectURI: String, expiresAt: Date) throws {
+    package func beginAuthorization(_ connection: OAuthConnection, state: AuthorizationState, pkce: PKCE, redirectURI: String, expiresAt: Date) throws {
         try database.write { db in
             let box = try secretBox(db, writing: true)
             try db.execute(sql: "DELETE FROM oauthPending WHERE expiresAt < ?", arguments: [now()])
@@ -39,7 +39,7 @@ extension Store {
 
     /// Takes the pending authorization for `state` (single use). Fails when it was already
     /// used, cancelled, expired, or belongs to another connection.
-    public func consumeAuthorization(_ connection: OAuthConnection, state: AuthorizationState) throws -> ConsumedAuthorization {
+    package func consumeAuthorization(_ connection: OAuthConnection, state: AuthorizationState) throws -> ConsumedAuthorization {
         try database.write { db in
             let box = try secretBox(db, writing: true)
             guard let record = try OAuthPendingRecord.fetchOne(db, key: state.hash),
@@ -55,7 +55,7 @@ extension Store {
     }
 
     /// Forgets a pending authorization (cancel, timeout, failure).
-    public func cancelAuthorization(state: AuthorizationState) throws {
+    package func cancelAuthorization(state: AuthorizationState) throws {
         try database.write { db in
             _ = try OAuthPendingRecord.deleteOne(db, key: state.hash)
         }
@@ -64,7 +64,7 @@ extension Store {
     /// The team callback server's hand-off: stores the callback (sealed: it holds the code)
     /// with the pending authorization of the same `state`. False when no authorization is
     /// waiting for that state (forged, stale, expired or already answered).
-    public func recordCallback(_ result: CallbackResult) throws -> Bool {
+    package func recordCallback(_ result: CallbackResult) throws -> Bool {
         let hash = AuthorizationState.hash(result.state)
         return try database.write { db in
             let box = try secretBox(db, writing: true)
@@ -82,7 +82,7 @@ extension Store {
     }
 
     /// The callback the team server stored for `state`, if it has arrived.
-    public func receivedCallback(state: AuthorizationState) throws -> CallbackResult? {
+    package func receivedCallback(state: AuthorizationState) throws -> CallbackResult? {
         try database.read { db in
             guard let sealed = try Data.fetchOne(db, sql: "SELECT sealedCallback FROM oauthPending WHERE stateHash = ?", arguments: [state.hash]) else { return nil }
             return try JSON.decode(CallbackResult.self, from: secretBox(db).open(sealed))

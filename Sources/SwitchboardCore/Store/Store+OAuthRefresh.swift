@@ -2,27 +2,27 @@ import Foundation
 import GRDB
 
 /// A connection this process holds the refresh lease of, with what the refresh needs.
-public struct RefreshLease: Sendable {
-    public var connection: OAuthConnection
-    public var owner: String
+package struct RefreshLease: Sendable {
+    package var connection: OAuthConnection
+    package var owner: String
     /// The token generation the lease was taken on; results are written only over it.
-    public var generation: Int
-    public var failures: Int
-    public var grant: TokenGrant
+    package var generation: Int
+    package var failures: Int
+    package var grant: TokenGrant
     /// The secret box verified when the lease was taken (reused to seal the result).
     let box: SecretBox
 }
 
 /// Which tokens a refresh pass looks at.
-public struct RefreshSelection: Sendable {
+package struct RefreshSelection: Sendable {
     /// Refresh tokens that expire before now + `within`.
-    public var within: TimeInterval
+    package var within: TimeInterval
     /// Refresh even if not due, and ignore the backoff after temporary failures.
-    public var force: Bool
-    public var instance: String?
-    public var variable: String?
+    package var force: Bool
+    package var instance: String?
+    package var variable: String?
 
-    public init(within: TimeInterval = 900, force: Bool = false, instance: String? = nil, variable: String? = nil) {
+    package init(within: TimeInterval = 900, force: Bool = false, instance: String? = nil, variable: String? = nil) {
         self.within = within
         self.force = force
         self.instance = instance
@@ -33,7 +33,7 @@ public struct RefreshSelection: Sendable {
 extension Store {
     /// Connections whose tokens are due: refreshable (a refresh token, or client
     /// credentials), not failed for good, expiring within the window, past any backoff.
-    public func dueRefreshes(_ selection: RefreshSelection, now: Date = Date()) throws -> [Int64] {
+    package func dueRefreshes(_ selection: RefreshSelection, now: Date = Date()) throws -> [Int64] {
         try database.read { db in
             var sql = """
                 SELECT t.connectionId FROM token t JOIN connection c ON c.id = t.connectionId
@@ -65,7 +65,7 @@ extension Store {
     /// Takes the refresh leases of `ids` that are free and still due, in one transaction:
     /// the conditional UPDATE is the cross-process lock, and the due check is re-read under
     /// it, so a connection another process refreshed a moment ago is skipped.
-    public func acquireRefreshLeases(_ ids: [Int64], owner: String, selection: RefreshSelection, leaseDuration: TimeInterval, now: Date = Date()) throws -> [RefreshLease] {
+    package func acquireRefreshLeases(_ ids: [Int64], owner: String, selection: RefreshSelection, leaseDuration: TimeInterval, now: Date = Date()) throws -> [RefreshLease] {
         guard !ids.isEmpty else { return [] }
         return try database.write { db in
             let box = try secretBox(db, writing: true)
@@ -113,7 +113,7 @@ extension Store {
     /// refresh token is committed before anything else happens; a response without a new
     /// refresh token keeps the old one. False when the tokens changed meanwhile (a
     /// reconnect, or another process that refreshed after this lease expired).
-    public func storeRefreshedTokens(_ lease: RefreshLease, _ response: TokenResponse, receivedAt: Date = Date()) throws -> StoredToken? {
+    package func storeRefreshedTokens(_ lease: RefreshLease, _ response: TokenResponse, receivedAt: Date = Date()) throws -> StoredToken? {
         let old = lease.connection.token
         let token = StoredToken(
             accessToken: response.accessToken, tokenType: response.tokenType,
@@ -155,7 +155,7 @@ extension Store {
     /// `invalid_client`, …) stops automatic refresh and turns the badge red with the
     /// provider's description. Returns when the next attempt is due, for temporary ones.
     @discardableResult
-    public func recordRefreshFailure(_ lease: RefreshLease, _ error: OAuthError, backoffBase: TimeInterval, now: Date = Date()) throws -> Date? {
+    package func recordRefreshFailure(_ lease: RefreshLease, _ error: OAuthError, backoffBase: TimeInterval, now: Date = Date()) throws -> Date? {
         let redactor = lease.connection.redactor()
         let reason = redactor.redact(error.description)
         if error.isTransient {
@@ -197,7 +197,7 @@ extension Store {
     }
 
     /// Gives a lease back without a result (cancelled before the request was sent).
-    public func releaseRefreshLease(_ lease: RefreshLease) throws {
+    package func releaseRefreshLease(_ lease: RefreshLease) throws {
         try database.write { db in
             try db.execute(sql: "UPDATE token SET leaseOwner = NULL, leaseUntil = NULL WHERE connectionId = ? AND leaseOwner = ?",
                            arguments: [lease.connection.connectionId, lease.owner])

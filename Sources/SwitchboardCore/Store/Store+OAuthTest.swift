@@ -3,28 +3,28 @@ import GRDB
 
 /// What "Test connection" needs: the declared request, the values for its templates, the
 /// access token for `{{access_token}}`, and the secrets to keep out of the result.
-public struct TestSubject: Sendable {
-    public var instance: String
-    public var variable: String
-    public var test: TestRequest?
-    public var values: [String: String]
-    public var isOAuth: Bool
-    public var accessToken: String?
-    public var tokenExpiresAt: String?
+package struct TestSubject: Sendable {
+    package var instance: String
+    package var variable: String
+    package var test: TestRequest?
+    package var values: [String: String]
+    package var isOAuth: Bool
+    package var accessToken: String?
+    package var tokenExpiresAt: String?
     /// Each field's class, so the result shows each audience only what it may see.
-    public var classes: [String: ValueClass]
+    package var classes: [String: ValueClass]
     /// Whom the result is for: the actor's audience.
-    public var audience: Message.Audience
+    package var audience: Message.Audience
     /// The test URL reads a value a customer entered.
-    public var destinationChosenByCustomer: Bool
+    package var destinationChosenByCustomer: Bool
     /// Why the request must not be sent: it would carry the team's values to an address
     /// a customer chose (`ValueProvenance`).
-    public var refusal: SwitchboardError?
+    package var refusal: SwitchboardError?
     var secrets: [String]
 }
 
 extension Store {
-    public func testSubject(instance reference: String, variable: String) throws -> TestSubject {
+    package func testSubject(instance reference: String, variable: String) throws -> TestSubject {
         try database.read { db in
             let (instance, _) = try resolveInstance(db, reference)
             let box = try secretBox(db)

@@ -4,13 +4,13 @@ import GRDB
 extension Store {
     /// Records what happened when the connection was used (execution, test, refresh) and
     /// sets the badge through the status rule. `message` is redacted before it is stored.
-    public func recordOutcome(instance reference: String, variable: String, outcome: ConnectionOutcome?, level: LogLevel, message: String, reason: String? = nil) throws {
+    package func recordOutcome(instance reference: String, variable: String, outcome: ConnectionOutcome?, level: LogLevel, message: String, reason: String? = nil) throws {
         try recordOutcome(instance: reference, variable: variable, outcome: outcome, level: level,
                           message: Message([.outside(message)]), reason: reason.map { Message([.outside($0)]) })
     }
 
     /// The same with typed parts; `outside` parts still pass the secret redactor.
-    public func recordOutcome(instance reference: String, variable: String, outcome: ConnectionOutcome?, level: LogLevel,
+    package func recordOutcome(instance reference: String, variable: String, outcome: ConnectionOutcome?, level: LogLevel,
                               message: Message, reason: Message? = nil) throws {
         try database.write { db in
             let instance = try findInstance(db, reference)

@@ -1,34 +1,34 @@
 import Foundation
 import GRDB
 
-public struct ConnectionStatusRow: Sendable, Codable, Equatable {
-    public var variable: String
-    public var component: String
-    public var connection: String
-    public var status: ConnectionStatus
-    public var reason: String?
-    public var expiresAt: String?
-    public var updatedAt: String
+package struct ConnectionStatusRow: Sendable, Codable, Equatable {
+    package var variable: String
+    package var component: String
+    package var connection: String
+    package var status: ConnectionStatus
+    package var reason: String?
+    package var expiresAt: String?
+    package var updatedAt: String
     /// The reason's typed parts, for rendering it to a customer; not part of any output.
     var reasonParts: String?
 
     enum CodingKeys: String, CodingKey { case variable, component, connection, status, reason, expiresAt, updatedAt }
 }
 
-public struct InstanceStatus: Sendable, Codable, Equatable {
-    public var id: String
-    public var name: String
-    public var integration: String
-    public var version: Int
-    public var customer: String
-    public var connections: [ConnectionStatusRow]
+package struct InstanceStatus: Sendable, Codable, Equatable {
+    package var id: String
+    package var name: String
+    package var integration: String
+    package var version: Int
+    package var customer: String
+    package var connections: [ConnectionStatusRow]
 }
 
 extension Store {
     /// Every instance in reach (or one), each with every connection's badge. One query;
     /// completeness is a stored column, so the team's listing never opens secrets (a
     /// customer's does for instances with a reason, see `redactReasonsForCustomer`).
-    public func status(instance reference: String? = nil, filter: String? = nil) throws -> [InstanceStatus] {
+    package func status(instance reference: String? = nil, filter: String? = nil) throws -> [InstanceStatus] {
         try database.read { db in
             var sql = Self.statusQuery(instances: "instance")
             var conditions: [String] = []

@@ -3,17 +3,17 @@ import GRDB
 
 /// The first instances of the status listing and how many there are in all: what a screen
 /// showing a few dozen rows needs for its first frame, long before the whole list.
-public struct StatusPage: Sendable, Equatable {
-    public var instances: [InstanceStatus]
+package struct StatusPage: Sendable, Equatable {
+    package var instances: [InstanceStatus]
     /// Every instance in reach, not only those in `instances`.
-    public var total: Int
+    package var total: Int
 }
 
 extension Store {
     /// The first `limit` instances in reach by name, each with its badges (the same rows
     /// and order as `status()`), and the total count. Reads the instance name index, so it
     /// costs the same with 10 or 100,000 instances.
-    public func statusPage(limit: Int) throws -> StatusPage {
+    package func statusPage(limit: Int) throws -> StatusPage {
         try database.read { db in
             var scope = ""
             var arguments: StatementArguments = []

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// How a token response came to be, for the log line and for the rules that differ.
-public enum TokenSource: String, Sendable {
+package enum TokenSource: String, Sendable {
     case authorizationCode = "authorization code"
     case deviceCode = "device code"
     case clientCredentials = "client credentials"
@@ -16,7 +16,7 @@ extension Store {
     /// response's metadata; the connection returns to `configured`; the log says what was
     /// stored without any token text.
     @discardableResult
-    public func storeTokens(_ connection: OAuthConnection, _ response: TokenResponse, source: TokenSource,
+    package func storeTokens(_ connection: OAuthConnection, _ response: TokenResponse, source: TokenSource,
                             callbackMetadata: [String: String] = [:], receivedAt: Date = Date()) throws -> StoredToken {
         let token = StoredToken(
             accessToken: response.accessToken, tokenType: response.tokenType, refreshToken: response.refreshToken,
@@ -61,7 +61,7 @@ extension Store {
 
     /// DISCONNECT's local part for a connection given by instance and variable. Works even
     /// when the connection's fields are no longer valid (then nothing can be revoked).
-    public func disconnect(instance reference: String, variable: String) throws -> Disconnection {
+    package func disconnect(instance reference: String, variable: String) throws -> Disconnection {
         let (connectionId, instanceId, label, client, secrets, hidden): (Int64, String, String, OAuthClient?, [String], HiddenFieldRedactor?) = try database.read { db in
             let (instance, _) = try resolveInstance(db, reference)
             let box = try secretBox(db)
@@ -88,7 +88,7 @@ extension Store {
     /// authorization; status back to `unconfigured`. Returns the deleted tokens so the
     /// caller can revoke them at the provider afterwards.
     @discardableResult
-    public func deleteTokens(_ connection: OAuthConnection) throws -> StoredToken? {
+    package func deleteTokens(_ connection: OAuthConnection) throws -> StoredToken? {
         try deleteTokens(connectionId: connection.connectionId, instanceId: connection.instanceId)
     }
 
@@ -120,7 +120,7 @@ extension Store {
     }
 
     /// Logs on a connection by id, with `secrets` redacted.
-    public func log(_ disconnection: Disconnection, level: LogLevel, _ message: Message) throws {
+    package func log(_ disconnection: Disconnection, level: LogLevel, _ message: Message) throws {
         let text = Redactor(secrets: disconnection.secrets).redactOutside(message)
         try database.write { db in
             try appendLog(db, instanceId: disconnection.instanceId, connectionId: disconnection.connectionId, level: level, message: text)
@@ -128,7 +128,7 @@ extension Store {
     }
 
     /// The stored tokens of a connection, opened; nil when it has none.
-    public func tokens(for connection: OAuthConnection) throws -> StoredToken? {
+    package func tokens(for connection: OAuthConnection) throws -> StoredToken? {
         try tokens(connectionId: connection.connectionId)
     }
 
@@ -151,13 +151,13 @@ extension Store {
 }
 
 /// What DISCONNECT deleted locally, and what is needed to revoke it at the provider.
-public struct Disconnection: Sendable {
-    public var label: String
-    public var instanceId: String
-    public var connectionId: Int64
-    public var deleted: StoredToken?
+package struct Disconnection: Sendable {
+    package var label: String
+    package var instanceId: String
+    package var connectionId: Int64
+    package var deleted: StoredToken?
     /// Nil when the connection's fields no longer make a usable client.
-    public var client: OAuthClient?
+    package var client: OAuthClient?
     var secrets: [String]
     /// In customer role, the connection's hidden fields: the log keeps the full line (it
     /// is filtered when read), the customer's copy of it must not name them.

@@ -2,34 +2,34 @@ import Foundation
 import GRDB
 
 /// One connection of an instance, as the wizard and `show` present it.
-public struct ConnectionDetail: Sendable, Equatable {
-    public var instance: InstanceInfo
-    public var variable: String
-    public var component: String
-    public var componentLabel: String
-    public var connectionType: ConnectionType
+package struct ConnectionDetail: Sendable, Equatable {
+    package var instance: InstanceInfo
+    package var variable: String
+    package var component: String
+    package var componentLabel: String
+    package var connectionType: ConnectionType
     /// Fields the actor may see; in customer role hidden fields are absent.
-    public var fields: [FieldState]
-    public var status: ConnectionStatus
-    public var reason: String?
-    public var revision: Int
-    public var updatedAt: String
-    public var hasTokens: Bool
-    public var tokenExpiresAt: String?
-    public var metadata: [String: String]
+    package var fields: [FieldState]
+    package var status: ConnectionStatus
+    package var reason: String?
+    package var revision: Int
+    package var updatedAt: String
+    package var hasTokens: Bool
+    package var tokenExpiresAt: String?
+    package var metadata: [String: String]
 }
 
 /// A change asked for by `configure --set VAR.FIELD=VALUE` or the wizard's save.
-public struct FieldChange: Sendable, Equatable {
-    public var variable: String
-    public var field: String
+package struct FieldChange: Sendable, Equatable {
+    package var variable: String
+    package var field: String
     /// nil clears the stored value, so the default applies again.
-    public var value: String?
+    package var value: String?
     /// The value came on the command line, which every user of the host can read in `ps`:
     /// refused for secrets.
-    public var onCommandLine: Bool
+    package var onCommandLine: Bool
 
-    public init(variable: String, field: String, value: String?, onCommandLine: Bool = false) {
+    package init(variable: String, field: String, value: String?, onCommandLine: Bool = false) {
         self.variable = variable
         self.field = field
         self.value = value
@@ -38,7 +38,7 @@ public struct FieldChange: Sendable, Equatable {
 }
 
 extension Store {
-    public func connectionDetail(instance reference: String, variable: String) throws -> ConnectionDetail {
+    package func connectionDetail(instance reference: String, variable: String) throws -> ConnectionDetail {
         try database.read { db in
             let instance = try findInstance(db, reference)
             let box = try secretBox(db)
@@ -100,7 +100,7 @@ extension Store {
     /// `expectedRevision` is given and another session saved in between, nothing is written
     /// and a conflict is reported instead of overwriting their change (SPEC §3).
     @discardableResult
-    public func configure(instance reference: String, changes: [FieldChange], expectedRevision: Int? = nil) throws -> [ConnectionDetail] {
+    package func configure(instance reference: String, changes: [FieldChange], expectedRevision: Int? = nil) throws -> [ConnectionDetail] {
         guard !changes.isEmpty else { throw SwitchboardError.usage("nothing to change: give --set VAR.FIELD=VALUE") }
         return try database.write { db in
             let instance = try findInstance(db, reference)

@@ -3,24 +3,24 @@ import GRDB
 
 /// Intent-named operations over the database: the only way the CLI and the wizard read or
 /// change stored facts. A value; pass it in (no singletons).
-public struct Store: Sendable {
-    public let database: AppDatabase
-    public let actor: Actor
+package struct Store: Sendable {
+    package let database: AppDatabase
+    package let actor: Actor
     /// Where recorded times come from: the system clock, or a fixed sequence in tests
     /// whose frames and logs must read the same on every run.
-    public let clock: StoreClock
+    package let clock: StoreClock
     private let loadSecrets: @Sendable () throws -> SecretBox
 
     /// `secrets` is called only when a secret must be sealed or opened, so read-only
     /// commands such as `status` and `logs` never touch the key.
-    public init(database: AppDatabase, actor: Actor, clock: StoreClock = .system, secrets: @escaping @Sendable () throws -> SecretBox) {
+    package init(database: AppDatabase, actor: Actor, clock: StoreClock = .system, secrets: @escaping @Sendable () throws -> SecretBox) {
         self.database = database
         self.actor = actor
         self.clock = clock
         self.loadSecrets = secrets
     }
 
-    public func withActor(_ actor: Actor) -> Store {
+    package func withActor(_ actor: Actor) -> Store {
         Store(database: database, actor: actor, clock: clock, secrets: loadSecrets)
     }
 
@@ -44,7 +44,7 @@ public struct Store: Sendable {
     }
 
     /// Checks the master key against the database without changing anything.
-    public func verifyMasterKey() throws {
+    package func verifyMasterKey() throws {
         _ = try database.read { db in try secretBox(db) }
     }
 }

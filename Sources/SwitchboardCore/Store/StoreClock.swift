@@ -1,12 +1,12 @@
 import Foundation
 
 /// The clock a `Store` records times with (log lines, updates, executions).
-public struct StoreClock: Sendable {
-    public let now: @Sendable () -> Date
+package struct StoreClock: Sendable {
+    package let now: @Sendable () -> Date
 
-    public init(now: @escaping @Sendable () -> Date) {
+    package init(now: @escaping @Sendable () -> Date) {
         self.now = now
     }
 
-    public static let system = StoreClock { Date() }
+    package static let system = StoreClock { Date() }
 }

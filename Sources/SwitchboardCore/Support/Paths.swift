@@ -1,28 +1,28 @@
 import Foundation
 
 /// Where Switchboard keeps its files, following the XDG base directory spec.
-public enum Paths {
-    public static func defaultDatabase(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+package enum Paths {
+    package static func defaultDatabase(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         dataHome(environment) + "/switchboard/switchboard.sqlite"
     }
 
     /// `--db` wins, then `SWITCHBOARD_DB`, then the embedded default.
-    public static func database(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func database(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let option, !option.isEmpty { return option }
         if let env = environment["SWITCHBOARD_DB"], !env.isEmpty { return env }
         return defaultDatabase(environment: environment)
     }
 
-    public static func keyFile(environment: [String: String]) -> String {
+    package static func keyFile(environment: [String: String]) -> String {
         configHome(environment) + "/switchboard/master.key"
     }
 
-    public static func configHome(_ environment: [String: String]) -> String {
+    package static func configHome(_ environment: [String: String]) -> String {
         if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg }
         return home(environment) + "/.config"
     }
 
-    public static func dataHome(_ environment: [String: String]) -> String {
+    package static func dataHome(_ environment: [String: String]) -> String {
         if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") { return xdg }
         return home(environment) + "/.local/share"
     }
@@ -32,7 +32,7 @@ public enum Paths {
     }
 
     /// Creates the parent directory of `file` with mode 0700 when missing.
-    public static func createPrivateDirectory(for file: String) throws {
+    package static func createPrivateDirectory(for file: String) throws {
         let dir = (file as NSString).deletingLastPathComponent
         guard !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) else { return }
         do {

@@ -7,11 +7,11 @@ import Synchronization
 /// process); it only writes a byte to a pipe, and a thread of its own runs the handler.
 /// The one signal helper of the program: the CLI's cancellation, `run`'s interruption
 /// and the wizard's clean exit all go through it.
-public final class SignalWatchers: Sendable {
+package final class SignalWatchers: Sendable {
     private let signals: [Int32]
 
     /// `handler` is told which signal came.
-    public init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
+    package init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
         self.signals = signals
         let relay = SignalRelay.shared
         guard relay.isOpen else { return }
@@ -29,7 +29,7 @@ public final class SignalWatchers: Sendable {
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
-    public func stop() {
+    package func stop() {
         for number in signals { signal(number, SIG_DFL) }
         SignalRelay.shared.handler.withLock { $0 = nil }
     }

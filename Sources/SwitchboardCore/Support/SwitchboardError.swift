@@ -1,6 +1,6 @@
 /// Every failure the core reports. `description` is the one sentence a person reads;
 /// no case carries a secret value.
-public enum SwitchboardError: Error, Sendable, CustomStringConvertible, Equatable {
+package enum SwitchboardError: Error, Sendable, CustomStringConvertible, Equatable {
     case definition(file: String, line: Int?, message: String)
     case notFound(String)
     case invalidValue(String)
@@ -14,7 +14,7 @@ public enum SwitchboardError: Error, Sendable, CustomStringConvertible, Equatabl
     case http(String)
     case oauth(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .definition(let file, let line, let message):
             if let line { return "\(file):\(line): \(message)" }

@@ -2,14 +2,14 @@ import Foundation
 
 /// UTC timestamps as ISO 8601 text with milliseconds: sortable as text in SQLite and
 /// printed as-is in JSON. Hand-formatted because Foundation's formatters are slow in bulk.
-public enum Timestamp {
-    public static func now() -> String { string(from: Date()) }
+package enum Timestamp {
+    package static func now() -> String { string(from: Date()) }
 
     /// The latest instant written: year 9999. A provider's absurd `expires_in` must not
     /// trap the conversion to `time_t` (found by reviewing the fuzz target's path).
     static let latest: TimeInterval = 253_402_300_799
 
-    public static func string(from date: Date) -> String {
+    package static func string(from date: Date) -> String {
         let raw = date.timeIntervalSince1970
         let seconds = raw.isFinite ? min(max(raw, 0), latest) : 0
         var whole = time_t(seconds.rounded(.down))
@@ -24,7 +24,7 @@ public enum Timestamp {
             + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
     }
 
-    public static func date(from string: String) -> Date? {
+    package static func date(from string: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: string) { return date }

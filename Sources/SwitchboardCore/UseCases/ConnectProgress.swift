@@ -3,7 +3,7 @@
 /// none reads a sentence to learn what happened. No case carries a secret: the authorize
 /// URL holds the state and the PKCE challenge (public by design), the device case the
 /// user code the person must type, never the device code.
-public enum ConnectProgress: Sendable, Equatable {
+package enum ConnectProgress: Sendable, Equatable {
     /// Authorization code: the person opens `url`; the provider sends the browser back to
     /// `redirectURI` (a loopback catcher on `port`, or the team's callback server).
     case authorize(url: String, redirectURI: String, port: Int?)
@@ -24,7 +24,7 @@ public enum ConnectProgress: Sendable, Equatable {
     case stored(expiresAt: String?)
 
     /// Something was refused while the flow goes on waiting.
-    public var isRefusal: Bool {
+    package var isRefusal: Bool {
         switch self {
         case .callbackRejected, .pastedURLRefused: true
         default: false
@@ -32,7 +32,7 @@ public enum ConnectProgress: Sendable, Equatable {
     }
 
     /// One line for a person.
-    public var message: String {
+    package var message: String {
         switch self {
         case .authorize(let url, _, _): "Open \(url) in a browser and approve"
         case .device(let code, let uri, _, let expiresIn, _): "Open \(uri) and enter the code \(code) (valid for \(expiresIn / 60) min)"

@@ -3,22 +3,22 @@ import Foundation
 /// CONNECT (SPEC §6) for every front end: `switchboard connect` and the wizard's `c` are
 /// thin adapters over `run`, so both pick the same grant and redirect, wait as long, log
 /// the same lines and clean up the same way when cancelled or timed out.
-public struct ConnectUseCase: Sendable {
+package struct ConnectUseCase: Sendable {
     /// What the person asked for.
-    public struct Request: Sendable {
-        public var instance: String
-        public var variable: String
+    package struct Request: Sendable {
+        package var instance: String
+        package var variable: String
         /// The device code flow instead of the connection type's grant (`connect --device`).
-        public var useDeviceCode: Bool
+        package var useDeviceCode: Bool
         /// A loopback port chosen by the person (`connect --port`); beats the type's `callbackPort`.
-        public var port: UInt16?
+        package var port: UInt16?
         /// How long the browser (or the device approval) may take.
-        public var timeout: Duration
+        package var timeout: Duration
         /// Redirect URLs a person pastes (authorization code): each is checked; a wrong one is
         /// reported as `.pastedURLRefused` and the wait goes on. Nil when nobody can paste.
-        public var pasted: AsyncStream<String>?
+        package var pasted: AsyncStream<String>?
 
-        public init(instance: String, variable: String, useDeviceCode: Bool = false, port: UInt16? = nil,
+        package init(instance: String, variable: String, useDeviceCode: Bool = false, port: UInt16? = nil,
                     timeout: Duration = ConnectUseCase.defaultTimeout, pasted: AsyncStream<String>? = nil) {
             self.instance = instance
             self.variable = variable
@@ -30,17 +30,17 @@ public struct ConnectUseCase: Sendable {
     }
 
     /// What CONNECT ended with: tokens stored (any failure is thrown).
-    public struct Outcome: Sendable {
-        public var grant: OAuthGrant
-        public var token: StoredToken
+    package struct Outcome: Sendable {
+        package var grant: OAuthGrant
+        package var token: StoredToken
     }
 
-    public static let defaultTimeout: Duration = .seconds(300)
+    package static let defaultTimeout: Duration = .seconds(300)
 
-    public let flows: OAuthFlows
-    public let settings: OAuthSettings
+    package let flows: OAuthFlows
+    package let settings: OAuthSettings
 
-    public init(store: Store, transport: any HTTPTransport, settings: OAuthSettings) {
+    package init(store: Store, transport: any HTTPTransport, settings: OAuthSettings) {
         self.flows = OAuthFlows(store: store, transport: transport)
         self.settings = settings
     }
@@ -50,7 +50,7 @@ public struct ConnectUseCase: Sendable {
     /// Runs CONNECT to its end. Progress goes to `progress` as it happens; cancelling the
     /// calling task stops the flow (the catcher closes, the pending authorization is
     /// forgotten, nothing stored changes).
-    public func run(_ request: Request, progress: @escaping @Sendable (ConnectProgress) -> Void) async throws -> Outcome {
+    package func run(_ request: Request, progress: @escaping @Sendable (ConnectProgress) -> Void) async throws -> Outcome {
         let connection = try store.oauthConnection(instance: request.instance, variable: request.variable)
         let grant = request.useDeviceCode ? OAuthGrant.deviceCode : connection.options.grant
         if request.pasted != nil, grant != .authorizationCode {

@@ -2,15 +2,15 @@ import Foundation
 
 /// `run` (SPEC §7): refresh the step's access token if it is about to expire, hand the
 /// step's code its connection, and record what the code's exit status says about it.
-public struct RunStepUseCase: Sendable {
-    public struct Request: Sendable {
-        public var instance: String
-        public var step: String
+package struct RunStepUseCase: Sendable {
+    package struct Request: Sendable {
+        package var instance: String
+        package var step: String
         /// The code to run and its arguments.
-        public var command: [String]
-        public var environment: [String: String]
+        package var command: [String]
+        package var environment: [String: String]
 
-        public init(instance: String, step: String, command: [String], environment: [String: String] = ProcessInfo.processInfo.environment) {
+        package init(instance: String, step: String, command: [String], environment: [String: String] = ProcessInfo.processInfo.environment) {
             self.instance = instance
             self.step = step
             self.command = command
@@ -19,20 +19,20 @@ public struct RunStepUseCase: Sendable {
     }
 
     /// How the code ended; its effect on the connection is already recorded.
-    public struct Outcome: Sendable, Equatable {
-        public var exitCode: Int32
+    package struct Outcome: Sendable, Equatable {
+        package var exitCode: Int32
         /// The signal that interrupted the run (the connection file was removed at once).
-        public var interruptedBy: Int32?
+        package var interruptedBy: Int32?
     }
 
-    public let flows: OAuthFlows
+    package let flows: OAuthFlows
 
-    public init(store: Store, transport: any HTTPTransport) {
+    package init(store: Store, transport: any HTTPTransport) {
         flows = OAuthFlows(store: store, transport: transport)
     }
 
     /// `control` lets the caller's signal handling interrupt the code (see `StepControl`).
-    public func run(_ request: Request, control: StepControl = StepControl()) async throws -> Outcome {
+    package func run(_ request: Request, control: StepControl = StepControl()) async throws -> Outcome {
         guard !request.command.isEmpty else {
             throw SwitchboardError.usage("give the command after --, e.g. switchboard run INSTANCE STEP -- ./upload.sh")
         }

@@ -1,40 +1,40 @@
 /// Who is looking: team members see every field; customers only customer-visible ones.
-public enum Role: Sendable, Equatable {
+package enum Role: Sendable, Equatable {
     case team
     case customer(String)
 
-    public var isCustomer: Bool { if case .customer = self { true } else { false } }
-    public var customerName: String? { if case .customer(let name) = self { name } else { nil } }
+    package var isCustomer: Bool { if case .customer = self { true } else { false } }
+    package var customerName: String? { if case .customer(let name) = self { name } else { nil } }
 }
 
 /// One field of one instance connection as a person sees it: definition, visibility,
 /// default, stored value and the value that counts.
-public struct FieldState: Sendable, Equatable {
-    public var definition: FieldDefinition
-    public var label: String
+package struct FieldState: Sendable, Equatable {
+    package var definition: FieldDefinition
+    package var label: String
     /// Whether a customer may see this field. A template over a hidden field is hidden too
     /// (SPEC §12: a derived value takes the strictest class of what it reads).
-    public var customerVisible: Bool
+    package var customerVisible: Bool
     /// public, hidden or secret: the field's own class, or for a template the strictest of
     /// its own and of every field it reads.
-    public var valueClass: ValueClass
-    public var defaultValue: String?
+    package var valueClass: ValueClass
+    package var defaultValue: String?
     /// What was entered and stored; nil when nothing was stored.
-    public var storedValue: String?
+    package var storedValue: String?
     /// Stored value, else default; templates rendered from the other fields.
-    public var effectiveValue: String?
-    public var error: FieldValidationError?
+    package var effectiveValue: String?
+    package var error: FieldValidationError?
 
-    public var key: String { definition.key }
+    package var key: String { definition.key }
     /// A password field, or a template that reads one: masked unless revealed, never shown
     /// to a customer, redacted from every message.
-    public var isSecret: Bool { valueClass == .secret }
-    public var isSet: Bool { !(effectiveValue ?? "").isEmpty }
+    package var isSecret: Bool { valueClass == .secret }
+    package var isSet: Bool { !(effectiveValue ?? "").isEmpty }
 }
 
-public enum FieldStates {
+package enum FieldStates {
     /// Computes every field's state. Hidden fields always take their defaults (SPEC §3).
-    public static func compute(variable: ResolvedVariable, stored: [String: String]) -> [FieldState] {
+    package static func compute(variable: ResolvedVariable, stored: [String: String]) -> [FieldState] {
         let type = variable.connectionType
         var states: [FieldState] = type.fields.map { field in
             let visible = variable.isCustomerVisible(field.key)
@@ -75,12 +75,12 @@ public enum FieldStates {
     }
 
     /// Every required field set and every value valid.
-    public static func isComplete(_ states: [FieldState]) -> Bool {
+    package static func isComplete(_ states: [FieldState]) -> Bool {
         states.allSatisfy { $0.error == nil }
     }
 
     /// The values handed to code and used in requests: every field, templates rendered.
-    public static func effectiveValues(_ states: [FieldState]) -> [String: String] {
+    package static func effectiveValues(_ states: [FieldState]) -> [String: String] {
         var values: [String: String] = [:]
         for state in states { values[state.key] = state.effectiveValue ?? "" }
         return values

@@ -2,7 +2,7 @@ import Foundation
 
 /// Why a value does not fit its field. `description` is the sentence a person reads;
 /// it never repeats the value itself, which may be a secret.
-public enum FieldValidationError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum FieldValidationError: Error, Sendable, Equatable, CustomStringConvertible {
     case missing(label: String)
     case notAURL(label: String, reason: String)
     case notABoolean(label: String)
@@ -13,7 +13,7 @@ public enum FieldValidationError: Error, Sendable, Equatable, CustomStringConver
     case controlCharacter(label: String)
     case tooLong(label: String, limit: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .missing(let label): "\(label) is required"
         case .notAURL(let label, let reason): "\(label) must be a URL: \(reason)"
@@ -30,15 +30,15 @@ public enum FieldValidationError: Error, Sendable, Equatable, CustomStringConver
 }
 
 /// Small pure validators, one per field type (huh's validate.go style).
-public enum FieldValidator {
+package enum FieldValidator {
     /// The largest value a field takes (SPEC §12: hostile input is bounded). Real
     /// credentials, PEM keys and service-account JSON fit with room to spare; a 50 MB value
     /// would cost every later `show` and render hundreds of MB.
-    public static let maxValueBytes = 64 * 1024
+    package static let maxValueBytes = 64 * 1024
 
     /// Normalizes input for the field's type (trims URLs, maps boolean words and picklist
     /// labels to values) and validates it. An empty string means "no value".
-    public static func normalize(_ raw: String, for field: FieldDefinition, label: String? = nil) -> Result<String, FieldValidationError> {
+    package static func normalize(_ raw: String, for field: FieldDefinition, label: String? = nil) -> Result<String, FieldValidationError> {
         let label = label ?? field.label
         if field.type == .template { return .failure(.derived(label: label)) }
         var value = raw
@@ -84,13 +84,13 @@ public enum FieldValidator {
         return .success(value)
     }
 
-    public static func validate(_ value: String, for field: FieldDefinition, label: String? = nil) -> FieldValidationError? {
+    package static func validate(_ value: String, for field: FieldDefinition, label: String? = nil) -> FieldValidationError? {
         if case .failure(let error) = normalize(value, for: field, label: label) { return error }
         return nil
     }
 
     /// nil when `value` is an absolute http(s) URL with a host; otherwise why not.
-    public static func urlProblem(_ value: String) -> String? {
+    package static func urlProblem(_ value: String) -> String? {
         if value.contains(where: { $0.isWhitespace }) { return "it contains spaces" }
         guard let components = URLComponents(string: value), let scheme = components.scheme?.lowercased() else {
             return "it is not a valid absolute URL (expected https://host/...)"
@@ -101,7 +101,7 @@ public enum FieldValidator {
     }
 
     /// Whole-string match of a field's `pattern`.
-    public static func matches(_ value: String, pattern: String) -> Bool {
+    package static func matches(_ value: String, pattern: String) -> Bool {
         guard let regex = try? NSRegularExpression(pattern: "^(?:\(pattern))$", options: [.dotMatchesLineSeparators]) else {
             return false
         }
@@ -109,7 +109,7 @@ public enum FieldValidator {
         return regex.firstMatch(in: value, options: [], range: range) != nil
     }
 
-    public static func isValidPattern(_ pattern: String) -> Bool {
+    package static func isValidPattern(_ pattern: String) -> Bool {
         (try? NSRegularExpression(pattern: pattern)) != nil
     }
 }

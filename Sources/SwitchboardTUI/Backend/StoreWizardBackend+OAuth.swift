@@ -4,7 +4,7 @@ import SwitchboardCore
 /// CONNECT and DISCONNECT over the core's use cases, the same ones `switchboard connect`
 /// and `disconnect` run; the wizard adds only its way in for pasted redirect URLs.
 extension StoreWizardBackend {
-    public func connect(instance: String, variable: String, timeout: Duration, pasted: AsyncStream<String>,
+    package func connect(instance: String, variable: String, timeout: Duration, pasted: AsyncStream<String>,
                         progress: @escaping @Sendable (ConnectProgress) -> Void) async throws -> WizardConnection {
         let useCase = ConnectUseCase(store: store, transport: transport, settings: settings)
         let canPaste = try store.oauthConnection(instance: instance, variable: variable).options.grant == .authorizationCode
@@ -13,7 +13,7 @@ extension StoreWizardBackend {
         return try connection(instance: instance, variable: variable)
     }
 
-    public func disconnect(instance: String, variable: String) async throws -> DisconnectResult {
+    package func disconnect(instance: String, variable: String) async throws -> DisconnectResult {
         let report = try await OAuthFlows(store: store, transport: transport).disconnect(instance: instance, variable: variable)
         // In customer role the core has already kept hidden fields out of the notes.
         let notes = [report.hadTokens ? "Tokens deleted; refreshing stopped" : "There were no tokens to delete"] + report.revocation

@@ -4,22 +4,22 @@ import SwitchboardCore
 /// The wizard's backend over the real store: every read and write goes through `Store`
 /// (and `OAuthFlows` for tests, CONNECT and DISCONNECT), so the wizard and the CLI share one set of
 /// rules, one log and one status function.
-public struct StoreWizardBackend: WizardBackend {
-    public let store: Store
-    public let transport: any HTTPTransport
+package struct StoreWizardBackend: WizardBackend {
+    package let store: Store
+    package let transport: any HTTPTransport
     /// Where CONNECT sends the browser back to (the team callback URL, if any).
-    public let settings: OAuthSettings
+    package let settings: OAuthSettings
 
     private let changes: DatabaseChangeMonitor?
 
-    public init(store: Store, transport: any HTTPTransport, settings: OAuthSettings = OAuthSettings()) {
+    package init(store: Store, transport: any HTTPTransport, settings: OAuthSettings = OAuthSettings()) {
         changes = try? store.changeMonitor()
         self.store = store
         self.transport = transport
         self.settings = settings
     }
 
-    public func instances() throws -> [InstanceSummary] {
+    package func instances() throws -> [InstanceSummary] {
         // The version is taken before the read and marked only once the read succeeded: a
         // commit in between shows as a change next time; a failed read is retried.
         let version = changes?.version()
@@ -29,37 +29,37 @@ public struct StoreWizardBackend: WizardBackend {
         return list
     }
 
-    public func instancesMayHaveChanged() -> Bool { changes?.hasChanged() ?? true }
+    package func instancesMayHaveChanged() -> Bool { changes?.hasChanged() ?? true }
 
-    public func instancePage(limit: Int) throws -> InstancePage {
+    package func instancePage(limit: Int) throws -> InstancePage {
         let page = try store.statusPage(limit: limit)
         let drafts = try store.draftInstances()
         return InstancePage(instances: page.instances.map { summary($0, hasDraft: drafts.contains($0.id)) }, total: page.total)
     }
 
-    public func instance(id: String) throws -> InstanceSummary {
+    package func instance(id: String) throws -> InstanceSummary {
         guard let status = try store.status(instance: id).first else {
             throw SwitchboardError.notFound("unknown instance '\(id)'")
         }
         return summary(status, hasDraft: try store.draftInstances().contains(status.id))
     }
 
-    public func integrations() throws -> [WizardIntegration] {
+    package func integrations() throws -> [WizardIntegration] {
         try store.integrations().map { WizardIntegration(key: $0.key, name: $0.name, version: $0.version) }
     }
 
-    public func customers() throws -> [String] { try store.customers() }
+    package func customers() throws -> [String] { try store.customers() }
 
-    public func deploy(integration: String, customer: String) throws -> InstanceSummary {
+    package func deploy(integration: String, customer: String) throws -> InstanceSummary {
         let info = try store.deploy(integration: integration, customer: customer)
         return try instance(id: info.id)
     }
 
-    public func connection(instance: String, variable: String) throws -> WizardConnection {
+    package func connection(instance: String, variable: String) throws -> WizardConnection {
         wizardConnection(try store.connectionDetail(instance: instance, variable: variable))
     }
 
-    public func save(instance: String, variable: String, changes: [String: String], expectedRevision: Int) throws -> WizardConnection {
+    package func save(instance: String, variable: String, changes: [String: String], expectedRevision: Int) throws -> WizardConnection {
         let fieldChanges = changes.sorted { $0.key < $1.key }.map {
             FieldChange(variable: variable, field: $0.key, value: $0.value.isEmpty ? nil : $0.value)
         }
@@ -71,19 +71,19 @@ public struct StoreWizardBackend: WizardBackend {
         return wizardConnection(detail)
     }
 
-    public func logs(instance: String, variable: String, limit: Int) throws -> [LogLine] {
+    package func logs(instance: String, variable: String, limit: Int) throws -> [LogLine] {
         // In customer role the store has already kept hidden fields out of the lines.
         try store.logs(instance: instance, variable: variable, limit: limit).map {
             LogLine(time: $0.time, level: LogLineLevel(rawValue: $0.level.rawValue) ?? .info, source: $0.source, user: $0.user, message: $0.message)
         }
     }
 
-    public func testConnection(instance: String, variable: String) async throws -> WizardConnection {
+    package func testConnection(instance: String, variable: String) async throws -> WizardConnection {
         _ = try await OAuthFlows(store: store, transport: transport).testConnection(instance: instance, variable: variable)
         return try connection(instance: instance, variable: variable)
     }
 
-    public func saveDraft(_ draft: Draft) throws {
+    package func saveDraft(_ draft: Draft) throws {
         if draft.isEmpty {
             try store.deleteDraft(instance: draft.instance)
             return
@@ -92,7 +92,7 @@ public struct StoreWizardBackend: WizardBackend {
         try store.saveDraft(instance: draft.instance, contents: String(decoding: data, as: UTF8.self))
     }
 
-    public func loadDraft(instance: String) throws -> Draft? {
+    package func loadDraft(instance: String) throws -> Draft? {
         guard let stored = try store.loadDraft(instance: instance) else { return nil }
         guard let draft = try? JSONDecoder().decode(Draft.self, from: Data(stored.contents.utf8)) else {
             throw SwitchboardError.database("the saved draft for \(instance) could not be read")
@@ -100,7 +100,7 @@ public struct StoreWizardBackend: WizardBackend {
         return draft
     }
 
-    public func deleteDraft(instance: String) throws { try store.deleteDraft(instance: instance) }
+    package func deleteDraft(instance: String) throws { try store.deleteDraft(instance: instance) }
 
     func summary(_ status: InstanceStatus, hasDraft: Bool) -> InstanceSummary {
         InstanceSummary(

@@ -4,7 +4,7 @@ import SwitchboardCore
 /// on the terminal's thread; `testConnection` is the only call that may take long.
 /// Implementations apply the role themselves (instances of that customer only, customer
 /// fields only); the wizard filters again so a slip never reaches the screen.
-public protocol WizardBackend: Sendable {
+package protocol WizardBackend: Sendable {
     /// Instances the role may see, sorted for display.
     func instances() throws -> [InstanceSummary]
     /// False when nothing was committed since `instances()` last succeeded, so a periodic

@@ -1,5 +1,5 @@
 /// What a key does, independent of which key it is.
-public enum Action: Hashable, Sendable {
+package enum Action: Hashable, Sendable {
     case up, down, pageUp, pageDown, first, last
     case open, filter, finishFilter, clearFilter, deploy, refresh, quit, back, interrupt
     case editForm, nextField, previousField, save, test, reveal, revert, toggleLog, logOlder, logNewer
@@ -14,26 +14,26 @@ public enum Action: Hashable, Sendable {
 
 /// One row of a key-binding table: the keys, the action and the help-line text.
 /// The help line is rendered from these same rows, so it cannot drift from behaviour.
-public struct Binding: Hashable, Sendable {
-    public var keys: [Key]
-    public var action: Action
+package struct Binding: Hashable, Sendable {
+    package var keys: [Key]
+    package var action: Action
     /// Shown in the help line when set.
-    public var help: String?
+    package var help: String?
     /// Overrides the help line's key name (e.g. `↑↓` for a pair of rows shown once).
-    public var keyLabel: String?
+    package var keyLabel: String?
 
-    public init(_ keys: [Key], _ action: Action, _ help: String? = nil, label: String? = nil) {
+    package init(_ keys: [Key], _ action: Action, _ help: String? = nil, label: String? = nil) {
         self.keys = keys
         self.action = action
         self.help = help
         self.keyLabel = label
     }
 
-    public var displayKey: String { keyLabel ?? keys.first?.label ?? "" }
+    package var displayKey: String { keyLabel ?? keys.first?.label ?? "" }
 }
 
 /// Where keys are being read; each context has its own table.
-public enum KeyContext: Hashable, Sendable {
+package enum KeyContext: Hashable, Sendable {
     case home, homeFilter, deployIntegration, deployCustomer, steps, form
     /// The CONNECT screen, and its "paste the redirect URL" input.
     case connect, connectPaste

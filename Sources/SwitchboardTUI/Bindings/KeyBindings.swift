@@ -1,9 +1,9 @@
 /// The key-binding tables, as data.
-public enum KeyBindings {
+package enum KeyBindings {
     /// Ctrl-C works everywhere: keep unsaved input as a draft and leave.
     static let interrupt = Binding([.ctrl("c")], .interrupt)
 
-    public static func table(for context: KeyContext) -> [Binding] {
+    package static func table(for context: KeyContext) -> [Binding] {
         switch context {
         case .home:
             [Binding([.up, .char("k")], .up, "move", label: "↑↓"), Binding([.down, .char("j")], .down),
@@ -59,7 +59,7 @@ public enum KeyBindings {
     }
 
     /// The action bound to `key` in `context`, if any.
-    public static func action(for key: Key, in context: KeyContext) -> Action? {
+    package static func action(for key: Key, in context: KeyContext) -> Action? {
         table(for: context).first { $0.keys.contains(key) }?.action
     }
 }

@@ -1,7 +1,7 @@
 extension WizardState {
     /// The rows of the current key table that the help line shows right now: rows with
     /// help text whose action can do something in this state.
-    public var helpBindings: [Binding] {
+    package var helpBindings: [Binding] {
         KeyBindings.table(for: keyContext).filter { binding in
             binding.help != nil && isOffered(binding.action)
         }

@@ -2,9 +2,9 @@
 /// (East Asian Wide/Fullwidth and emoji presentation take two columns, marks take none).
 /// Our own table rather than `wcwidth(3)`, which answers -1 until a UTF-8 locale is set
 /// and so would make rendering depend on process state.
-public enum DisplayWidth {
+package enum DisplayWidth {
     /// Columns one scalar occupies: 0, 1 or 2.
-    public static func of(_ scalar: Unicode.Scalar) -> Int {
+    package static func of(_ scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
         if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }
         if v < 0x300 { return 1 }
@@ -19,14 +19,14 @@ public enum DisplayWidth {
 
     /// Columns a grapheme occupies. The terminal sees only the base scalar's width plus
     /// zero-width marks, so the base decides; an emoji made graphical by VS16 is wide.
-    public static func of(_ character: Character) -> Int {
+    package static func of(_ character: Character) -> Int {
         let scalars = character.unicodeScalars
         guard let base = scalars.first else { return 0 }
         if scalars.count > 1, scalars.contains("\u{FE0F}"), base.properties.isEmoji { return 2 }
         return of(base)
     }
 
-    public static func of(_ text: some StringProtocol) -> Int {
+    package static func of(_ text: some StringProtocol) -> Int {
         var total = 0
         for character in text { total += of(character) }
         return total
@@ -49,12 +49,12 @@ public enum DisplayWidth {
 
 extension StringProtocol {
     /// Terminal columns this text occupies.
-    public var displayWidth: Int { DisplayWidth.of(self) }
+    package var displayWidth: Int { DisplayWidth.of(self) }
 }
 
 extension String {
     /// The longest prefix that fits in `width` columns (a wide character never half-fits).
-    public func clipped(toWidth width: Int) -> String {
+    package func clipped(toWidth width: Int) -> String {
         var out = ""
         var used = 0
         for character in self {
@@ -67,20 +67,20 @@ extension String {
     }
 
     /// Clipped to `width` with a trailing `…` when something was cut off.
-    public func truncated(toWidth width: Int) -> String {
+    package func truncated(toWidth width: Int) -> String {
         guard width > 0 else { return "" }
         if displayWidth <= width { return self }
         return clipped(toWidth: width - 1) + "…"
     }
 
     /// Clipped, then padded with spaces to exactly `width` columns.
-    public func padded(toWidth width: Int) -> String {
+    package func padded(toWidth width: Int) -> String {
         let clipped = clipped(toWidth: width)
         return clipped + String(repeating: " ", count: max(0, width - clipped.displayWidth))
     }
 
     /// Words wrapped into lines of at most `width` columns; over-long words are cut.
-    public func wrapped(toWidth width: Int) -> [String] {
+    package func wrapped(toWidth width: Int) -> [String] {
         guard width > 0 else { return [] }
         var lines: [String] = []
         for paragraph in split(separator: "\n", omittingEmptySubsequences: false) {

@@ -1,18 +1,18 @@
 /// Line-drawing characters; the `ascii` set serves themes for terminals without them.
-public struct BoxGlyphs: Hashable, Sendable {
-    public var horizontal, vertical, topLeft, topRight, bottomLeft, bottomRight, teeDown, teeUp: Character
+package struct BoxGlyphs: Hashable, Sendable {
+    package var horizontal, vertical, topLeft, topRight, bottomLeft, bottomRight, teeDown, teeUp: Character
 
-    public static let unicode = BoxGlyphs(
+    package static let unicode = BoxGlyphs(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
         teeDown: "┬", teeUp: "┴")
-    public static let ascii = BoxGlyphs(
+    package static let ascii = BoxGlyphs(
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         teeDown: "+", teeUp: "+")
 }
 
 extension Frame {
     /// A horizontal rule with an optional title set into it: `── Log: crm ─────`.
-    public mutating func rule(x: Int, y: Int, width w: Int, title: String? = nil, glyphs: BoxGlyphs, style: StyleRole = .border) {
+    package mutating func rule(x: Int, y: Int, width w: Int, title: String? = nil, glyphs: BoxGlyphs, style: StyleRole = .border) {
         guard w > 0 else { return }
         for column in x..<(x + w) { put(glyphs.horizontal, x: column, y: y, style: style) }
         if let title, w > 6 {
@@ -21,13 +21,13 @@ extension Frame {
     }
 
     /// A vertical line.
-    public mutating func verticalRule(x: Int, y: Int, height h: Int, glyphs: BoxGlyphs, style: StyleRole = .border) {
+    package mutating func verticalRule(x: Int, y: Int, height h: Int, glyphs: BoxGlyphs, style: StyleRole = .border) {
         guard h > 0 else { return }
         for row in y..<(y + h) { put(glyphs.vertical, x: x, y: row, style: style) }
     }
 
     /// A bordered, blank-filled box, used by dialogs drawn over a screen.
-    public mutating func box(x: Int, y: Int, width w: Int, height h: Int, title: String? = nil, glyphs: BoxGlyphs) {
+    package mutating func box(x: Int, y: Int, width w: Int, height h: Int, title: String? = nil, glyphs: BoxGlyphs) {
         guard w >= 2, h >= 2 else { return }
         fill(x: x, y: y, width: w, height: h)
         rule(x: x, y: y, width: w, title: title, glyphs: glyphs)

@@ -1,7 +1,7 @@
 extension Frame {
     /// The frame as reviewable plain text: the characters, then one legend symbol per
     /// cell, then the legend for the symbols used. Golden files store exactly this.
-    public var goldenText: String {
+    package var goldenText: String {
         var out = "size \(size)"
         if let cursor { out += " cursor \(cursor.x),\(cursor.y)" }
         out += "\n"

@@ -6,7 +6,7 @@ extension Frame {
     /// characters (ESC, C1, bidi overrides) are shown escaped, as `\e` or `\u{…}`, so no
     /// value can drive the terminal the frame is painted on (SPEC §12).
     @discardableResult
-    public mutating func write(_ text: String, x: Int, y: Int, maxWidth: Int? = nil, style: StyleRole = .normal) -> Int {
+    package mutating func write(_ text: String, x: Int, y: Int, maxWidth: Int? = nil, style: StyleRole = .normal) -> Int {
         guard y >= 0, y < height else { return 0 }
         let limit = min(width, maxWidth.map { x + max(0, $0) } ?? width)
         var column = x
@@ -22,21 +22,21 @@ extension Frame {
     }
 
     /// Writes `text` and pads the rest of `width` columns with blanks of the same style.
-    public mutating func writePadded(_ text: String, x: Int, y: Int, width w: Int, style: StyleRole = .normal) {
+    package mutating func writePadded(_ text: String, x: Int, y: Int, width w: Int, style: StyleRole = .normal) {
         fill(x: x, y: y, width: w, height: 1, style: style)
         write(text, x: x, y: y, maxWidth: w, style: style)
     }
 
     /// Writes `text` right-aligned so it ends at column `right` (exclusive).
     @discardableResult
-    public mutating func writeRight(_ text: String, right: Int, y: Int, style: StyleRole = .normal) -> Int {
+    package mutating func writeRight(_ text: String, right: Int, y: Int, style: StyleRole = .normal) -> Int {
         let w = text.displayWidth
         return write(text, x: right - w, y: y, maxWidth: w, style: style)
     }
 
     /// Writes a run of styled spans from (x, y); returns the columns written.
     @discardableResult
-    public mutating func write(spans: [Span], x: Int, y: Int, maxWidth: Int) -> Int {
+    package mutating func write(spans: [Span], x: Int, y: Int, maxWidth: Int) -> Int {
         var column = x
         for span in spans {
             let room = x + maxWidth - column
@@ -47,21 +47,21 @@ extension Frame {
     }
 
     /// The characters of one row, continuation cells skipped (for tests and goldens).
-    public func text(row y: Int) -> String {
+    package func text(row y: Int) -> String {
         var line = ""
         for x in 0..<width where !self[x, y].isContinuation { line += self[x, y].text }
         return line
     }
 
     /// Every row joined by newlines.
-    public var text: String { (0..<height).map { text(row: $0) }.joined(separator: "\n") }
+    package var text: String { (0..<height).map { text(row: $0) }.joined(separator: "\n") }
 }
 
 /// A piece of text with one style, for lines that mix styles.
-public struct Span: Hashable, Sendable {
-    public var text: String
-    public var style: StyleRole
-    public init(_ text: String, _ style: StyleRole = .normal) {
+package struct Span: Hashable, Sendable {
+    package var text: String
+    package var style: StyleRole
+    package init(_ text: String, _ style: StyleRole = .normal) {
         self.text = text
         self.style = style
     }

@@ -1,17 +1,17 @@
-public struct Size: Hashable, Sendable, CustomStringConvertible {
-    public var width: Int
-    public var height: Int
-    public init(width: Int, height: Int) {
+package struct Size: Hashable, Sendable, CustomStringConvertible {
+    package var width: Int
+    package var height: Int
+    package init(width: Int, height: Int) {
         self.width = width
         self.height = height
     }
-    public var description: String { "\(width)×\(height)" }
+    package var description: String { "\(width)×\(height)" }
 }
 
-public struct Point: Hashable, Sendable {
-    public var x: Int
-    public var y: Int
-    public init(x: Int, y: Int) {
+package struct Point: Hashable, Sendable {
+    package var x: Int
+    package var y: Int
+    package init(x: Int, y: Int) {
         self.x = x
         self.y = y
     }
@@ -19,45 +19,45 @@ public struct Point: Hashable, Sendable {
 
 /// One terminal cell. A wide character sits in its first cell with `width` 2; the cell
 /// to its right is a continuation (`width` 0, empty text) that painters skip.
-public struct Cell: Hashable, Sendable {
-    public var text: String
-    public var width: UInt8
-    public var style: StyleRole
+package struct Cell: Hashable, Sendable {
+    package var text: String
+    package var width: UInt8
+    package var style: StyleRole
 
-    public init(_ text: String = " ", width: UInt8 = 1, style: StyleRole = .normal) {
+    package init(_ text: String = " ", width: UInt8 = 1, style: StyleRole = .normal) {
         self.text = text
         self.width = width
         self.style = style
     }
 
-    public static let blank = Cell()
-    public var isContinuation: Bool { width == 0 }
+    package static let blank = Cell()
+    package var isContinuation: Bool { width == 0 }
 }
 
 /// A full screen of styled cells: what `render` produces and the terminal paints.
-public struct Frame: Hashable, Sendable {
-    public let size: Size
-    public private(set) var cells: [Cell]
+package struct Frame: Hashable, Sendable {
+    package let size: Size
+    package private(set) var cells: [Cell]
     /// Where the terminal cursor should blink (the focused text field), if anywhere.
-    public var cursor: Point?
+    package var cursor: Point?
 
-    public init(size: Size) {
+    package init(size: Size) {
         self.size = Size(width: max(0, size.width), height: max(0, size.height))
         cells = Array(repeating: .blank, count: self.size.width * self.size.height)
     }
 
-    public var width: Int { size.width }
-    public var height: Int { size.height }
+    package var width: Int { size.width }
+    package var height: Int { size.height }
 
-    public subscript(x: Int, y: Int) -> Cell {
+    package subscript(x: Int, y: Int) -> Cell {
         get { cells[y * width + x] }
         set { cells[y * width + x] = newValue }
     }
 
-    public func contains(x: Int, y: Int) -> Bool { x >= 0 && y >= 0 && x < width && y < height }
+    package func contains(x: Int, y: Int) -> Bool { x >= 0 && y >= 0 && x < width && y < height }
 
     /// Fills a rectangle (clipped to the frame) with blanks of one style.
-    public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, style: StyleRole = .normal) {
+    package mutating func fill(x: Int, y: Int, width w: Int, height h: Int, style: StyleRole = .normal) {
         let x0 = max(0, x), y0 = max(0, y)
         let x1 = min(width, x + w), y1 = min(height, y + h)
         guard x0 < x1, y0 < y1 else { return }
@@ -69,7 +69,7 @@ public struct Frame: Hashable, Sendable {
     /// Puts one grapheme, keeping wide characters whole: one that would straddle the
     /// right edge or `limit` becomes a space, and a half-overwritten wide neighbour is blanked.
     @discardableResult
-    public mutating func put(_ character: Character, x: Int, y: Int, style: StyleRole, limit: Int? = nil) -> Int {
+    package mutating func put(_ character: Character, x: Int, y: Int, style: StyleRole, limit: Int? = nil) -> Int {
         let right = min(limit ?? width, width)
         guard y >= 0, y < height, x >= 0, x < right else { return 0 }
         var w = DisplayWidth.of(character)

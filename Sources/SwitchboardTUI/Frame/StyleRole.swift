@@ -2,7 +2,7 @@ import SwitchboardCore
 
 /// What a cell means, not how it looks: the theme turns a role into colours and
 /// attributes at paint time, so frames (and golden files) stay theme-independent.
-public enum StyleRole: Hashable, Sendable {
+package enum StyleRole: Hashable, Sendable {
     case normal, dim, title, border, focus, selection, error, message
     case input, inputFocus, placeholder, required, disabled, button
     case help, helpKey
@@ -10,14 +10,14 @@ public enum StyleRole: Hashable, Sendable {
     case log(LogLineLevel)
 
     /// Every role, in legend order; themes must be able to style each.
-    public static let all: [StyleRole] =
+    package static let all: [StyleRole] =
         [.normal, .dim, .title, .border, .focus, .selection, .error, .message,
          .input, .inputFocus, .placeholder, .required, .disabled, .button, .help, .helpKey]
         + ConnectionStatus.allCases.map { .badge($0) }
         + LogLineLevel.allCases.map { .log($0) }
 
     /// The key a theme file uses for this role (`badge.ok`, `log.error`, `input.focus`).
-    public var themeKey: String {
+    package var themeKey: String {
         switch self {
         case .normal: "normal"
         case .dim: "dim"
@@ -41,7 +41,7 @@ public enum StyleRole: Hashable, Sendable {
     }
 
     /// One character per role for golden files' style grids.
-    public var legendSymbol: Character {
+    package var legendSymbol: Character {
         switch self {
         case .normal: "."
         case .dim: "d"

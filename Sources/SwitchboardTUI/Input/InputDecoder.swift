@@ -1,7 +1,7 @@
 import SwitchboardCore
 
 /// What the terminal hands over: a scalar from the byte stream, or a key curses decoded.
-public enum InputUnit: Hashable, Sendable {
+package enum InputUnit: Hashable, Sendable {
     case scalar(Unicode.Scalar)
     case key(Key)
 }
@@ -12,14 +12,14 @@ public enum InputUnit: Hashable, Sendable {
 /// becomes one `.paste` whose content is never read as keys, a lone ESC becomes `.escape`
 /// only once the input goes idle, `ESC x` is Alt-x, and common CSI/SS3 sequences for
 /// arrows and Ctrl-arrows are decoded for terminals whose terminfo lacks them.
-public struct InputDecoder: Sendable {
+package struct InputDecoder: Sendable {
     enum Mode: Hashable, Sendable {
         case normal, escape, csi(String), ss3, paste
     }
 
     private(set) var mode: Mode = .normal
     /// A paste whose end marker never arrives is delivered after this many idle reads.
-    public var pasteIdleLimit: Int
+    package var pasteIdleLimit: Int
     private var pasteIdleCount = 0
     /// The paste read so far, kept outside `mode`: appending to a copy taken out of the
     /// enum copied the whole text per scalar (a 1 MB paste cost 33 s of CPU).
@@ -29,9 +29,9 @@ public struct InputDecoder: Sendable {
     private var pastedCount = 0
     /// A paste is kept up to just past the longest field value, so the field says it is
     /// too long instead of silently keeping a cut value; the rest is read and dropped.
-    public static let pasteLimit = FieldValidator.maxValueBytes + 1
+    package static let pasteLimit = FieldValidator.maxValueBytes + 1
 
-    public init(pasteIdleLimit: Int = 20) {
+    package init(pasteIdleLimit: Int = 20) {
         self.pasteIdleLimit = pasteIdleLimit
     }
 
@@ -39,9 +39,9 @@ public struct InputDecoder: Sendable {
     static let pasteEnd = "\u{1B}[201~"
 
     /// True while a sequence is half-read: the caller should poll again quickly.
-    public var isPending: Bool { mode != .normal }
+    package var isPending: Bool { mode != .normal }
 
-    public mutating func feed(_ unit: InputUnit) -> [Event] {
+    package mutating func feed(_ unit: InputUnit) -> [Event] {
         switch (mode, unit) {
         case (.paste, .scalar(let scalar)):
             pasteIdleCount = 0
@@ -111,7 +111,7 @@ public struct InputDecoder: Sendable {
     }
 
     /// Called when a read found no input: a pending ESC was a real Escape press.
-    public mutating func idle() -> [Event] {
+    package mutating func idle() -> [Event] {
         switch mode {
         case .normal:
             return []

@@ -1,5 +1,5 @@
 /// A key press, already decoded from bytes or curses key codes.
-public enum Key: Hashable, Sendable {
+package enum Key: Hashable, Sendable {
     /// A printable character, typed as is.
     case char(Character)
     /// Ctrl with a letter, lower case: `.ctrl("s")` is ^S.
@@ -13,7 +13,7 @@ public enum Key: Hashable, Sendable {
     case function(Int)
 
     /// Decodes one scalar typed without any escape prefix.
-    public init(scalar: Unicode.Scalar) {
+    package init(scalar: Unicode.Scalar) {
         switch scalar.value {
         case 0x08, 0x7F: self = .backspace
         case 0x09: self = .tab
@@ -25,7 +25,7 @@ public enum Key: Hashable, Sendable {
     }
 
     /// How the help line names the key.
-    public var label: String {
+    package var label: String {
         switch self {
         case .char(" "): "Space"
         case .char(let c): String(c)

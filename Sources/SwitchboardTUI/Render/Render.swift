@@ -1,7 +1,7 @@
 import SwitchboardCore
 
 /// Draws the whole screen for a state. Pure: same state and theme, same frame.
-public func render(_ state: WizardState, theme: Theme) -> Frame {
+package func render(_ state: WizardState, theme: Theme) -> Frame {
     var renderer = Renderer(state: state, glyphs: theme.glyphs)
     renderer.draw()
     return renderer.frame

@@ -2,10 +2,10 @@ import SwitchboardCore
 
 /// Performs effects through the backend and reports every outcome, failures included,
 /// as events. The only place that turns a thrown error into a sentence for the screen.
-public enum EffectPerformer {
+package enum EffectPerformer {
     /// Effects that finish at once. The async ones (`.test`, `.connect`, `.disconnect`), the
     /// ones that touch the terminal and `.quit` are the caller's, and yield no events here.
-    public static func perform(_ effect: Effect, backend: some WizardBackend) -> [Event] {
+    package static func perform(_ effect: Effect, backend: some WizardBackend) -> [Event] {
         do {
             switch effect {
             case .loadInstances:
@@ -59,7 +59,7 @@ public enum EffectPerformer {
     }
 
     /// Runs a connection test; the result or the failure comes back as one event.
-    public static func performTest(instance: String, variable: String, backend: some WizardBackend) async -> Event {
+    package static func performTest(instance: String, variable: String, backend: some WizardBackend) async -> Event {
         do {
             return .tested(instance: instance, detail: try await backend.testConnection(instance: instance, variable: variable))
         } catch {
@@ -69,7 +69,7 @@ public enum EffectPerformer {
 
     /// Runs CONNECT to its end: progress goes to `post` as it happens; the outcome (tokens
     /// stored, or why not, cancellation included) comes back as one event.
-    public static func performConnect(instance: String, variable: String, timeoutSeconds: Int, pasted: AsyncStream<String>,
+    package static func performConnect(instance: String, variable: String, timeoutSeconds: Int, pasted: AsyncStream<String>,
                                       backend: some WizardBackend, post: @escaping @Sendable (Event) -> Void) async -> Event {
         do {
             let detail = try await backend.connect(instance: instance, variable: variable, timeout: .seconds(timeoutSeconds),
@@ -84,7 +84,7 @@ public enum EffectPerformer {
         }
     }
 
-    public static func performDisconnect(instance: String, variable: String, backend: some WizardBackend) async -> Event {
+    package static func performDisconnect(instance: String, variable: String, backend: some WizardBackend) async -> Event {
         do {
             return .disconnected(instance: instance, result: try await backend.disconnect(instance: instance, variable: variable))
         } catch {

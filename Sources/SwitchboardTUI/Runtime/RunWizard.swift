@@ -8,7 +8,7 @@ import SwitchboardCore
 /// - Parameters:
 ///   - theme: `--theme` (a name or a path); nil falls back to `SWITCHBOARD_THEME`, then `default`.
 ///   - instance: open this instance (id or name) straight away (`switchboard configure INSTANCE`).
-public func runWizard(backend: some WizardBackend, role: Role, theme: String?, environment: [String: String],
+package func runWizard(backend: some WizardBackend, role: Role, theme: String?, environment: [String: String],
                       instance: String? = nil) -> Int32 {
     let resolved: Theme
     do {

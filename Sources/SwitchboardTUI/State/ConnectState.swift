@@ -3,8 +3,8 @@ import SwitchboardCore
 /// The CONNECT screen of one OAuth connection: what the flow asks the person to do and
 /// how far it got, filled from the `ConnectProgress` events the runtime sends back. The
 /// flow itself (catcher, polling, token exchange) runs in the runtime, never here.
-public struct ConnectState: Equatable, Sendable {
-    public enum Phase: Equatable, Sendable {
+package struct ConnectState: Equatable, Sendable {
+    package enum Phase: Equatable, Sendable {
         /// Effect sent; nothing heard back yet (client credentials stay here until done).
         case starting
         /// Authorization code: open `url`; the callback comes back to `redirectURI`.
@@ -15,34 +15,34 @@ public struct ConnectState: Equatable, Sendable {
         case failed(String)
     }
 
-    public var instance: String
-    public var variable: String
-    public var phase: Phase = .starting
+    package var instance: String
+    package var variable: String
+    package var phase: Phase = .starting
     /// Steps reported so far, oldest first.
-    public var steps: [String] = []
+    package var steps: [String] = []
     /// Ticks since CONNECT started (a tick is about half a second; no clock here).
-    public var ticks = 0
+    package var ticks = 0
     /// When the flow gives up, in seconds from the start.
-    public var timeoutSeconds: Int
+    package var timeoutSeconds: Int
     /// The "paste the redirect URL" input, while open.
-    public var paste: LineEditor?
+    package var paste: LineEditor?
     /// A pasted URL was sent and no answer came yet.
-    public var checkingPaste = false
+    package var checkingPaste = false
     /// The last refusal (forged callback, wrong paste), shown in one line.
-    public var notice: String?
-    public var showQR = false
+    package var notice: String?
+    package var showQR = false
     /// The QR code's text lines, made when it is turned on (`QRCode` is pure).
-    public var qrLines: [String]?
-    public var qrError: String?
+    package var qrLines: [String]?
+    package var qrError: String?
 
-    public init(instance: String, variable: String, timeoutSeconds: Int) {
+    package init(instance: String, variable: String, timeoutSeconds: Int) {
         self.instance = instance
         self.variable = variable
         self.timeoutSeconds = timeoutSeconds
     }
 
     /// The address the person has to open, if the flow has one.
-    public var url: String? {
+    package var url: String? {
         switch phase {
         case .browser(let url, _, _): url
         case .device(_, let uri, let complete): complete ?? uri
@@ -50,12 +50,12 @@ public struct ConnectState: Equatable, Sendable {
         }
     }
 
-    public var isFailed: Bool { if case .failed = phase { true } else { false } }
-    public var isWaiting: Bool { !isFailed }
-    public var elapsedSeconds: Int { ticks / 2 }
+    package var isFailed: Bool { if case .failed = phase { true } else { false } }
+    package var isWaiting: Bool { !isFailed }
+    package var elapsedSeconds: Int { ticks / 2 }
 
     /// `m:ss`
-    public static func clock(_ seconds: Int) -> String {
+    package static func clock(_ seconds: Int) -> String {
         let s = max(0, seconds)
         return "\(s / 60):" + (s % 60 < 10 ? "0" : "") + "\(s % 60)"
     }

@@ -1,18 +1,18 @@
 import SwitchboardCore
 
 /// The form for one connection of the open instance.
-public struct ConnectionForm: Equatable, Sendable {
-    public var detail: WizardConnection
+package struct ConnectionForm: Equatable, Sendable {
+    package var detail: WizardConnection
     /// Only the fields this role may see, in definition order.
-    public var fields: [FieldEdit]
+    package var fields: [FieldEdit]
     /// Index into `fields` of the focused field.
-    public var focus: Int
-    public var isSaving = false
-    public var isTesting = false
+    package var focus: Int
+    package var isSaving = false
+    package var isTesting = false
 
     /// Builds the form; in customer role fields that are not customer visible are
     /// dropped here, so nothing downstream can show them.
-    public init(detail: WizardConnection, role: Role) {
+    package init(detail: WizardConnection, role: Role) {
         var detail = detail
         if role.isCustomer {
             detail.fields = detail.fields.filter(\.customerVisible)
@@ -27,12 +27,12 @@ public struct ConnectionForm: Equatable, Sendable {
         focus = fields.firstIndex(where: \.isEditable) ?? 0
     }
 
-    public var variable: String { detail.variable }
-    public var isDirty: Bool { fields.contains(where: \.isDirty) }
-    public var focusedField: FieldEdit? { fields.indices.contains(focus) ? fields[focus] : nil }
+    package var variable: String { detail.variable }
+    package var isDirty: Bool { fields.contains(where: \.isDirty) }
+    package var focusedField: FieldEdit? { fields.indices.contains(focus) ? fields[focus] : nil }
 
     /// Field key → value for every changed field.
-    public var changes: [String: String] {
+    package var changes: [String: String] {
         var changes: [String: String] = [:]
         for field in fields where field.isDirty { changes[field.key] = field.value }
         return changes
@@ -40,7 +40,7 @@ public struct ConnectionForm: Equatable, Sendable {
 
     /// Errors that make a save pointless: a bad URL or pattern. A missing required value
     /// may be saved (the connection simply stays unconfigured).
-    public var blockingErrorIndices: [Int] {
+    package var blockingErrorIndices: [Int] {
         fields.indices.filter { index in
             guard fields[index].isDirty, let error = fields[index].error else { return false }
             if case .missing = error { return false }
@@ -49,7 +49,7 @@ public struct ConnectionForm: Equatable, Sendable {
     }
 
     /// Moves focus to the next (or previous) editable field; false at either end.
-    public mutating func moveFocus(by step: Int) -> Bool {
+    package mutating func moveFocus(by step: Int) -> Bool {
         var index = focus + step
         while fields.indices.contains(index) {
             if fields[index].isEditable {
@@ -63,7 +63,7 @@ public struct ConnectionForm: Equatable, Sendable {
     }
 
     /// Replaces the loaded state after a save or reload, keeping `keep` edits on top.
-    public mutating func reload(_ detail: WizardConnection, role: Role, keepingEdits keep: [String: String] = [:]) {
+    package mutating func reload(_ detail: WizardConnection, role: Role, keepingEdits keep: [String: String] = [:]) {
         let focusedKey = focusedField?.key
         self = ConnectionForm(detail: detail, role: role)
         for index in fields.indices {

@@ -1,33 +1,33 @@
 import Foundation
 
 /// Deploying a new instance: pick an integration, then pick or type a customer.
-public struct DeployState: Equatable, Sendable {
-    public enum Step: Equatable, Sendable { case integration, customer }
+package struct DeployState: Equatable, Sendable {
+    package enum Step: Equatable, Sendable { case integration, customer }
 
-    public var step: Step = .integration
-    public var integrations: [WizardIntegration] = []
-    public var customers: [String] = []
-    public var isLoaded = false
-    public var integrationIndex = 0
+    package var step: Step = .integration
+    package var integrations: [WizardIntegration] = []
+    package var customers: [String] = []
+    package var isLoaded = false
+    package var integrationIndex = 0
     /// The customer name being typed; it also filters `customers`.
-    public var customerEditor = LineEditor()
+    package var customerEditor = LineEditor()
     /// Index into `matchingCustomers` once the person moves into the list.
-    public var customerIndex: Int?
-    public var isDeploying = false
+    package var customerIndex: Int?
+    package var isDeploying = false
 
-    public init() {}
+    package init() {}
 
-    public var selectedIntegration: WizardIntegration? {
+    package var selectedIntegration: WizardIntegration? {
         integrations.indices.contains(integrationIndex) ? integrations[integrationIndex] : nil
     }
 
-    public var matchingCustomers: [String] {
+    package var matchingCustomers: [String] {
         let needle = customerEditor.text.lowercased()
         return needle.isEmpty ? customers : customers.filter { $0.lowercased().contains(needle) }
     }
 
     /// The highlighted existing customer, else what was typed.
-    public var chosenCustomer: String {
+    package var chosenCustomer: String {
         if let customerIndex, matchingCustomers.indices.contains(customerIndex) { return matchingCustomers[customerIndex] }
         return customerEditor.text.trimmingCharacters(in: .whitespaces)
     }

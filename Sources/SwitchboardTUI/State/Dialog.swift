@@ -1,5 +1,5 @@
 /// A question that blocks the screen beneath it until answered.
-public enum Dialog: Equatable, Sendable {
+package enum Dialog: Equatable, Sendable {
     /// Leaving an instance with unsaved changes: save, discard or stay.
     case confirmLeave
     /// Another session saved this connection since it was loaded.
@@ -11,12 +11,12 @@ public enum Dialog: Equatable, Sendable {
 }
 
 /// A one-line notice above the help line; it fades after a few ticks.
-public struct StatusMessage: Equatable, Sendable {
-    public var text: String
-    public var isError: Bool
-    public var ticksLeft: Int
+package struct StatusMessage: Equatable, Sendable {
+    package var text: String
+    package var isError: Bool
+    package var ticksLeft: Int
 
-    public init(_ text: String, isError: Bool = false, ticksLeft: Int = 12) {
+    package init(_ text: String, isError: Bool = false, ticksLeft: Int = 12) {
         self.text = text
         self.isError = isError
         self.ticksLeft = ticksLeft

@@ -1,6 +1,6 @@
 /// What the wizard wants done, never how: the runtime performs these through the
 /// `WizardBackend` and answers with events.
-public enum Effect: Equatable, Sendable {
+package enum Effect: Equatable, Sendable {
     /// The whole home list (the runtime reads it off the terminal's thread).
     case loadInstances
     /// The whole home list again, unless nothing was committed since it was last read

@@ -1,7 +1,7 @@
 import SwitchboardCore
 /// Everything that can happen to the wizard: input, time passing, and the results of
 /// effects (failures included) fed back by the runtime.
-public enum Event: Equatable, Sendable {
+package enum Event: Equatable, Sendable {
     case key(Key)
     case paste(String)
     case resized(Size)

@@ -2,19 +2,19 @@ import SwitchboardCore
 
 /// One field of the open form: its definition and stored state, plus what the person
 /// has typed. Booleans hold "true"/"false" and picklists a choice's value in `editor`.
-public struct FieldEdit: Equatable, Sendable {
-    public var state: FieldState
-    public var editor: LineEditor
+package struct FieldEdit: Equatable, Sendable {
+    package var state: FieldState
+    package var editor: LineEditor
     /// The text the editor started with; dirty means the text moved away from it.
-    public var original: String
+    package var original: String
     /// A stored secret is never put into the editor: it is kept until replaced.
-    public var keepsStoredSecret: Bool
+    package var keepsStoredSecret: Bool
     /// Team role only: show a secret's characters.
-    public var revealed = false
+    package var revealed = false
     /// Left at least once, or a save was attempted: errors show from then on.
-    public var visited = false
+    package var visited = false
 
-    public init(state: FieldState) {
+    package init(state: FieldState) {
         self.state = state
         if state.isSecret && state.isSet {
             keepsStoredSecret = true
@@ -39,45 +39,45 @@ public struct FieldEdit: Equatable, Sendable {
         }
     }
 
-    public var key: String { state.key }
-    public var label: String { state.label }
-    public var type: FieldType { state.definition.type }
-    public var isEditable: Bool { type != .template }
-    public var isMultiline: Bool { type == .text }
+    package var key: String { state.key }
+    package var label: String { state.label }
+    package var type: FieldType { state.definition.type }
+    package var isEditable: Bool { type != .template }
+    package var isMultiline: Bool { type == .text }
 
-    public var isDirty: Bool {
+    package var isDirty: Bool {
         guard isEditable else { return false }
         return keepsStoredSecret ? false : (state.isSecret && state.isSet) || editor.text != original
     }
 
     /// What a save sends for this field.
-    public var value: String { editor.text }
+    package var value: String { editor.text }
 
     /// The validation problem with the current input, if any (a kept secret is fine).
-    public var error: FieldValidationError? {
+    package var error: FieldValidationError? {
         if !isEditable { return state.error }
         if keepsStoredSecret { return nil }
         return FieldValidator.validate(editor.text, for: state.definition, label: state.label)
     }
 
     /// An error worth showing now: after the field was left or a save was tried.
-    public var visibleError: FieldValidationError? { visited ? error : nil }
+    package var visibleError: FieldValidationError? { visited ? error : nil }
 
     /// Stops keeping the stored secret: the editor starts empty, ready for the replacement.
-    public mutating func replaceStoredSecret() {
+    package mutating func replaceStoredSecret() {
         guard keepsStoredSecret else { return }
         keepsStoredSecret = false
         editor = LineEditor("")
     }
 
     /// Ctrl-Z: back to what was loaded (a stored secret is kept again).
-    public mutating func revert() {
+    package mutating func revert() {
         keepsStoredSecret = state.isSecret && state.isSet
         editor = LineEditor(keepsStoredSecret ? "" : original)
     }
 
     /// Applies unsaved input from a draft.
-    public mutating func restore(_ text: String) {
+    package mutating func restore(_ text: String) {
         keepsStoredSecret = false
         editor = LineEditor(text)
     }

@@ -1,23 +1,23 @@
 /// The home list of instances with its filter.
-public struct HomeState: Equatable, Sendable {
-    public var instances: [InstanceSummary] = []
-    public var isLoaded = false
+package struct HomeState: Equatable, Sendable {
+    package var instances: [InstanceSummary] = []
+    package var isLoaded = false
     /// While only the first page is loaded: how many instances there are in all.
-    public var pageTotal: Int?
-    public var filter = LineEditor()
-    public var isFiltering = false
+    package var pageTotal: Int?
+    package var filter = LineEditor()
+    package var isFiltering = false
     /// Indices into `instances` that match the filter, cached because lists can be long.
-    public private(set) var matches: [Int] = []
+    package private(set) var matches: [Int] = []
     /// Index into `matches`.
-    public var selected = 0
+    package var selected = 0
     /// First visible row of the list; kept in state so the list only scrolls when the
     /// selection leaves the window (a keystroke then repaints a line, not the list).
-    public var scroll = 0
+    package var scroll = 0
 
-    public init() {}
+    package init() {}
 
     /// The whole list.
-    public mutating func setInstances(_ instances: [InstanceSummary]) {
+    package mutating func setInstances(_ instances: [InstanceSummary]) {
         let selectedID = selectedInstance?.id
         self.instances = instances
         isLoaded = true
@@ -26,7 +26,7 @@ public struct HomeState: Equatable, Sendable {
     }
 
     /// The first page, while the whole list is on its way (never over a whole list).
-    public mutating func setPage(_ page: InstancePage) {
+    package mutating func setPage(_ page: InstancePage) {
         guard !isLoaded || pageTotal != nil else { return }
         let selectedID = selectedInstance?.id
         instances = page.instances
@@ -36,7 +36,7 @@ public struct HomeState: Equatable, Sendable {
     }
 
     /// One instance changed (or was added), keeping whether the list is whole.
-    public mutating func update(_ summary: InstanceSummary, appendIfMissing: Bool = false) {
+    package mutating func update(_ summary: InstanceSummary, appendIfMissing: Bool = false) {
         let selectedID = selectedInstance?.id
         if let index = instances.firstIndex(where: { $0.id == summary.id }) {
             instances[index] = summary
@@ -49,7 +49,7 @@ public struct HomeState: Equatable, Sendable {
         refilter(keeping: selectedID)
     }
 
-    public mutating func refilter(keeping id: String? = nil) {
+    package mutating func refilter(keeping id: String? = nil) {
         let needle = filter.text.lowercased()
         matches = instances.indices.filter { index in
             needle.isEmpty || instances[index].name.lowercased().contains(needle)
@@ -62,12 +62,12 @@ public struct HomeState: Equatable, Sendable {
         }
     }
 
-    public var selectedInstance: InstanceSummary? {
+    package var selectedInstance: InstanceSummary? {
         matches.indices.contains(selected) ? instances[matches[selected]] : nil
     }
 
     /// Moves the selection and scrolls just enough to keep it within `rows` visible rows.
-    public mutating func select(_ index: Int, rows: Int) {
+    package mutating func select(_ index: Int, rows: Int) {
         selected = min(max(0, index), max(0, matches.count - 1))
         if selected < scroll { scroll = selected }
         if selected >= scroll + rows { scroll = selected - rows + 1 }

@@ -1,46 +1,46 @@
 /// The instance wizard screen: the instance's connections as steps, a form per
 /// connection (kept while switching, so edits survive), and the log pane.
-public struct InstanceWizard: Equatable, Sendable {
-    public enum Focus: Equatable, Sendable { case steps, form }
+package struct InstanceWizard: Equatable, Sendable {
+    package enum Focus: Equatable, Sendable { case steps, form }
 
-    public var summary: InstanceSummary
+    package var summary: InstanceSummary
     /// Index into `summary.connections`.
-    public var selected = 0
-    public var focus: Focus = .steps
-    public var forms: [String: ConnectionForm] = [:]
-    public var loadErrors: [String: String] = [:]
+    package var selected = 0
+    package var focus: Focus = .steps
+    package var forms: [String: ConnectionForm] = [:]
+    package var loadErrors: [String: String] = [:]
     /// The selected connection's log, newest first (as the backend returns it).
-    public var logs: [LogLine] = []
-    public var logsVariable: String?
-    public var logVisible = true
+    package var logs: [LogLine] = []
+    package var logsVariable: String?
+    package var logVisible = true
     /// Lines scrolled back from the newest entry.
-    public var logScroll = 0
+    package var logScroll = 0
     /// A restored draft whose connections are still loading.
-    public var pendingDraft: Draft?
+    package var pendingDraft: Draft?
     /// Leave for home once the saves in flight succeed.
-    public var leaveAfterSaving = false
+    package var leaveAfterSaving = false
     /// Unsaved input changed since the draft was last written.
-    public var draftNeedsSync = false
+    package var draftNeedsSync = false
     /// A draft for this instance is stored (written by us or an earlier session).
-    public var draftStored = false
+    package var draftStored = false
     /// The CONNECT screen, while it is shown.
-    public var connect: ConnectState?
+    package var connect: ConnectState?
 
-    public init(summary: InstanceSummary) {
+    package init(summary: InstanceSummary) {
         self.summary = summary
         draftStored = summary.hasDraft
     }
 
-    public var instanceID: String { summary.id }
-    public var selectedVariable: String? {
+    package var instanceID: String { summary.id }
+    package var selectedVariable: String? {
         summary.connections.indices.contains(selected) ? summary.connections[selected].variable : nil
     }
-    public var selectedForm: ConnectionForm? { selectedVariable.flatMap { forms[$0] } }
-    public var isDirty: Bool { forms.values.contains(where: \.isDirty) }
-    public var isSaving: Bool { forms.values.contains(where: \.isSaving) }
+    package var selectedForm: ConnectionForm? { selectedVariable.flatMap { forms[$0] } }
+    package var isDirty: Bool { forms.values.contains(where: \.isDirty) }
+    package var isSaving: Bool { forms.values.contains(where: \.isSaving) }
 
     /// Everything typed but not saved, for the draft.
-    public var draft: Draft {
+    package var draft: Draft {
         var edits: [String: [String: String]] = [:]
         for (variable, form) in forms where form.isDirty { edits[variable] = form.changes }
         return Draft(instance: instanceID, edits: edits)

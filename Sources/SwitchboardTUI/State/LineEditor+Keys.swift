@@ -1,7 +1,7 @@
 extension LineEditor {
     /// Applies a text-editing key (readline-style). Returns false for keys that are not
     /// editing keys, so the form can treat them as navigation or commands.
-    public mutating func handle(_ key: Key, multiline: Bool = false) -> Bool {
+    package mutating func handle(_ key: Key, multiline: Bool = false) -> Bool {
         switch key {
         case .char(let c): insert(String(c))
         case .left, .ctrl("b"): moveLeft()
@@ -22,7 +22,7 @@ extension LineEditor {
     }
 
     /// Whether `key` changes the text (as opposed to only moving the cursor).
-    public static func modifiesText(_ key: Key, multiline: Bool = false) -> Bool {
+    package static func modifiesText(_ key: Key, multiline: Bool = false) -> Bool {
         switch key {
         case .char, .backspace, .delete, .ctrl("d"), .ctrl("u"), .ctrl("k"), .ctrl("w"), .alt("\u{7F}"): true
         case .enter: multiline

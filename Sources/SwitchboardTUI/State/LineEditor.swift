@@ -1,62 +1,62 @@
 /// The text of one field being edited, with a cursor. Multi-line text is the same
 /// thing with newlines in it; Home/End and Ctrl-A/E then work on the cursor's line.
-public struct LineEditor: Hashable, Sendable {
-    public private(set) var characters: [Character]
+package struct LineEditor: Hashable, Sendable {
+    package private(set) var characters: [Character]
     /// Index into `characters`, 0...count.
-    public private(set) var cursor: Int
+    package private(set) var cursor: Int
 
-    public init(_ text: String = "") {
+    package init(_ text: String = "") {
         characters = Array(text)
         cursor = characters.count
     }
 
-    public var text: String { String(characters) }
-    public var isEmpty: Bool { characters.isEmpty }
+    package var text: String { String(characters) }
+    package var isEmpty: Bool { characters.isEmpty }
 
-    public mutating func insert(_ text: String) {
+    package mutating func insert(_ text: String) {
         let new = Array(text)
         characters.insert(contentsOf: new, at: cursor)
         cursor += new.count
     }
 
-    public mutating func backspace() {
+    package mutating func backspace() {
         guard cursor > 0 else { return }
         characters.remove(at: cursor - 1)
         cursor -= 1
     }
 
-    public mutating func deleteForward() {
+    package mutating func deleteForward() {
         guard cursor < characters.count else { return }
         characters.remove(at: cursor)
     }
 
-    public mutating func moveLeft() { cursor = max(0, cursor - 1) }
-    public mutating func moveRight() { cursor = min(characters.count, cursor + 1) }
-    public mutating func moveToLineStart() { cursor = lineStart(of: cursor) }
-    public mutating func moveToLineEnd() { cursor = lineEnd(of: cursor) }
+    package mutating func moveLeft() { cursor = max(0, cursor - 1) }
+    package mutating func moveRight() { cursor = min(characters.count, cursor + 1) }
+    package mutating func moveToLineStart() { cursor = lineStart(of: cursor) }
+    package mutating func moveToLineEnd() { cursor = lineEnd(of: cursor) }
 
     /// Ctrl-U: delete from the start of the line to the cursor.
-    public mutating func killToLineStart() {
+    package mutating func killToLineStart() {
         let start = lineStart(of: cursor)
         characters.removeSubrange(start..<cursor)
         cursor = start
     }
 
     /// Ctrl-K: delete from the cursor to the end of the line.
-    public mutating func killToLineEnd() {
+    package mutating func killToLineEnd() {
         characters.removeSubrange(cursor..<lineEnd(of: cursor))
     }
 
     /// Ctrl-W: delete the word before the cursor.
-    public mutating func deleteWordBackward() {
+    package mutating func deleteWordBackward() {
         let start = wordStart(before: cursor)
         characters.removeSubrange(start..<cursor)
         cursor = start
     }
 
-    public mutating func moveWordLeft() { cursor = wordStart(before: cursor) }
+    package mutating func moveWordLeft() { cursor = wordStart(before: cursor) }
 
-    public mutating func moveWordRight() {
+    package mutating func moveWordRight() {
         var i = cursor
         while i < characters.count, !isWordCharacter(characters[i]) { i += 1 }
         while i < characters.count, isWordCharacter(characters[i]) { i += 1 }
@@ -64,7 +64,7 @@ public struct LineEditor: Hashable, Sendable {
     }
 
     /// Moves to the same column of the previous line; false when already on the first.
-    public mutating func moveLineUp() -> Bool {
+    package mutating func moveLineUp() -> Bool {
         let start = lineStart(of: cursor)
         guard start > 0 else { return false }
         let column = cursor - start
@@ -74,7 +74,7 @@ public struct LineEditor: Hashable, Sendable {
     }
 
     /// Moves to the same column of the next line; false when already on the last.
-    public mutating func moveLineDown() -> Bool {
+    package mutating func moveLineDown() -> Bool {
         let end = lineEnd(of: cursor)
         guard end < characters.count else { return false }
         let column = cursor - lineStart(of: cursor)
@@ -83,7 +83,7 @@ public struct LineEditor: Hashable, Sendable {
     }
 
     /// Line number and column (in characters) of the cursor.
-    public var cursorLineAndColumn: (line: Int, column: Int) {
+    package var cursorLineAndColumn: (line: Int, column: Int) {
         let line = characters[..<cursor].filter { $0 == "\n" }.count
         return (line, cursor - lineStart(of: cursor))
     }

@@ -3,63 +3,63 @@ import SwitchboardCore
 
 /// The whole wizard as a value. `handle` turns events into a new state plus effects;
 /// it performs no I/O and reads no clock, so every behaviour is testable as data.
-public struct WizardState: Equatable, Sendable {
-    public enum Screen: Equatable, Sendable { case home, deploy, instance }
+package struct WizardState: Equatable, Sendable {
+    package enum Screen: Equatable, Sendable { case home, deploy, instance }
 
     /// Below this the layout cannot work; the screen shows a notice instead.
-    public static let minimumSize = Size(width: 50, height: 14)
+    package static let minimumSize = Size(width: 50, height: 14)
     /// Log lines fetched per refresh.
-    public static let logLimit = 200
+    package static let logLimit = 200
     /// How long CONNECT waits for the browser (or a device approval) before giving up.
     /// The same wait as `switchboard connect` (one default, in the core).
-    public static let connectTimeoutSeconds = Int(ConnectUseCase.defaultTimeout.components.seconds)
+    package static let connectTimeoutSeconds = Int(ConnectUseCase.defaultTimeout.components.seconds)
 
-    public var size: Size
-    public let role: Role
-    public var screen: Screen = .home
-    public var home = HomeState()
-    public var deploy: DeployState?
-    public var instance: InstanceWizard?
-    public var dialog: Dialog?
-    public var message: StatusMessage?
+    package var size: Size
+    package let role: Role
+    package var screen: Screen = .home
+    package var home = HomeState()
+    package var deploy: DeployState?
+    package var instance: InstanceWizard?
+    package var dialog: Dialog?
+    package var message: StatusMessage?
     /// Counts ticks so periodic refreshes need no clock.
-    public var ticks = 0
+    package var ticks = 0
     /// An instance to open as soon as the list arrives (`switchboard configure INSTANCE`).
-    public var openWhenLoaded: String?
+    package var openWhenLoaded: String?
     /// Left with Ctrl-C rather than by quitting (the exit status says so).
-    public private(set) var wasInterrupted = false
+    package private(set) var wasInterrupted = false
 
-    public init(size: Size, role: Role, openInstance: String? = nil) {
+    package init(size: Size, role: Role, openInstance: String? = nil) {
         self.size = size
         self.role = role
         openWhenLoaded = openInstance
     }
 
     /// Instances read for the first frame; the whole list follows.
-    public static let firstPageSize = 100
+    package static let firstPageSize = 100
 
     /// The effects that start a session: the first page of the home list for the first
     /// frame (and the instance to open, if one was named), then the whole list.
-    public func start() -> [Effect] {
+    package func start() -> [Effect] {
         var effects: [Effect] = [.loadInstancePage(limit: max(Self.firstPageSize, Layout.homeListRows(size)))]
         if let openWhenLoaded { effects.append(.refreshInstance(id: openWhenLoaded)) }
         return effects + [.loadInstances]
     }
 
-    public var isTooSmall: Bool {
+    package var isTooSmall: Bool {
         size.width < Self.minimumSize.width || size.height < Self.minimumSize.height
     }
 
     /// Whether secrets may be shown in clear on request (never for customers).
-    public var mayReveal: Bool { !role.isCustomer }
+    package var mayReveal: Bool { !role.isCustomer }
 
     /// Unsaved input of the open instance (empty when nothing is unsaved).
-    public var currentDraft: Draft? {
+    package var currentDraft: Draft? {
         guard let instance, !instance.draft.isEmpty else { return nil }
         return instance.draft
     }
 
-    public mutating func handle(_ event: Event) -> [Effect] {
+    package mutating func handle(_ event: Event) -> [Effect] {
         switch event {
         case .key(let key):
             return handleKey(key)
@@ -77,7 +77,7 @@ public struct WizardState: Equatable, Sendable {
     }
 
     /// The table that applies right now.
-    public var keyContext: KeyContext {
+    package var keyContext: KeyContext {
         if isTooSmall { return .tooSmall }
         switch dialog {
         case .confirmLeave: return .leaveDialog

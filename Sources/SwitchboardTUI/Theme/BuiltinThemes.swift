@@ -1,7 +1,7 @@
 /// The three bundled themes, compiled in so a copied binary works without `themes/`.
 /// They must equal the files in `themes/` (a test checks).
-public enum BuiltinThemes {
-    public static let defaultTheme = """
+package enum BuiltinThemes {
+    package static let defaultTheme = """
     # Switchboard theme: default
     # key = [COLOUR [on COLOUR]][, bold|dim|underline|reverse]...
     # Colours: default, black, red, green, yellow, blue, magenta, cyan, white, grey,
@@ -37,7 +37,7 @@ public enum BuiltinThemes {
 
     """
 
-    public static let highContrast = """
+    package static let highContrast = """
     # Switchboard theme: high-contrast
     # Bright colours on black, bold text, reverse video for focus.
     name = high-contrast
@@ -71,7 +71,7 @@ public enum BuiltinThemes {
 
     """
 
-    public static let mono = """
+    package static let mono = """
     # Switchboard theme: mono
     # No colour at all (NO_COLOR forces this theme): attributes carry the emphasis and
     # every badge prints its word.
@@ -106,5 +106,5 @@ public enum BuiltinThemes {
 
     """
 
-    public static let all: [String: String] = ["default": defaultTheme, "high-contrast": highContrast, "mono": mono]
+    package static let all: [String: String] = ["default": defaultTheme, "high-contrast": highContrast, "mono": mono]
 }

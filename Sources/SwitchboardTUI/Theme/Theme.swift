@@ -1,13 +1,13 @@
 /// How one style role looks.
-public struct TextStyle: Hashable, Sendable {
-    public var foreground: ThemeColor = .terminalDefault
-    public var background: ThemeColor = .terminalDefault
-    public var bold = false
-    public var dim = false
-    public var underline = false
-    public var reverse = false
+package struct TextStyle: Hashable, Sendable {
+    package var foreground: ThemeColor = .terminalDefault
+    package var background: ThemeColor = .terminalDefault
+    package var bold = false
+    package var dim = false
+    package var underline = false
+    package var reverse = false
 
-    public init(foreground: ThemeColor = .terminalDefault, background: ThemeColor = .terminalDefault,
+    package init(foreground: ThemeColor = .terminalDefault, background: ThemeColor = .terminalDefault,
                 bold: Bool = false, dim: Bool = false, underline: Bool = false, reverse: Bool = false) {
         self.foreground = foreground
         self.background = background
@@ -17,31 +17,31 @@ public struct TextStyle: Hashable, Sendable {
         self.reverse = reverse
     }
 
-    public var usesColor: Bool { foreground != .terminalDefault || background != .terminalDefault }
+    package var usesColor: Bool { foreground != .terminalDefault || background != .terminalDefault }
 }
 
 /// A colour theme: a style per role and the line-drawing glyphs.
-public struct Theme: Hashable, Sendable {
-    public var name: String
-    public var styles: [StyleRole: TextStyle]
-    public var glyphs: BoxGlyphs
+package struct Theme: Hashable, Sendable {
+    package var name: String
+    package var styles: [StyleRole: TextStyle]
+    package var glyphs: BoxGlyphs
     /// Where it was read from (a path, or `built-in`), for messages.
-    public var source: String
+    package var source: String
 
-    public init(name: String, styles: [StyleRole: TextStyle], glyphs: BoxGlyphs = .unicode, source: String = "built-in") {
+    package init(name: String, styles: [StyleRole: TextStyle], glyphs: BoxGlyphs = .unicode, source: String = "built-in") {
         self.name = name
         self.styles = styles
         self.glyphs = glyphs
         self.source = source
     }
 
-    public func style(for role: StyleRole) -> TextStyle { styles[role] ?? TextStyle() }
+    package func style(for role: StyleRole) -> TextStyle { styles[role] ?? TextStyle() }
 
     /// Whether any role uses colour (mono does not).
-    public var usesColor: Bool { styles.values.contains(where: \.usesColor) }
+    package var usesColor: Bool { styles.values.contains(where: \.usesColor) }
 
     /// The built-in monochrome theme, also the fallback for roles a file leaves out.
-    public static var mono: Theme {
+    package static var mono: Theme {
         // The mono source is compiled in and known-good.
         (try? ThemeParser.parse(BuiltinThemes.mono, file: "built-in mono", fallback: nil)) ?? Theme(name: "mono", styles: [:])
     }

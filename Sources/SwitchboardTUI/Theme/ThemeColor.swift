@@ -1,5 +1,5 @@
 /// A colour as a theme file names it.
-public enum ThemeColor: Hashable, Sendable {
+package enum ThemeColor: Hashable, Sendable {
     /// The terminal's own foreground or background.
     case terminalDefault
     /// One of the eight ANSI colours (0 black … 7 white), optionally the bright variant.
@@ -12,7 +12,7 @@ public enum ThemeColor: Hashable, Sendable {
     static let names = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"]
 
     /// Parses `red`, `bright-red`, `grey`/`gray`, `default`, `color0`…`color255`.
-    public init?(name raw: String) {
+    package init?(name raw: String) {
         let name = raw.lowercased()
         if name == "default" { self = .terminalDefault; return }
         if name == "grey" || name == "gray" { self = .grey; return }
@@ -27,7 +27,7 @@ public enum ThemeColor: Hashable, Sendable {
 
     /// The curses colour number for a terminal with `colors` colours (-1 = default),
     /// and whether bold must stand in for brightness on an 8-colour terminal.
-    public func cursesColor(colors: Int) -> (number: Int, needsBold: Bool) {
+    package func cursesColor(colors: Int) -> (number: Int, needsBold: Bool) {
         switch self {
         case .terminalDefault:
             return (-1, false)

@@ -1,11 +1,11 @@
 /// Why a theme could not be used; the sentence names the file, line and key.
-public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var file: String
-    public var line: Int?
-    public var key: String?
-    public var message: String
+package struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
+    package var file: String
+    package var line: Int?
+    package var key: String?
+    package var message: String
 
-    public var description: String {
+    package var description: String {
         var out = "theme \(file)"
         if let line { out += ":\(line)" }
         if let key { out += ": \(key)" }
@@ -16,10 +16,10 @@ public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
 /// Reads theme files: `key = value` lines, `#` comments. A value is an optional colour
 /// part (`green`, `white on red`, `on blue`) followed by comma-separated attributes:
 /// `badge.ok = green, bold`. Keys a file leaves out take the fallback theme's style.
-public enum ThemeParser {
+package enum ThemeParser {
     static let attributes = ["bold", "dim", "underline", "reverse", "normal"]
 
-    public static func parse(_ text: String, file: String, fallback: Theme? = .mono) throws -> Theme {
+    package static func parse(_ text: String, file: String, fallback: Theme? = .mono) throws -> Theme {
         var styles = fallback?.styles ?? [:]
         var glyphs = fallback?.glyphs ?? .unicode
         var name = themeName(fromPath: file)

@@ -6,19 +6,19 @@ import SwitchboardCore
 /// `$XDG_CONFIG_HOME/switchboard/themes`, then `./themes`, then the `themes/` of the
 /// package the executable was built in; the built-ins are the last resort. A name with
 /// a `/` or ending in `.theme` is a path.
-public struct ThemeResolver: Sendable {
-    public var environment: [String: String]
-    public var currentDirectory: String
-    public var executablePath: String?
+package struct ThemeResolver: Sendable {
+    package var environment: [String: String]
+    package var currentDirectory: String
+    package var executablePath: String?
 
-    public init(environment: [String: String], currentDirectory: String = FileManager.default.currentDirectoryPath,
+    package init(environment: [String: String], currentDirectory: String = FileManager.default.currentDirectoryPath,
                 executablePath: String? = CommandLine.arguments.first) {
         self.environment = environment
         self.currentDirectory = currentDirectory
         self.executablePath = executablePath
     }
 
-    public func resolve(_ requested: String?) throws -> Theme {
+    package func resolve(_ requested: String?) throws -> Theme {
         var name = requested.flatMap { $0.isEmpty ? nil : $0 } ?? environment["SWITCHBOARD_THEME"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         if let noColor = environment["NO_COLOR"], !noColor.isEmpty { name = "mono" }
         if name.contains("/") || name.hasSuffix(".theme") { return try load(path: name) }
@@ -32,7 +32,7 @@ public struct ThemeResolver: Sendable {
     }
 
     /// Most specific first: the person's own themes, then the working directory's, then the package's.
-    public var searchDirectories: [String] {
+    package var searchDirectories: [String] {
         var directories = [Paths.configHome(environment) + "/switchboard/themes", currentDirectory + "/themes"]
         if let packageThemes = packageThemesDirectory { directories.append(packageThemes) }
         return directories

@@ -19,13 +19,13 @@ import NIOPosix
 /// catcher's own thread (a one-thread `NIOThreadPool`; the team server's decision writes to
 /// the store), never on the event loop, nor on the shared concurrency pool, which a busy
 /// process can keep occupied for seconds, nor on a pool another catcher can fill.
-public final class CallbackCatcher: Sendable {
+package final class CallbackCatcher: Sendable {
     /// Synchronous on purpose: it runs on the catcher's own thread, so an answer never waits
     /// for a free thread of the shared concurrency pool.
-    public typealias Decide = @Sendable (CallbackRequest) -> CallbackPage
+    package typealias Decide = @Sendable (CallbackRequest) -> CallbackPage
 
-    public let host: String
-    public let port: UInt16
+    package let host: String
+    package let port: UInt16
     private let server: any Channel
     private let connections: NIOLoopBoundBox<CallbackConnections>
     private let deciding: NIOThreadPool
@@ -56,14 +56,14 @@ public final class CallbackCatcher: Sendable {
     }
 
     /// `http://HOST:PORT/callback` (IPv6 hosts in brackets).
-    public var redirectURI: String {
+    package var redirectURI: String {
         (host.contains(":") ? "http://[\(host)]" : "http://\(host)") + ":\(port)" + CallbackValidator.path
     }
 
     /// Starts listening on `host:port` (a literal IPv4 or IPv6 address; port 0: any free
     /// port) and returns once the socket accepts connections, or throws why it could not
     /// (port in use, not an address).
-    public static func start(host: String = "127.0.0.1", port: UInt16 = 0, decide: @escaping Decide) async throws -> CallbackCatcher {
+    package static func start(host: String = "127.0.0.1", port: UInt16 = 0, decide: @escaping Decide) async throws -> CallbackCatcher {
         try await start(host: host, port: port, limits: Limits(), decide: decide)
     }
 
@@ -119,7 +119,7 @@ public final class CallbackCatcher: Sendable {
 
     /// Stops accepting, closes connections still waiting for a request at once, gives
     /// answers in flight up to half a second to go out, then closes everything.
-    public func stop() async {
+    package func stop() async {
         let connections = self.connections
         let loop = connections.eventLoop
         try? await server.close()  // fails only when already closed

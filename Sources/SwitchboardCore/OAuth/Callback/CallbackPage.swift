@@ -1,11 +1,11 @@
 /// What the catcher answers the browser. Fixed texts only: nothing from the request is
 /// reflected, so a hostile query cannot inject markup or script.
-public struct CallbackPage: Sendable, Equatable {
-    public var status: Int
-    public var title: String
-    public var message: String
+package struct CallbackPage: Sendable, Equatable {
+    package var status: Int
+    package var title: String
+    package var message: String
 
-    public var headers: [(String, String)] {
+    package var headers: [(String, String)] {
         [
             ("Content-Type", "text/html; charset=utf-8"),
             ("Cache-Control", "no-store"),
@@ -16,7 +16,7 @@ public struct CallbackPage: Sendable, Equatable {
         ]
     }
 
-    public var html: String {
+    package var html: String {
         """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -27,22 +27,22 @@ public struct CallbackPage: Sendable, Equatable {
         """
     }
 
-    public static let success = CallbackPage(
+    package static let success = CallbackPage(
         status: 200, title: "Authorization completed successfully",
         message: "Authorization completed successfully — return to your terminal. You can close this tab.")
-    public static let providerError = CallbackPage(
+    package static let providerError = CallbackPage(
         status: 200, title: "Authorization was not granted",
         message: "The provider returned an error instead of an authorization. The details are in your terminal; return to it to try again.")
-    public static let stateMismatch = CallbackPage(
+    package static let stateMismatch = CallbackPage(
         status: 400, title: "Unknown or expired authorization",
         message: "This response does not belong to an authorization Switchboard is waiting for (it may be from an earlier attempt, or expired). Start CONNECT again from your terminal.")
-    public static let missingParameters = CallbackPage(
+    package static let missingParameters = CallbackPage(
         status: 400, title: "Incomplete authorization response",
         message: "The address is missing the parameters a provider sends back. Start CONNECT again from your terminal.")
-    public static let notFound = CallbackPage(status: 404, title: "Not found", message: "Nothing here.")
-    public static let methodNotAllowed = CallbackPage(status: 405, title: "Method not allowed", message: "Only GET is answered here.")
+    package static let notFound = CallbackPage(status: 404, title: "Not found", message: "Nothing here.")
+    package static let methodNotAllowed = CallbackPage(status: 405, title: "Method not allowed", message: "Only GET is answered here.")
 
-    public static func page(for outcome: CallbackOutcome) -> CallbackPage {
+    package static func page(for outcome: CallbackOutcome) -> CallbackPage {
         switch outcome {
         case .authorized: .success
         case .providerError: .providerError

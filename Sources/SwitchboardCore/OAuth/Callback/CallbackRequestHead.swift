@@ -5,18 +5,18 @@
 /// The catcher only needs the method and the target (path and query). Headers are read
 /// up to the blank line and ignored; a body is never read, since the answer closes the
 /// connection. Anything that is not a plain HTTP/1.x request line is `.malformed`.
-public enum CallbackRequestHead: Equatable, Sendable {
+package enum CallbackRequestHead: Equatable, Sendable {
     /// No blank line yet: keep reading.
     case incomplete
     case request(CallbackRequest)
     case malformed
 
     /// A head larger than this is refused (browsers send a few hundred bytes).
-    public static let maximumSize = 16 * 1024
+    package static let maximumSize = 16 * 1024
 
     /// `searchFrom`: how many bytes an earlier call already saw without finding the end of
     /// the head, so a head that arrives a byte at a time is scanned once, not once per byte.
-    public static func parse(_ bytes: [UInt8], searchFrom: Int = 0) -> CallbackRequestHead {
+    package static func parse(_ bytes: [UInt8], searchFrom: Int = 0) -> CallbackRequestHead {
         guard let headEnd = endOfHead(bytes, from: max(0, searchFrom - 2)) else {
             return bytes.count > maximumSize || !startsLikeRequest(bytes) ? .malformed : .incomplete
         }
@@ -31,7 +31,7 @@ public enum CallbackRequestHead: Equatable, Sendable {
     /// The same checks over a request line an HTTP parser already split (the catcher's
     /// NIOHTTP1 pipeline hands over `HTTPRequestHead`'s method, URI and version): never
     /// `.incomplete`.
-    public init(method: String, target: String, version: (major: Int, minor: Int)) {
+    package init(method: String, target: String, version: (major: Int, minor: Int)) {
         // Printable ASCII only: no control characters or bytes a terminal could act on.
         let printable = { (text: String) in text.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } }
         guard printable(method), printable(target), Self.isMethod(method), version.major == 1, version.minor == 0 || version.minor == 1,

@@ -1,12 +1,12 @@
 /// One request that reached the callback catcher, reduced to what the check needs.
-public struct CallbackRequest: Sendable, Equatable {
-    public var method: String
+package struct CallbackRequest: Sendable, Equatable {
+    package var method: String
     /// Percent-encoded path, without the query.
-    public var path: String
+    package var path: String
     /// Raw (percent-encoded) query, without the `?`.
-    public var query: String
+    package var query: String
 
-    public init(method: String, path: String, query: String) {
+    package init(method: String, path: String, query: String) {
         self.method = method
         self.path = path
         self.query = query
@@ -15,15 +15,15 @@ public struct CallbackRequest: Sendable, Equatable {
 
 /// What the authorization response carried (RFC 6749 §4.1.2 / §4.1.2.1). Holds the code:
 /// never log or print it whole; `description` does not show it.
-public struct CallbackResult: Sendable, Equatable, Codable, CustomStringConvertible {
-    public var state: String
-    public var code: String?
-    public var error: String?
-    public var errorDescription: String?
+package struct CallbackResult: Sendable, Equatable, Codable, CustomStringConvertible {
+    package var state: String
+    package var code: String?
+    package var error: String?
+    package var errorDescription: String?
     /// `callbackMetadata` values (e.g. QuickBooks `realmId`).
-    public var metadata: [String: String]
+    package var metadata: [String: String]
 
-    public init(state: String, code: String? = nil, error: String? = nil, errorDescription: String? = nil, metadata: [String: String] = [:]) {
+    package init(state: String, code: String? = nil, error: String? = nil, errorDescription: String? = nil, metadata: [String: String] = [:]) {
         self.state = state
         self.code = code
         self.error = error
@@ -32,7 +32,7 @@ public struct CallbackResult: Sendable, Equatable, Codable, CustomStringConverti
     }
 
     /// The provider's refusal as one line, e.g. `access_denied: The user denied access`.
-    public var providerError: String? {
+    package var providerError: String? {
         guard let error else { return nil }
         guard let errorDescription, !errorDescription.isEmpty else { return error }
         return "\(error): \(errorDescription)"
@@ -42,7 +42,7 @@ public struct CallbackResult: Sendable, Equatable, Codable, CustomStringConverti
     /// else a fixed word. Whoever holds the redirect URL writes a callback's text (a pasted
     /// URL is typed by the customer), so a customer's copy of it must not pass through the
     /// redactors: what they mask would tell a guesser which guess was a hidden value.
-    public var providerErrorCode: String? {
+    package var providerErrorCode: String? {
         guard let error else { return nil }
         let known: Set<String> = ["invalid_request", "unauthorized_client", "access_denied", "unsupported_response_type",
                                   "invalid_scope", "server_error", "temporarily_unavailable", "interaction_required",
@@ -50,14 +50,14 @@ public struct CallbackResult: Sendable, Equatable, Codable, CustomStringConverti
         return known.contains(error) ? error : "an unrecognised error"
     }
 
-    public var description: String {
+    package var description: String {
         if let providerError { return "CallbackResult(error \(providerError))" }
         return "CallbackResult(code present, \(metadata.count) metadata value(s))"
     }
 }
 
 /// The decision about one request to the callback catcher.
-public enum CallbackOutcome: Sendable, Equatable {
+package enum CallbackOutcome: Sendable, Equatable {
     /// `code` and a matching `state`.
     case authorized(CallbackResult)
     /// The provider's `error` with a matching `state`.
@@ -72,7 +72,7 @@ public enum CallbackOutcome: Sendable, Equatable {
     case methodNotAllowed
 
     /// The catcher stops after this request.
-    public var completesFlow: Bool {
+    package var completesFlow: Bool {
         switch self {
         case .authorized, .providerError: true
         default: false
@@ -83,8 +83,8 @@ public enum CallbackOutcome: Sendable, Equatable {
 /// The callback catcher's checks as a pure function over the request (ARCHITECTURE.md):
 /// the socket code around it only turns an HTTP request into `CallbackRequest` and the
 /// returned `CallbackPage` into a response.
-public enum CallbackValidator {
-    public static let path = "/callback"
+package enum CallbackValidator {
+    package static let path = "/callback"
     /// Longest `code`/`state`/metadata value taken; real ones are far shorter.
     static let maxValueLength = 4096
 
@@ -93,7 +93,7 @@ public enum CallbackValidator {
     ///     caller matches states itself (the team callback server looks them up by hash).
     ///   - keepMetadata: `callbackMetadata` names to keep from the query.
     ///   - anyPath: for a pasted redirect URL, whose path is whatever the browser showed.
-    public static func evaluate(_ request: CallbackRequest, expectedState: AuthorizationState?, keepMetadata: [String] = [], anyPath: Bool = false) -> CallbackOutcome {
+    package static func evaluate(_ request: CallbackRequest, expectedState: AuthorizationState?, keepMetadata: [String] = [], anyPath: Bool = false) -> CallbackOutcome {
         if !anyPath {
             let path = request.path.hasSuffix("/") && request.path.count > 1 ? String(request.path.dropLast()) : request.path
             guard path == Self.path else { return .notFound }

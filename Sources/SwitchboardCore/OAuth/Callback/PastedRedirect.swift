@@ -1,10 +1,10 @@
 /// The "paste the redirect URL" path (SPEC §6, over SSH): the address the browser ended
 /// on, checked with the same validator as the catcher.
-public enum PastedRedirect {
+package enum PastedRedirect {
     /// Accepts a whole URL, `?query`, or a bare `code=…&state=…`; whitespace anywhere (a
     /// terminal may wrap or indent a long paste) is removed. Parameters in a fragment are
     /// used when the query has none (`response_mode=fragment`).
-    public static func request(from text: String) -> CallbackRequest {
+    package static func request(from text: String) -> CallbackRequest {
         let compact = String(text.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
         var rest = Substring(compact)
         var fragment = ""
@@ -31,7 +31,7 @@ public enum PastedRedirect {
     }
 
     /// The callback a pasted URL holds, or a sentence saying what is wrong with it.
-    public static func evaluate(_ text: String, expectedState: AuthorizationState, keepMetadata: [String]) -> Result<CallbackResult, SwitchboardError> {
+    package static func evaluate(_ text: String, expectedState: AuthorizationState, keepMetadata: [String]) -> Result<CallbackResult, SwitchboardError> {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
             return .failure(.invalidValue("nothing was pasted: paste the whole address your browser ended on after approving"))

@@ -1,10 +1,10 @@
 /// `switchboard callback-server`: the catcher as a long-lived service behind a team's
 /// registered callback URL. It does not know the states; it hands each callback to the
 /// database, where the waiting CLI or wizard session finds it by `state` (hashed).
-public enum TeamCallbackServer {
-    public typealias Report = @Sendable (String) -> Void
+package enum TeamCallbackServer {
+    package typealias Report = @Sendable (String) -> Void
 
-    public static func start(store: Store, host: String, port: UInt16, report: @escaping Report = { _ in }) async throws -> CallbackCatcher {
+    package static func start(store: Store, host: String, port: UInt16, report: @escaping Report = { _ in }) async throws -> CallbackCatcher {
         try store.actor.authorize(.callbackServer)
         let rejections = RateLimit()
         let reject: Report = { note in

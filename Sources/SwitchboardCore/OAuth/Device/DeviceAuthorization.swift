@@ -1,16 +1,16 @@
 import Foundation
 
 /// A device authorization response (RFC 8628 §3.2). `deviceCode` is a secret.
-public struct DeviceAuthorization: Sendable, Equatable, CustomStringConvertible {
-    public var deviceCode: String
-    public var userCode: String
-    public var verificationURI: String
-    public var verificationURIComplete: String?
-    public var expiresIn: Int
+package struct DeviceAuthorization: Sendable, Equatable, CustomStringConvertible {
+    package var deviceCode: String
+    package var userCode: String
+    package var verificationURI: String
+    package var verificationURIComplete: String?
+    package var expiresIn: Int
     /// Seconds between polls; 5 when the provider does not say (§3.2).
-    public var interval: Int
+    package var interval: Int
 
-    public init(deviceCode: String, userCode: String, verificationURI: String, verificationURIComplete: String? = nil, expiresIn: Int, interval: Int = 5) {
+    package init(deviceCode: String, userCode: String, verificationURI: String, verificationURIComplete: String? = nil, expiresIn: Int, interval: Int = 5) {
         self.deviceCode = deviceCode
         self.userCode = userCode
         self.verificationURI = verificationURI
@@ -19,13 +19,13 @@ public struct DeviceAuthorization: Sendable, Equatable, CustomStringConvertible 
         self.interval = interval
     }
 
-    public var description: String {
+    package var description: String {
         "DeviceAuthorization(user code \(userCode), \(verificationURI), expires in \(expiresIn) s, interval \(interval) s)"
     }
 }
 
 extension OAuthResponseParser {
-    public static func deviceAuthorization(_ response: HTTPResponse) throws -> DeviceAuthorization {
+    package static func deviceAuthorization(_ response: HTTPResponse) throws -> DeviceAuthorization {
         let object = try fields(of: response, what: "device authorization endpoint")
         guard let deviceCode = string(object["device_code"]), !deviceCode.isEmpty,
               let userCode = string(object["user_code"]), !userCode.isEmpty,
@@ -44,7 +44,7 @@ extension OAuthResponseParser {
 }
 
 /// What one device access token poll means (RFC 8628 §3.5).
-public enum DevicePollStep: Sendable, Equatable {
+package enum DevicePollStep: Sendable, Equatable {
     case tokens(TokenResponse)
     /// `authorization_pending`: ask again after the interval.
     case pending
@@ -53,7 +53,7 @@ public enum DevicePollStep: Sendable, Equatable {
     /// `access_denied`, `expired_token` or any other error: stop.
     case failed(OAuthError)
 
-    public static func interpret(_ response: HTTPResponse, keepMetadata: [String]) -> DevicePollStep {
+    package static func interpret(_ response: HTTPResponse, keepMetadata: [String]) -> DevicePollStep {
         do {
             return .tokens(try OAuthResponseParser.token(response, keepMetadata: keepMetadata))
         } catch let error as OAuthError {
@@ -70,13 +70,13 @@ public enum DevicePollStep: Sendable, Equatable {
 
 /// Polls the token endpoint until the person approves or denies on the other device,
 /// or the device code expires.
-public struct DevicePoller: Sendable {
-    public let transport: any HTTPTransport
+package struct DevicePoller: Sendable {
+    package let transport: any HTTPTransport
     /// Waits between polls; injected so tests run without real delays.
-    public let sleep: @Sendable (Duration) async throws -> Void
-    public let now: @Sendable () -> Date
+    package let sleep: @Sendable (Duration) async throws -> Void
+    package let now: @Sendable () -> Date
 
-    public init(transport: any HTTPTransport,
+    package init(transport: any HTTPTransport,
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.transport = transport
@@ -85,7 +85,7 @@ public struct DevicePoller: Sendable {
     }
 
     /// `progress` hears about each poll (for the log); it never receives a secret.
-    public func poll(client: OAuthClient, authorization: DeviceAuthorization,
+    package func poll(client: OAuthClient, authorization: DeviceAuthorization,
                      progress: @Sendable (String) -> Void = { _ in }) async throws -> TokenResponse {
         let deadline = now().addingTimeInterval(TimeInterval(authorization.expiresIn))
         var interval = authorization.interval

@@ -1,8 +1,8 @@
 import Foundation
 
 /// What happened to one connection in a refresh pass.
-public struct RefreshResult: Sendable, Equatable {
-    public enum Outcome: Sendable, Equatable {
+package struct RefreshResult: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         case refreshed(expiresAt: String?)
         /// Network trouble or 5xx: status unchanged, tried again after `retryAt`.
         case retryLater(reason: String, retryAt: String?)
@@ -12,39 +12,39 @@ public struct RefreshResult: Sendable, Equatable {
         case discarded
     }
 
-    public var instance: String
-    public var variable: String
-    public var outcome: Outcome
+    package var instance: String
+    package var variable: String
+    package var outcome: Outcome
 }
 
-public struct RefreshReport: Sendable {
-    public var results: [RefreshResult] = []
+package struct RefreshReport: Sendable {
+    package var results: [RefreshResult] = []
     /// Due connections another process was refreshing, or that were refreshed meanwhile.
-    public var skipped = 0
+    package var skipped = 0
 
-    public var refreshed: Int { results.filter { if case .refreshed = $0.outcome { true } else { false } }.count }
-    public var retryLater: Int { results.filter { if case .retryLater = $0.outcome { true } else { false } }.count }
-    public var failed: Int { results.filter { if case .failed = $0.outcome { true } else { false } }.count }
+    package var refreshed: Int { results.filter { if case .refreshed = $0.outcome { true } else { false } }.count }
+    package var retryLater: Int { results.filter { if case .retryLater = $0.outcome { true } else { false } }.count }
+    package var failed: Int { results.filter { if case .failed = $0.outcome { true } else { false } }.count }
 }
 
 /// Refreshes tokens before they expire (SPEC §6): one refresh per connection at a time
 /// even across processes (a lease in the database), the rotated refresh token committed
 /// before anything else, temporary failures retried later with backoff, final ones
 /// turning the badge red. Requests run concurrently up to `concurrency`.
-public struct TokenRefresher: Sendable {
-    public let store: Store
-    public let transport: any HTTPTransport
-    public var concurrency: Int
+package struct TokenRefresher: Sendable {
+    package let store: Store
+    package let transport: any HTTPTransport
+    package var concurrency: Int
     /// Longer than a token request can take, so a live lease never expires mid-refresh.
-    public var leaseDuration: TimeInterval
+    package var leaseDuration: TimeInterval
     /// First retry delay after a temporary failure; doubles with each failure, up to 15 min.
-    public var backoffBase: TimeInterval
+    package var backoffBase: TimeInterval
     /// Leases taken per database transaction.
-    public var batchSize: Int
+    package var batchSize: Int
     /// Identifies this process's leases.
-    public let owner: String
+    package let owner: String
 
-    public init(store: Store, transport: any HTTPTransport, concurrency: Int = 8, leaseDuration: TimeInterval = 120,
+    package init(store: Store, transport: any HTTPTransport, concurrency: Int = 8, leaseDuration: TimeInterval = 120,
                 backoffBase: TimeInterval = 30, batchSize: Int = 32) {
         self.store = store
         self.transport = transport
@@ -58,7 +58,7 @@ public struct TokenRefresher: Sendable {
     /// One pass over the connections that are due. A cancelled pass starts no new refresh
     /// but lets those in flight finish and store their tokens (a provider that rotated a
     /// refresh token has already forgotten the old one).
-    public func refreshDue(_ selection: RefreshSelection, onResult: @escaping @Sendable (RefreshResult) -> Void = { _ in }) async throws -> RefreshReport {
+    package func refreshDue(_ selection: RefreshSelection, onResult: @escaping @Sendable (RefreshResult) -> Void = { _ in }) async throws -> RefreshReport {
         var queue = try store.dueRefreshes(selection)[...]
         var report = RefreshReport()
         var leased: [RefreshLease] = []
