@@ -52,8 +52,14 @@ package struct OAuthOptions: Codable, Sendable, Hashable {
     package var labels: [String: String] = [:]
     /// An exact loopback port for providers that only accept a registered redirect URI.
     package var callbackPort: Int?
+    /// How DISCONNECT revokes at `revokeUrl`; nil is RFC 7009 (optional so integration
+    /// versions stored before it decode unchanged).
+    package var revocation: RevocationOptions?
 
     package init() {}
+
+    /// The revocation style in force: the declared one, or RFC 7009 with success = HTTP 200.
+    package var revocationStyle: RevocationOptions { revocation ?? RevocationOptions() }
 
     /// The standard field keys (SPEC §1); they are ordinary fields of the connection type.
     package static let standardFieldKeys = ["authorizeUrl", "tokenUrl", "revokeUrl", "scopes", "clientId", "clientSecret"]
@@ -74,13 +80,22 @@ package struct TestRequest: Codable, Sendable, Hashable {
     package var url: String
     package var headers: [String: String]
     package var body: String?
+    /// The body's Content-Type; none is sent unless declared (libcurl's form default is
+    /// suppressed: Dropbox refuses it on a body-less POST).
+    package var contentType: String?
     package var expectStatus: Int
+    /// Values the response's JSON must hold, by dotted path (`ok: true` for Slack). Optional
+    /// so integration versions stored before it decode unchanged.
+    package var expectJson: [String: ExpectedJSON]?
 
-    package init(method: String = "GET", url: String, headers: [String: String] = [:], body: String? = nil, expectStatus: Int = 200) {
+    package init(method: String = "GET", url: String, headers: [String: String] = [:], body: String? = nil, contentType: String? = nil,
+                 expectStatus: Int = 200, expectJson: [String: ExpectedJSON]? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.contentType = contentType
         self.expectStatus = expectStatus
+        self.expectJson = expectJson
     }
 }

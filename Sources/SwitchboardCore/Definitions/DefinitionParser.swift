@@ -160,7 +160,7 @@ package enum DefinitionParser {
     static func oauth(_ map: MappingReader) throws -> OAuthOptions {
         try map.rejectUnknownKeys([
             "grant", "pkce", "clientAuth", "scopeSeparator", "authorizeParams", "tokenParams",
-            "deviceAuthorizationUrl", "callbackMetadata", "tokenMetadata", "labels", "callbackPort",
+            "deviceAuthorizationUrl", "callbackMetadata", "tokenMetadata", "labels", "callbackPort", "revocation",
         ])
         var options = OAuthOptions()
         options.grant = try enumValue(map, "grant", default: .authorizationCode)
@@ -179,6 +179,7 @@ package enum DefinitionParser {
         if let port = options.callbackPort, !(1...65535).contains(port) {
             throw map.error("callbackPort", "'callbackPort' must be between 1 and 65535")
         }
+        options.revocation = try revocation(map)
         return options
     }
 
@@ -191,16 +192,39 @@ package enum DefinitionParser {
     }
 
     static func testRequest(_ map: MappingReader) throws -> TestRequest {
-        try map.rejectUnknownKeys(["method", "url", "headers", "body", "expectStatus"])
+        try map.rejectUnknownKeys(["method", "url", "headers", "body", "contentType", "expectStatus", "expectJson"])
         let method = (try map.string("method") ?? "GET").uppercased()
         guard ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"].contains(method) else {
             throw map.error("method", "'method' must be an HTTP method such as GET or POST")
         }
         let status = try map.int("expectStatus") ?? 200
         guard (100...599).contains(status) else { throw map.error("expectStatus", "'expectStatus' must be an HTTP status code") }
+        let contentType = try map.string("contentType")
+        if let contentType, contentType.isEmpty || contentType.contains(where: { $0 == "\r" || $0 == "\n" }) {
+            throw map.error("contentType", "'contentType' must be one media type such as application/json")
+        }
         return TestRequest(
             method: method, url: try map.requiredString("url"), headers: try map.stringMap("headers"),
-            body: try map.string("body"), expectStatus: status)
+            body: try map.string("body"), contentType: contentType, expectStatus: status, expectJson: try expectedJSON(map))
+    }
+
+    /// `expectJson: {ok: true, team.id: "T1"}`: dotted paths to scalar values.
+    static func expectedJSON(_ map: MappingReader) throws -> [String: ExpectedJSON]? {
+        guard let node = map.value("expectJson") else { return nil }
+        let inner = try map.reader.mapping(node, context: map.context.isEmpty ? "expectJson" : "\(map.context), expectJson")
+        guard !inner.pairs.isEmpty else { throw map.error("expectJson", "'expectJson' needs at least one path: value") }
+        var result: [String: ExpectedJSON] = [:]
+        for (path, item) in inner.pairs {
+            guard case .scalar(let scalar) = item else {
+                throw map.reader.error(item, inner.context, "'\(TerminalText.escaped(path))' must be a single value (true, a number, a string or null)")
+            }
+            guard !path.isEmpty, !path.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty),
+                  !TerminalText.containsControl(path + scalar.string) else {
+                throw map.reader.error(item, inner.context, "'\(TerminalText.escaped(path))' must be a dotted path such as ok or team.id")
+            }
+            result[path] = ExpectedJSON(yaml: scalar.string, quoted: scalar.style != .plain)
+        }
+        return result
     }
 
     static func integration(_ map: MappingReader, lines: inout [String: Int]) throws -> IntegrationDefinition {

@@ -26,6 +26,10 @@ package enum YAMLBounds {
     /// Reads a definition file as UTF-8 text, never more than the limit (a path such as
     /// /dev/zero must fail at once, not fill memory).
     package static func readFile(_ path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw SwitchboardError.usage("\(path) is a directory: give the definition files (e.g. \(path)/*.yaml)")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw SwitchboardError.io("cannot read \(path): no such file or not readable")
         }
@@ -34,7 +38,7 @@ package enum YAMLBounds {
         do {
             data = try handle.read(upToCount: maxBytes + 1) ?? Data()
         } catch {
-            throw SwitchboardError.io("cannot read \(path): \(error.localizedDescription)")
+            throw SwitchboardError.io("cannot read \(path) (\(errno == 0 ? "read error" : String(cString: strerror(errno))))")
         }
         guard data.count <= maxBytes else {
             throw SwitchboardError.definition(file: path, line: nil, message: "the file is larger than the limit of \(maxBytes / 1024) KiB")

@@ -143,6 +143,9 @@ final class CurlTransfer: @unchecked Sendable {
         // "Expect:" turns off libcurl's `Expect: 100-continue` for larger bodies, which costs a
         // round trip (or a one-second stall with servers that ignore it).
         var lines = ["Expect:"]
+        // libcurl sends a body (and any POST) as a form unless told otherwise; a request
+        // carries only the type its maker declared ("Content-Type:" removes the default).
+        if !requestHeaders.contains("Content-Type") { lines.append("Content-Type:") }
         for field in requestHeaders {
             // "Name;" is libcurl's syntax for a header with an empty value ("Name:" removes it).
             lines.append(field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")

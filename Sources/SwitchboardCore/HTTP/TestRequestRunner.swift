@@ -43,6 +43,7 @@ package struct TestRequestRunner: Sendable {
         for (name, value) in test.headers.sorted(by: { $0.key < $1.key }) {
             headers.add(name, Template.render(value, values: values))
         }
+        if let contentType = test.contentType { headers["Content-Type"] = contentType }
         let body = test.body.map { Data(Template.render($0, values: values).utf8) }
         let request = HTTPRequest(method: method, url: url, headers: headers, body: body)
 
@@ -51,9 +52,20 @@ package struct TestRequestRunner: Sendable {
         do {
             let response = try await transport.send(request)
             let took = Self.milliseconds(clock.now - start)
-            let passed = response.status == test.expectStatus
+            let statusPassed = response.status == test.expectStatus
+            let mismatch = statusPassed ? Self.jsonMismatch(test.expectJson, in: response.body) : nil
+            let passed = statusPassed && mismatch == nil
             var report: Message = "\(name: method) \(shownURL) → \(response.status) (expected \(test.expectStatus)) in \(took) ms"
-            if !passed, let reason = Self.reason(from: response.body) {
+            if let mismatch {
+                // What the server answered is its text: masked, and for a server the customer
+                // chose, the team's to read only.
+                let found = redactor.line(mismatch.found)
+                let words: Message.Part = destinationChosenByCustomer
+                    ? .perAudience(team: found, customer: "(the response's text is shown to the team only)")
+                    : .outside(found)
+                report.parts += [.text(", but \(mismatch.path) is "), words, .text(" (expected \(mismatch.expected))")]
+            }
+            if !statusPassed, let reason = Self.reason(from: response.body) {
                 // A server the customer chose writes what it likes: masking its words for
                 // the customer would tell them which of their guesses was a hidden value.
                 let words: Message.Part = destinationChosenByCustomer
@@ -83,6 +95,19 @@ package struct TestRequestRunner: Sendable {
         let team = shown(hiding: .secret)
         let customer = shown(hiding: .hidden)
         return Message([.perAudience(team: team, customer: customer)])
+    }
+
+    /// The first of `expected` (by path) that the body does not hold; a body that is not
+    /// JSON fails the first path.
+    static func jsonMismatch(_ expected: [String: ExpectedJSON]?, in body: Data) -> (path: String, expected: String, found: String)? {
+        guard let expected, !expected.isEmpty else { return nil }
+        let document = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
+        for (path, value) in expected.sorted(by: { $0.key < $1.key }) {
+            guard let document else { return (path, value.description, "absent (the response is not JSON)") }
+            let found = ExpectedJSON.value(at: path, in: document)
+            if !value.matches(found) { return (path, value.description, ExpectedJSON.shown(found)) }
+        }
+        return nil
     }
 
     /// A provider's short explanation from a JSON error body: OAuth's `error` and

@@ -40,7 +40,8 @@ package final class AuthorizationSession: Sendable {
     /// Waits for the first of: the browser reaching the loopback catcher, the team callback
     /// server storing the callback, a pasted redirect URL that checks out, or the timeout
     /// (`AuthorizationTimeout`). A pasted URL that does not check out goes to `refused`
-    /// and the wait goes on, so a person can paste again.
+    /// and the wait goes on, so a person can paste again; when the pasted input ends after
+    /// a refusal, the wait ends with it.
     package func waitForCallback(pasted: AsyncStream<String>? = nil, timeout: Duration,
                                 pollInterval: Duration = .milliseconds(200),
                                 refused: @escaping @Sendable (SwitchboardError) -> Void = { _ in }) async throws -> Received {
@@ -68,12 +69,18 @@ package final class AuthorizationSession: Sendable {
             if let pasted {
                 let state = self.state, keep = connection.options.callbackMetadata
                 group.addTask {
+                    var lastRefusal: SwitchboardError?
                     for await text in pasted where !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                         switch PastedRedirect.evaluate(text, expectedState: state, keepMetadata: keep) {
                         case .success(let result): return Received(callback: result, pasted: true)
-                        case .failure(let error): refused(error)
+                        case .failure(let error):
+                            lastRefusal = error
+                            refused(error)
                         }
                     }
+                    // The input ended (a script's pipe): after a refusal nobody can paste
+                    // again, so waiting on would only run out the timeout.
+                    if let lastRefusal { throw lastRefusal }
                     return nil
                 }
             }

@@ -11,62 +11,78 @@ package struct DisconnectReport: Sendable {
 
 extension OAuthFlows {
     /// Deletes the tokens first (refresh stops at once), then revokes them at `revokeUrl`
-    /// when there is one (RFC 7009): the refresh token, then the access token, each with
-    /// its `token_type_hint`. Revocation is best effort: failures are logged and reported,
-    /// never undo or block the local deletion.
+    /// when there is one, in the type's revocation style (`RevocationOptions`; RFC 7009 by
+    /// default): each of the style's tokens the connection holds, in order, until one
+    /// confirmed revocation when it ends the whole grant. Revocation is best effort:
+    /// every attempt is logged and reported, and none undoes or blocks the local deletion.
     package func disconnect(instance: String, variable: String, revocationTimeout: Duration = .seconds(10)) async throws -> DisconnectReport {
         let disconnection = try store.disconnect(instance: instance, variable: variable)
         var report = DisconnectReport(label: disconnection.label, hadTokens: disconnection.deleted != nil, revocation: [], revoked: false)
         guard let token = disconnection.deleted else { return report }
-        guard let client = disconnection.client, client.revokeUrl != nil else {
-            let line: Message = "No revocation endpoint (revokeUrl) is configured; the tokens were deleted locally only"
-            try? store.log(disconnection, level: .info, line)
-            report.revocation.append(disconnection.forReader(line.teamText))
-            return report
-        }
-        var targets: [(String, String)] = []
-        if let refresh = token.refreshToken { targets.append((refresh, "refresh_token")) }
-        targets.append((token.accessToken, "access_token"))
-        var allDone = true
-        for (value, hint) in targets {
-            var request = OAuthRequests.revocation(client: client, token: value, hint: hint)
-            request.timeout = revocationTimeout
-            let what = hint == "refresh_token" ? "refresh token" : "access token"
-            let line: Message
-            let level: LogLevel
-            do {
-                let response = try await transport.send(request)
-                if response.status == 200 {
-                    line = "Revoked the \(name: what) at the provider"
-                    level = .info
-                } else {
-                    line = "Revocation of the \(name: what) was not confirmed (\(outside: Self.revocationReason(response))); the tokens were deleted locally"
-                    level = .warning
-                    allDone = false
-                }
-            } catch is CancellationError {
-                line = "Revocation of the \(name: what) was cancelled; the tokens were deleted locally"
-                level = .warning
-                allDone = false
-            } catch {
-                line = "Revocation of the \(name: what) failed (\(outside: error)); the tokens were deleted locally"
-                level = .warning
-                allDone = false
-            }
-            let safe = Redactor(secrets: disconnection.secrets + token.secretValues).redactOutside(line)
+        let redactor = Redactor(secrets: disconnection.secrets + token.secretValues)
+        func note(_ level: LogLevel, _ line: Message) {
+            let safe = redactor.redactOutside(line)
             try? store.log(disconnection, level: level, safe)
             report.revocation.append(disconnection.forReader(safe.teamText))
         }
-        report.revoked = allDone
+        guard let client = disconnection.client, client.revokeUrl != nil else {
+            note(.info, "No revocation endpoint (revokeUrl) is configured; the tokens were deleted locally only")
+            return report
+        }
+        let style = client.options.revocationStyle
+        let held: [(kind: RevocationOptions.Token, value: String)] = style.tokens.compactMap { kind in
+            switch kind {
+            case .refreshToken: token.refreshToken.map { (kind, $0) }
+            case .accessToken: (kind, token.accessToken)
+            }
+        }
+        guard !held.isEmpty else {
+            let names = style.tokens.map(\.spoken).joined(separator: " or ")
+            note(.info, "There was no \(name: names) to revoke at the provider; the tokens were deleted locally only")
+            return report
+        }
+        var confirmed = 0
+        var unconfirmed = 0
+        for (kind, value) in held {
+            if style.revokesGrant && confirmed > 0 {
+                note(.info, "The \(name: kind.spoken) was not sent: one revocation ends the whole grant at this provider")
+                continue
+            }
+            var request = OAuthRequests.revocation(client: client, token: value, kind: kind)
+            request.timeout = revocationTimeout
+            do {
+                let response = try await transport.send(request)
+                if style.confirms(response) {
+                    confirmed += 1
+                    note(.info, "Revoked the \(name: kind.spoken) at the provider")
+                } else {
+                    unconfirmed += 1
+                    note(.warning, "Revocation of the \(name: kind.spoken) was not confirmed (\(Self.revocationReason(response, style: style))); the tokens were deleted locally")
+                }
+            } catch is CancellationError {
+                unconfirmed += 1
+                note(.warning, "Revocation of the \(name: kind.spoken) was cancelled; the tokens were deleted locally")
+            } catch {
+                unconfirmed += 1
+                note(.warning, "Revocation of the \(name: kind.spoken) failed (\(outside: error)); the tokens were deleted locally")
+            }
+        }
+        report.revoked = style.revokesGrant ? confirmed > 0 : unconfirmed == 0
         return report
     }
 
-    static func revocationReason(_ response: HTTPResponse) -> String {
+    /// Why an answer did not confirm a revocation: the provider's error code when it sent
+    /// one (Slack's `"ok": false` comes with `"error"`), else the unmet `successJson`
+    /// value, else the status. What the provider wrote is outside text (redacted).
+    static func revocationReason(_ response: HTTPResponse, style: RevocationOptions) -> Message {
         do {
             _ = try OAuthResponseParser.fields(of: response, what: "revocation endpoint")
-            return "HTTP \(response.status)"
         } catch {
-            return "\(error)"
+            return "\(outside: error)"
         }
+        if style.successStatus.contains(response.status), let unmet = style.unmetJsonExpectation(in: response) {
+            return "HTTP \(response.status), but \(name: unmet.path) is \(outside: unmet.found), not \(name: unmet.expected.description)"
+        }
+        return "HTTP \(response.status)"
     }
 }

@@ -59,21 +59,44 @@ package enum OAuthRequests {
         return form(url: client.deviceAuthorizationUrl ?? "", fields: fields, client: client)
     }
 
-    /// RFC 7009 §2.1.
-    package static func revocation(client: OAuthClient, token: String, hint: String) -> HTTPRequest {
-        form(url: client.revokeUrl ?? "", fields: [("token", token), ("token_type_hint", hint)], client: client)
+    /// The revocation of one token at `revokeUrl`, in the type's revocation style:
+    /// RFC 7009 §2.1 (form `token` + `token_type_hint`), the token as Bearer credential and
+    /// no body, or a JSON object `{tokenParam: token}` sent with `POST` or `DELETE`.
+    package static func revocation(client: OAuthClient, token: String, kind: RevocationOptions.Token) -> HTTPRequest {
+        let style = client.options.revocationStyle
+        let url = client.revokeUrl ?? ""
+        let auth = style.clientAuth ?? client.options.clientAuth
+        switch style.style {
+        case .rfc7009:
+            return form(url: url, fields: [("token", token), ("token_type_hint", kind.rawValue)], client: client, auth: auth)
+        case .bearer:
+            return HTTPRequest(method: "POST", url: url, headers: ["Authorization": "Bearer \(token)", "Accept": "application/json"])
+        case .json, .delete:
+            var (fields, headers) = clientAuthentication(client, auth: auth)
+            fields.insert((style.tokenParam, token), at: 0)
+            headers["Content-Type"] = "application/json"
+            let object = Dictionary(fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+            return HTTPRequest(method: style.style == .delete ? "DELETE" : "POST", url: url, headers: headers, body: jsonObject(object))
+        }
     }
 
     /// Client authentication (RFC 6749 §2.3.1): HTTP Basic with the form-encoded id and
     /// secret, or both in the body. A public client (no secret) identifies itself with
     /// `client_id` in the body (§3.2.1).
-    static func form(url: String, fields: [(name: String, value: String)], client: OAuthClient) -> HTTPRequest {
-        var fields = fields
+    static func form(url: String, fields: [(name: String, value: String)], client: OAuthClient,
+                     auth: ClientAuthMethod? = nil) -> HTTPRequest {
+        let (credentials, headers) = clientAuthentication(client, auth: auth ?? client.options.clientAuth)
+        return HTTPRequest.form(url: url, fields: fields + credentials, headers: headers)
+    }
+
+    /// The body fields and headers that authenticate the client as `auth` says.
+    static func clientAuthentication(_ client: OAuthClient, auth: ClientAuthMethod) -> (fields: [(name: String, value: String)], headers: HTTPHeaders) {
+        var fields: [(name: String, value: String)] = []
         var headers = HTTPHeaders()
         // GitHub answers in form encoding unless JSON is asked for; others ignore it.
         headers["Accept"] = "application/json"
         if let secret = client.clientSecret {
-            switch client.options.clientAuth {
+            switch auth {
             case .basic:
                 headers["Authorization"] = FormEncoding.basicAuthorization(clientId: client.clientId, clientSecret: secret)
             case .body:
@@ -83,6 +106,14 @@ package enum OAuthRequests {
         } else {
             fields.append(("client_id", client.clientId))
         }
-        return HTTPRequest.form(url: url, fields: fields, headers: headers)
+        return (fields, headers)
+    }
+
+    /// A flat JSON object of strings, keys sorted (a stable body for logs and tests).
+    static func jsonObject(_ object: [String: String]) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding a [String: String] cannot fail.
+        return (try? encoder.encode(object)) ?? Data("{}".utf8)
     }
 }

@@ -60,8 +60,8 @@ package struct AppDatabase: Sendable {
         }
     }
 
-    static func missing(_ path: String) -> SwitchboardError {
-        .notFound("no database at \(path) yet, so nothing is stored: import or deploy first (--db or $SWITCHBOARD_DB choose another)")
+    package static func missing(_ path: String) -> SwitchboardError {
+        .notFound("no database at \(path) yet, so nothing is stored: import definitions first (switchboard import FILE), or choose another with --db or $SWITCHBOARD_DB")
     }
 
     /// Opening a pool switches the file to WAL. When several processes open a new file at

@@ -44,7 +44,7 @@ extension Store {
             document["metadata"] = try connection.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
             if let record = try TokenRecord.fetchOne(db, key: connection.id!) {
                 let token = try StoredToken.decode(box.open(record.sealed))
-                document["token"] = Self.tokenDocument(token, now: Date())
+                document["token"] = Self.tokenDocument(token, now: clock.now())
             } else {
                 document["token"] = NSNull()
             }

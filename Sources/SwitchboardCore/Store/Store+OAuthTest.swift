@@ -43,9 +43,13 @@ extension Store {
             // whether its answer may reach a customer. Errors fail closed (no test sent).
             let provenance = try provenance(db, connectionId: connection.id!, states: states)
             let destination = test.map { Template.references(in: $0.url) } ?? []
+            // Token and callback metadata (`{{instance_url}}`, `{{realmId}}`) come from the
+            // provider the connection is configured for; a field of the same name wins.
+            let metadata = try connection.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
+            let values = FieldStates.effectiveValues(states).merging(metadata) { field, _ in field }
             return TestSubject(
                 instance: instance.name, variable: resolvedVariable.key, test: test,
-                values: FieldStates.effectiveValues(states), isOAuth: resolvedVariable.connectionType.oauth2 != nil,
+                values: values, isOAuth: resolvedVariable.connectionType.oauth2 != nil,
                 accessToken: token?.accessToken, tokenExpiresAt: token?.expiresAt,
                 classes: Dictionary(uniqueKeysWithValues: states.map { ($0.key, $0.valueClass) }),
                 audience: actor.role.isCustomer ? .customer(HiddenFieldRedactor.customerView(of: states)) : .team,

@@ -15,11 +15,11 @@ package struct ConnectUseCase: Sendable {
         /// How long the browser (or the device approval) may take.
         package var timeout: Duration
         /// Redirect URLs a person pastes (authorization code): each is checked; a wrong one is
-        /// reported as `.pastedURLRefused` and the wait goes on. Nil when nobody can paste.
-        package var pasted: AsyncStream<String>?
+        /// reported as `.pastedURLRefused` and the wait goes on.
+        package var pasted: PastedInput
 
         package init(instance: String, variable: String, useDeviceCode: Bool = false, port: UInt16? = nil,
-                    timeout: Duration = ConnectUseCase.defaultTimeout, pasted: AsyncStream<String>? = nil) {
+                    timeout: Duration = ConnectUseCase.defaultTimeout, pasted: PastedInput = .none) {
             self.instance = instance
             self.variable = variable
             self.useDeviceCode = useDeviceCode
@@ -27,6 +27,15 @@ package struct ConnectUseCase: Sendable {
             self.timeout = timeout
             self.pasted = pasted
         }
+    }
+
+    /// Where pasted redirect URLs come from.
+    package enum PastedInput: Sendable {
+        case none
+        /// The person asked to paste (`connect --paste`): refused for grants without a browser.
+        case required(AsyncStream<String>)
+        /// A way to paste that is always open (the wizard's `p`): used when the grant has one.
+        case whenUsed(AsyncStream<String>)
     }
 
     /// What CONNECT ended with: tokens stored (any failure is thrown).
@@ -53,7 +62,13 @@ package struct ConnectUseCase: Sendable {
     package func run(_ request: Request, progress: @escaping @Sendable (ConnectProgress) -> Void) async throws -> Outcome {
         let connection = try store.oauthConnection(instance: request.instance, variable: request.variable)
         let grant = request.useDeviceCode ? OAuthGrant.deviceCode : connection.options.grant
-        if request.pasted != nil, grant != .authorizationCode {
+        let pasted: AsyncStream<String>?
+        switch request.pasted {
+        case .none: pasted = nil
+        case .required(let stream): pasted = stream
+        case .whenUsed(let stream): pasted = grant == .authorizationCode ? stream : nil
+        }
+        if case .required = request.pasted, grant != .authorizationCode {
             throw SwitchboardError.usage(grant == .deviceCode
                 ? "pasting a redirect URL and the device code flow are different flows; choose one"
                 : "pasting a redirect URL is for the authorization code flow; \(connection.label) uses client credentials (no browser)")
@@ -66,7 +81,7 @@ package struct ConnectUseCase: Sendable {
         case .deviceCode:
             token = try await connectDevice(connection, timeout: request.timeout, progress: progress)
         case .authorizationCode:
-            token = try await connectAuthorizationCode(connection, request, progress: progress)
+            token = try await connectAuthorizationCode(connection, request, pasted: pasted, progress: progress)
         }
         return Outcome(grant: grant, token: token)
     }
@@ -78,14 +93,14 @@ package struct ConnectUseCase: Sendable {
         return .loopback(host: "127.0.0.1", port: port ?? connection.options.callbackPort.flatMap(UInt16.init(exactly:)) ?? 0)
     }
 
-    func connectAuthorizationCode(_ connection: OAuthConnection, _ request: Request,
+    func connectAuthorizationCode(_ connection: OAuthConnection, _ request: Request, pasted: AsyncStream<String>?,
                                   progress: @escaping @Sendable (ConnectProgress) -> Void) async throws -> StoredToken {
         let session = try await flows.beginAuthorization(connection, redirect: redirect(for: connection, port: request.port),
                                                          lifetime: request.timeout, progress: progress)
         progress(.authorize(url: session.authorizeURL, redirectURI: session.redirectURI, port: session.listeningPort.map(Int.init)))
         let store = self.store
         do {
-            let received = try await session.waitForCallback(pasted: request.pasted, timeout: request.timeout) { refusal in
+            let received = try await session.waitForCallback(pasted: pasted, timeout: request.timeout) { refusal in
                 progress(.pastedURLRefused(refusal.description))
                 try? store.logOAuth(connection, level: .warning, "Pasted redirect URL refused: \(outside: refusal.description)")
             }

@@ -39,6 +39,8 @@ package struct RunStepUseCase: Sendable {
         let store = flows.store
         try store.actor.authorize(.run)
         await flows.refreshBeforeRun(instance: request.instance, step: request.step)
+        // A signal during the refresh: nothing has been handed over yet, so nothing starts.
+        if control.interruption != nil { throw CancellationError() }
         let context = try store.executionContext(instance: request.instance, step: request.step)
         let started = store.now()
         let result = try StepRunner.run(command: request.command, payload: context.payload, environment: request.environment, control: control)

@@ -7,8 +7,7 @@ extension StoreWizardBackend {
     package func connect(instance: String, variable: String, timeout: Duration, pasted: AsyncStream<String>,
                         progress: @escaping @Sendable (ConnectProgress) -> Void) async throws -> WizardConnection {
         let useCase = ConnectUseCase(store: store, transport: transport, settings: settings)
-        let canPaste = try store.oauthConnection(instance: instance, variable: variable).options.grant == .authorizationCode
-        let request = ConnectUseCase.Request(instance: instance, variable: variable, timeout: timeout, pasted: canPaste ? pasted : nil)
+        let request = ConnectUseCase.Request(instance: instance, variable: variable, timeout: timeout, pasted: .whenUsed(pasted))
         _ = try await useCase.run(request, progress: progress)
         return try connection(instance: instance, variable: variable)
     }

@@ -65,9 +65,9 @@ extension Renderer {
         if !connect.steps.isEmpty, y + 1 < limit {
             y += connect.isFailed ? 0 : 1
             let room = limit - y
+            // Steps are what went right; refusals are the notice line, failures the phase.
             for step in connect.steps.suffix(room) {
-                let failed = step.hasPrefix("✗")
-                frame.write((failed ? " " : " ✓ ") + step, x: 0, y: y, maxWidth: width, style: failed ? .error : .dim)
+                frame.write(" ✓ " + step, x: 0, y: y, maxWidth: width, style: .dim)
                 y += 1
             }
         }

@@ -19,7 +19,7 @@ struct CallbackServerCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let (host, port) = try Self.parse(listen)
-            let store = try global.store(source: "callback-server")
+            let store = try global.store(source: "callback-server", createIfMissing: true)
             try store.verifyMasterKey()
             let catcher = try await TeamCallbackServer.start(store: store, host: host, port: port) { note in
                 printError("callback-server: \(note)")

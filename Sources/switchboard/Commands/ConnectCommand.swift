@@ -39,7 +39,7 @@ struct ConnectCommand: AsyncParsableCommand {
             let useCase = ConnectUseCase(store: store, transport: CurlTransport(),
                                          settings: .resolve(explicitCallbackURL: callbackURL, environment: ProcessInfo.processInfo.environment))
             let request = ConnectUseCase.Request(instance: instance, variable: variable, useDeviceCode: device, port: port.map(UInt16.init),
-                                                 timeout: .seconds(timeout), pasted: paste ? standardInputLines() : nil)
+                                                 timeout: .seconds(timeout), pasted: paste ? .required(standardInputLines()) : .none)
             let command = self
             let outcome = try await runCancellable {
                 try await useCase.run(request) { command.report($0) }

@@ -12,7 +12,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let store = try global.store(source: "cli")
+            let store = try global.store(source: "cli", createIfMissing: true)
             var inputs: [(path: String, text: String)] = []
             for file in files {
                 inputs.append((file, try YAMLBounds.readFile(file)))

@@ -33,7 +33,7 @@ struct RefreshCommand: AsyncParsableCommand {
     func run() async throws {
         var exitCode: Int32 = 0
         do {
-            let store = try global.store(source: "refresh")
+            let store = try global.store(source: "refresh", createIfMissing: true)
             try store.verifyMasterKey()
             let refresher = TokenRefresher(store: store, transport: CurlTransport(), concurrency: concurrency, backoffBase: backoff.seconds)
             let selection = RefreshSelection(within: within.seconds, force: force, instance: instance, variable: variable)

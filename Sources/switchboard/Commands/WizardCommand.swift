@@ -17,7 +17,7 @@ struct WizardCommand: ParsableCommand {
 
     /// Starts the wizard over the real store; `instance` opens that instance directly.
     static func launch(global: GlobalOptions, theme: String?, instance: String?) throws {
-        let store = try global.store(source: "wizard")
+        let store = try global.store(source: "wizard", createIfMissing: true)
         try store.verifyMasterKey()
         if let instance { _ = try store.instance(instance) }
         let environment = ProcessInfo.processInfo.environment

@@ -29,12 +29,18 @@ enum ErrorPresenter {
                 if !text.isEmpty { print(text) }
                 return 0
             }
+            guard code == .validationFailure else {
+                // Not a usage error and not ours: say what kind it was, never dump it (it
+                // could hold a value).
+                printLine("unexpected error (\(type(of: error)))")
+                return 1
+            }
             let message = Switchboard.message(for: error).split(separator: "\n").first.map(String.init) ?? ""
             if !message.isEmpty {
                 printLine((message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message) + " (see: switchboard help)")
             }
             // ArgumentParser says 64 (EX_USAGE) for a usage error; the README promises 2.
-            return code == .validationFailure ? 2 : code.rawValue
+            return 2
         }
     }
 

@@ -33,9 +33,13 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// `readOnly` for commands that only list or show: they open without taking a write lock.
-    func store(source: String, readOnly: Bool = false) throws -> Store {
+    /// Only commands that start a store (`import`, the wizard, the refresher and the
+    /// callback server) create a missing database; any other says so (exit 4) and creates nothing.
+    func store(source: String, readOnly: Bool = false, createIfMissing: Bool = false) throws -> Store {
         let role = try resolvedRole()
-        let database = try AppDatabase.open(path: Paths.database(option: db), readOnly: readOnly)
+        let path = Paths.database(option: db)
+        if !createIfMissing && !FileManager.default.fileExists(atPath: path) { throw AppDatabase.missing(path) }
+        let database = try AppDatabase.open(path: path, readOnly: readOnly)
         return Store(database: database, actor: Actor(user: Actor.osUser(), role: role, source: source)) {
             try MasterKey.load()
         }

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardCore
+import SwitchboardTestSupport
 import Testing
 
 /// SPEC §15: the binary carries what it reads, so a copy at /usr/local/bin (where an SSH
@@ -27,6 +28,16 @@ struct CLIInstallTests {
         let file = try sb.write("test-api.yaml", Fixtures.testAPI)
         let imported = try await sb.run(["import", file], binary: copy)
         #expect(imported.status == 0, "\(imported.stderr)")
+    }
+
+    @Test("the compiled-in catalog is catalog/*.yaml byte for byte")
+    func embeddedCatalogMatchesTheFiles() throws {
+        let directory = Checkout.root + "/catalog"
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(BundledCatalog.files.map(\.name) == names)
+        for file in BundledCatalog.files {
+            #expect(file.text == (try String(contentsOfFile: directory + "/" + file.name, encoding: .utf8)), "\(file.name) differs")
+        }
     }
 
     @Test("--version prints the version alone; a usage error exits 2 with one line")

@@ -90,13 +90,16 @@ struct CLISecretsTests {
         #expect(wrong.errorLine.contains("master.key"))
     }
 
-    @Test("--db selects the database and creates it 0600; a read-only command creates nothing")
+    @Test("--db selects the database and creates it 0600; a command that needs a store creates nothing")
     func dbOption() async throws {
         let sb = try CLISandbox()
         let path = sb.directory + "/elsewhere/chosen.sqlite"
         let file = try sb.write("test-api.yaml", Fixtures.testAPI)
-        for readOnly in [["status", "--json"], ["logs", "acme/x"], ["show", "acme/x", "crm"], ["instances"], ["integrations"]] {
-            let missing = try await sb.run(readOnly + ["--db", path])
+        for readOnly in [["status", "--json"], ["logs", "acme/x"], ["show", "acme/x", "crm"], ["instances"], ["integrations"],
+                         ["test", "acme/x", "crm"], ["connect", "acme/x", "crm", "--timeout", "1"], ["disconnect", "acme/x", "crm"],
+                         ["configure", "acme/x", "--set", "crm.user=u"], ["deploy", "x", "--customer", "acme"],
+                         ["run", "acme/x", "step", "--db", path, "--", "true"]] {
+            let missing = try await sb.run(readOnly.contains("--") ? readOnly : readOnly + ["--db", path])
             #expect(missing.status == 4, "\(readOnly): \(missing.stderr)")
             #expect(missing.errorLine.contains("no database at \(path) yet"))
             #expect(posixMode(path) == nil && posixMode(sb.directory + "/elsewhere") == nil, "\(readOnly) created something")

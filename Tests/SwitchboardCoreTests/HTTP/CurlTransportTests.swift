@@ -52,6 +52,22 @@ extension HTTPTests {
             }
         }
 
+        /// libcurl labels any POST a form; a request carries only the type it declared
+        /// (Dropbox refuses the form type on a body-less POST).
+        @Test func noContentTypeUnlessDeclared() async throws {
+            try await LocalHTTPServer.with { server in
+                let bare = try echo(try await CurlTransport().send(.init(method: "POST", url: "\(server.base)/echo")))
+                #expect(bare.method == "POST")
+                #expect(bare.headers["content-type"] == nil, "\(bare.headers)")
+                let json = try echo(try await CurlTransport().send(.init(method: "POST", url: "\(server.base)/echo",
+                                                                        headers: ["Content-Type": "application/json"], body: Data("{}".utf8))))
+                #expect(json.headers["content-type"] == "application/json")
+                #expect(json.body == "{}")
+                let form = try echo(try await CurlTransport().send(.form(url: "\(server.base)/echo", fields: [("a", "1")])))
+                #expect(form.headers["content-type"] == "application/x-www-form-urlencoded")
+            }
+        }
+
         @Test func parsesStatusHeadersAndBody() async throws {
             try await LocalHTTPServer.with { server in
                 let response = try await CurlTransport().send(.init(url: "\(server.base)/status"))

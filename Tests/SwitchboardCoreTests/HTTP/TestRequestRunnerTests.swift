@@ -25,6 +25,45 @@ extension HTTPTests {
             try transport.assertAllUsed()
         }
 
+        /// Slack answers 200 with `"ok": false` for a dead token: the status alone would pass it.
+        @Test func expectJsonCatchesA200ThatSaysNo() async throws {
+            let test = TestRequest(method: "POST", url: "https://slack.com/api/auth.test", headers: ["Authorization": "Bearer {{access_token}}"],
+                                   expectJson: ["ok": .bool(true), "team.id": .string("T1")])
+            let token = "xoxb-SECRET-TOKEN"
+            let dead = scripted([.init("POST", "https://slack.com/api/auth.test", respond: .json(200, #"{"ok": false, "error": "invalid_auth"}"#))])
+            let failed = await TestRequestRunner(transport: dead).run(test, values: [:], accessToken: token)
+            #expect(!failed.passed)
+            #expect(failed.status == 200)
+            #expect(failed.message.contains("→ 200 (expected 200) in "))
+            #expect(failed.message.hasSuffix(", but ok is false (expected true)"), "\(failed.message)")
+
+            let alive = scripted([.init("POST", "https://slack.com/api/auth.test",
+                                        respond: .json(200, #"{"ok": true, "team": {"id": "T1"}, "user": "U1"}"#))])
+            #expect(await TestRequestRunner(transport: alive).run(test, values: [:], accessToken: token).passed)
+
+            // 1 is not true, an echoed secret is masked, a body that is not JSON fails.
+            for (body, suffix) in [(#"{"ok": 1, "team": {"id": "T1"}}"#, ", but ok is 1 (expected true)"),
+                                   (#"{"ok": true, "team": {"id": "xoxb-SECRET-TOKEN"}}"#, #", but team.id is "***" (expected "T1")"#),
+                                   ("<html>", ", but ok is absent (the response is not JSON) (expected true)")] {
+                let transport = scripted([.init("POST", "https://slack.com/api/auth.test", respond: .text(200, body))])
+                let result = await TestRequestRunner(transport: transport).run(test, values: [:], accessToken: token)
+                #expect(!result.passed)
+                #expect(result.message.hasSuffix(suffix), "\(result.message)")
+                #expect(!result.message.contains(token))
+            }
+        }
+
+        @Test func aDeclaredBodyAndContentTypeAreSent() async throws {
+            let test = TestRequest(method: "POST", url: "https://api.dropboxapi.com/2/users/get_current_account",
+                                   headers: ["Authorization": "Bearer {{access_token}}"], body: "null", contentType: "application/json")
+            let transport = scripted([
+                .init("POST", "https://api.dropboxapi.com/2/users/get_current_account",
+                      body: .text("null"), headers: [.equals("Content-Type", "application/json")], respond: .json(200, "{}")),
+            ])
+            #expect(await TestRequestRunner(transport: transport).run(test, values: [:], accessToken: "sl.TOKEN").passed)
+            try transport.assertAllUsed()
+        }
+
         @Test func failsWithTheProviderReasonAndRedactsSecrets() async throws {
             let token = "ya29.TOKEN-VALUE"
             let test = TestRequest(url: "https://api.acme.test/me", headers: ["Authorization": "Bearer {{access_token}}"])

@@ -69,7 +69,7 @@ import Testing
         let useCase = ConnectUseCase(store: f.store, transport: provider, settings: OAuthSettings())
         let (pasted, input) = AsyncStream.makeStream(of: String.self)
         let seen = Mutex<[ConnectProgress]>([])
-        let outcome = try await useCase.run(.init(instance: f.instance, variable: "confidential", timeout: .seconds(10), pasted: pasted)) { event in
+        let outcome = try await useCase.run(.init(instance: f.instance, variable: "confidential", timeout: .seconds(10), pasted: .required(pasted))) { event in
             seen.withLock { $0.append(event) }
             if case .authorize(let url, _, _) = event {
                 let state = OAuthFixtures.query(url).first { $0.name == "state" }!.value
@@ -96,6 +96,23 @@ import Testing
         #expect(try f.logs().first == "CONNECT timed out after 1 s without a callback")
     }
 
+    /// A script pipes one wrong URL into `connect --paste`: once its input ends, the refusal
+    /// ends the wait at once instead of running out the timeout.
+    @Test func aRefusedPasteEndsTheWaitWhenTheInputEnds() async throws {
+        let f = try OAuthStoreFixture()
+        let useCase = ConnectUseCase(store: f.store, transport: OAuthFixtures.scripted([]), settings: OAuthSettings())
+        let (pasted, input) = AsyncStream.makeStream(of: String.self)
+        input.yield("http://127.0.0.1:9/callback?code=X&state=wrong")
+        input.finish()
+        let started = ContinuousClock.now
+        let error = try await #require(throws: SwitchboardError.self) {
+            try await useCase.run(.init(instance: f.instance, variable: "confidential", timeout: .seconds(60), pasted: .required(pasted))) { _ in }
+        }
+        #expect(error.description.contains("does not match this connect attempt"))
+        #expect(ContinuousClock.now - started < .seconds(30))
+        #expect(try f.status() == .unconfigured)
+    }
+
     @Test func connectUseCaseCancelledLeavesNothingPending() async throws {
         let f = try OAuthStoreFixture()
         let useCase = ConnectUseCase(store: f.store, transport: OAuthFixtures.scripted([]), settings: OAuthSettings())
@@ -117,10 +134,61 @@ import Testing
         let useCase = ConnectUseCase(store: f.store, transport: OAuthFixtures.scripted([]), settings: OAuthSettings())
         let (pasted, _) = AsyncStream.makeStream(of: String.self)
         let error = try await #require(throws: SwitchboardError.self) {
-            try await useCase.run(.init(instance: f.instance, variable: "service", pasted: pasted)) { _ in }
+            try await useCase.run(.init(instance: f.instance, variable: "service", pasted: .required(pasted))) { _ in }
         }
         guard case .usage(let text) = error else { Issue.record("not a usage error: \(error)"); return }
         #expect(text.contains("client credentials"))
+    }
+
+    /// Salesforce's API host and QuickBooks' company id come back with the tokens or the
+    /// callback: a test request may name them.
+    @Test func testRequestsUseTokenAndCallbackMetadata() async throws {
+        let f = try OAuthStoreFixture()
+        _ = try f.connect(metadata: ["realmId": "9130"])
+        let base = try #require(f.store.connectionDetail(instance: f.instance, variable: "confidential").connectionType.test)
+        let provider = OAuthFixtures.scripted([
+            .init("GET", .exact("https://provider.test/v3/company/9130/companyinfo/9130"), headers: [.equals("Authorization", "Bearer AT-1")],
+                  respond: .json(200, #"{"CompanyInfo": {"Id": "9130"}}"#)),
+        ])
+        var test = base
+        test.url = "https://provider.test/v3/company/{{realmId}}/companyinfo/{{realmId}}"
+        test.expectJson = ["CompanyInfo.Id": .string("9130")]
+        let subject = try f.store.testSubject(instance: f.instance, variable: "confidential")
+        #expect(subject.values["realmId"] == "9130")
+        let result = await TestRequestRunner(transport: provider).run(test, values: subject.values, accessToken: subject.accessToken)
+        #expect(result.passed, "\(result.message)")
+        try provider.assertAllUsed()
+    }
+
+    /// Salesforce sends no expires_in: a 401 then means "timed out", so one refresh and one
+    /// retry come before the badge turns red.
+    @Test func a401WithATokenOfUnknownLifetimeRefreshesAndRetriesOnce() async throws {
+        let f = try OAuthStoreFixture()
+        _ = try f.store.storeTokens(f.connection(), TokenResponse(accessToken: "AT-1", refreshToken: "RT-1", scope: nil, expiresIn: nil),
+                                    source: .authorizationCode)
+        let provider = OAuthFixtures.scripted([
+            .init("GET", .exact(f.base + "/api/me"), headers: [.equals("Authorization", "Bearer AT-1")], respond: .json(401, #"{"error":"invalid_token"}"#)),
+            .init("POST", .exact(f.tokenURL), body: .form(["grant_type": "refresh_token", "refresh_token": "RT-1"]),
+                  respond: .json(200, #"{"access_token":"AT-2","refresh_token":"RT-2","token_type":"Bearer"}"#)),
+            .init("GET", .exact(f.base + "/api/me"), headers: [.equals("Authorization", "Bearer AT-2")], respond: .json(200, #"{"id":1}"#)),
+        ])
+        let result = try await OAuthFlows(store: f.store, transport: provider).testConnection(instance: f.instance, variable: "confidential")
+        try provider.assertAllUsed()
+        #expect(result.passed, "\(result.message)")
+        #expect(try f.status() == .ok)
+        #expect(try f.logs().contains("The test got 401 with a token of unknown lifetime: refreshed it and tried once more"))
+
+        // Still 401 after the refresh: red, and no third request.
+        let dead = OAuthFixtures.scripted([
+            .init("GET", .exact(f.base + "/api/me"), respond: .json(401, "{}")),
+            .init("POST", .exact(f.tokenURL), body: .form(["grant_type": "refresh_token", "refresh_token": "RT-2"]),
+                  respond: .json(200, #"{"access_token":"AT-3","refresh_token":"RT-3","token_type":"Bearer"}"#)),
+            .init("GET", .exact(f.base + "/api/me"), respond: .json(401, "{}")),
+        ])
+        let failed = try await OAuthFlows(store: f.store, transport: dead).testConnection(instance: f.instance, variable: "confidential")
+        try dead.assertAllUsed()
+        #expect(!failed.passed)
+        #expect(try f.status() == .error)
     }
 
     @Test func theTeamCallbackURLIsResolvedInOnePlace() {

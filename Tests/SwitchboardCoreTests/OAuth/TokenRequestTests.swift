@@ -58,7 +58,7 @@ import Testing
 
     @Test func revocationCarriesTheHint() throws {
         let client = try OAuthFixtures.client()
-        let request = OAuthRequests.revocation(client: client, token: "RT", hint: "refresh_token")
+        let request = OAuthRequests.revocation(client: client, token: "RT", kind: .refreshToken)
         #expect(request.url == "https://login.acme.test/oauth/revoke")
         #expect(OAuthFixtures.form(request) == ["token": "RT", "token_type_hint": "refresh_token"])
         #expect(request.headers["Authorization"]?.hasPrefix("Basic ") == true)

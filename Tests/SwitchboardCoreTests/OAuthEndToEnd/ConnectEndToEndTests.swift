@@ -254,10 +254,14 @@ struct ConnectEndToEndTests {
         let sandbox = try SwitchboardSandbox()
         defer { sandbox.remove() }
         try await sandbox.setUpDemo(provider)
-        let port = try EndToEnd.freePort()
-        let server = try sandbox.spawn(["callback-server", "--listen", "127.0.0.1:\(port)"])
+        // Port 0: the server picks a free one and names it (a port chosen here first could
+        // be taken by another test's catcher before the server binds it).
+        let server = try sandbox.spawn(["callback-server", "--listen", "127.0.0.1:0"])
         let listening = try await server.firstLine()
-        #expect(listening == "Listening on http://127.0.0.1:\(port)/callback")
+        let prefix = "Listening on http://127.0.0.1:"
+        #expect(listening.hasPrefix(prefix) && listening.hasSuffix("/callback"), "\(listening)")
+        let port = try #require(Int(listening.dropFirst(prefix.count).dropLast("/callback".count)), "\(listening)")
+        #expect(port > 0)
         let child = try sandbox.spawn(["connect", sandbox.instance, "confidential", "--callback-url", "http://127.0.0.1:\(port)/callback"])
         let url = try await child.firstLine()
         #expect(url.contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A\(port)%2Fcallback"))

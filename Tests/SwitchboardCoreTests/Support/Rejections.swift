@@ -69,7 +69,29 @@ enum Rejections {
             """
     }
 
+    static func withTest(_ test: String) -> String {
+        """
+        component: rej-test
+        label: Test
+        connections:
+          - key: basic
+            label: Basic
+            fields:
+              - {key: url, label: URL, type: url, required: true, default: "https://rej.example"}
+            test: \(test)
+
+        """
+    }
+
     static let all: [Rejection] = [
+        Rejection(file: "expect-json-empty-path.yaml", yaml: withTest(#"{url: "{{url}}/me", expectJson: {"team..id": T1}}"#),
+                  lineMarker: "expectJson", fragments: ["team..id", "dotted path"]),
+        Rejection(file: "expect-json-not-scalar.yaml", yaml: withTest(#"{url: "{{url}}/me", expectJson: {ok: [true]}}"#),
+                  lineMarker: "expectJson", fragments: ["'ok'", "single value"]),
+        Rejection(file: "expect-json-empty.yaml", yaml: withTest(#"{url: "{{url}}/me", expectJson: {}}"#),
+                  lineMarker: "expectJson", fragments: ["expectJson", "at least one"]),
+        Rejection(file: "test-content-type.yaml", yaml: withTest(#"{url: "{{url}}/me", method: POST, contentType: ""}"#),
+                  lineMarker: "contentType", fragments: ["contentType", "media type"]),
         Rejection(
             file: "hidden-no-default.yaml",
             yaml: integration(

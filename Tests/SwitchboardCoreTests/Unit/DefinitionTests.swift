@@ -22,6 +22,25 @@ struct DefinitionTests {
         }
     }
 
+    @Test("a test request's expectJson keeps YAML's types: plain true/numbers/null, quoted strings")
+    func expectJsonTypes() throws {
+        let yaml = """
+            component: slackish
+            label: Slackish
+            connections:
+              - key: token
+                label: Token
+                fields:
+                  - {key: token, label: Token, type: password, required: true}
+                test: {method: POST, url: "https://slack.test/api/auth.test", contentType: application/json, body: "{}",
+                       expectJson: {ok: true, count: 2, team.id: "T1", quoted: "true", gone: null}}
+            """
+        let test = try #require(try DefinitionParser.parse(yaml: yaml, file: "s.yaml").components.first?.value.connections.first?.test)
+        #expect(test.expectJson == ["ok": .bool(true), "count": .number(2), "team.id": .string("T1"), "quoted": .string("true"), "gone": .null])
+        #expect(test.contentType == "application/json")
+        #expect(test.body == "{}")
+    }
+
     @Test("the SPEC example parses with every OAuth option and field attribute")
     func specExample() throws {
         let batch = try DefinitionParser.parse(yaml: Fixtures.specExample, file: "spec.yaml")

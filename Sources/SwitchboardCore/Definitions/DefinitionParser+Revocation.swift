@@ -1,0 +1,88 @@
+import Yams
+
+extension DefinitionParser {
+    /// `oauth2: revocation:` — how DISCONNECT revokes at `revokeUrl` (`RevocationOptions`).
+    /// Every combination that could not work is refused here, with the file and line.
+    static func revocation(_ oauth: MappingReader) throws -> RevocationOptions? {
+        guard let node = oauth.value("revocation") else { return nil }
+        let map = try oauth.reader.mapping(node, context: oauth.context.isEmpty ? "revocation" : "\(oauth.context), revocation")
+        try map.rejectUnknownKeys(["style", "tokens", "tokenParam", "clientAuth", "revokesGrant", "successStatus", "successJson"])
+        let style: RevocationOptions.Style = try enumValue(map, "style", default: .rfc7009)
+        var options = RevocationOptions(style: style)
+
+        if map.value("tokens") != nil {
+            var tokens: [RevocationOptions.Token] = []
+            for name in try map.stringList("tokens") {
+                guard let token = RevocationOptions.Token(rawValue: name) else {
+                    throw map.error("tokens", "'tokens' may name refresh_token and access_token only (found '\(TerminalText.escaped(name))')")
+                }
+                guard !tokens.contains(token) else { throw map.error("tokens", "'tokens' names \(name) twice") }
+                tokens.append(token)
+            }
+            guard !tokens.isEmpty else { throw map.error("tokens", "'tokens' needs at least one of refresh_token, access_token") }
+            if style == .bearer, tokens.contains(.refreshToken) {
+                throw map.error("tokens", "style bearer sends the token as the Bearer credential, which a refresh token never is; use tokens: [access_token]")
+            }
+            options.tokens = tokens
+        }
+
+        if let param = try map.string("tokenParam") {
+            guard style == .json || style == .delete else {
+                throw map.error("tokenParam", "'tokenParam' names the JSON body key of style json or delete; style \(style.rawValue) has no such key")
+            }
+            guard !param.trimmingCharacters(in: .whitespaces).isEmpty else { throw map.error("tokenParam", "'tokenParam' must not be empty") }
+            options.tokenParam = param
+        }
+
+        if map.value("clientAuth") != nil {
+            guard options.authenticatesClient else {
+                throw map.error("clientAuth", "style bearer authenticates with the token itself and sends no client credentials; remove 'clientAuth'")
+            }
+            options.clientAuth = try enumValue(map, "clientAuth", default: ClientAuthMethod.basic)
+        }
+
+        options.revokesGrant = try map.bool("revokesGrant") ?? false
+        if map.value("successStatus") != nil { options.successStatus = try successStatus(map) }
+        options.successJson = try successJson(map)
+        return options
+    }
+
+    /// `successStatus: 204` or `successStatus: [200, 204]`.
+    private static func successStatus(_ map: MappingReader) throws -> [Int] {
+        let statuses: [Int]
+        if case .scalar = map.value("successStatus") {
+            statuses = [try map.int("successStatus")].compactMap { $0 }
+        } else {
+            statuses = try map.list("successStatus").map { item in
+                guard case .scalar(let scalar) = item, let status = Int(scalar.string) else {
+                    throw map.reader.error(item, map.context, "'successStatus' must be a list of HTTP status codes")
+                }
+                return status
+            }
+        }
+        guard !statuses.isEmpty else { throw map.error("successStatus", "'successStatus' needs at least one HTTP status code") }
+        if let wrong = statuses.first(where: { !(200...299).contains($0) }) {
+            throw map.error("successStatus", "'successStatus' lists \(wrong); only a 2xx status can confirm a revocation")
+        }
+        return statuses
+    }
+
+    /// `successJson: {ok: true}`: dotted paths to scalar values, typed like `expectJson`.
+    private static func successJson(_ map: MappingReader) throws -> [String: ExpectedJSON] {
+        guard let node = map.value("successJson") else { return [:] }
+        let inner = try map.reader.mapping(node, context: "\(map.context), successJson")
+        guard !inner.pairs.isEmpty else { throw map.error("successJson", "'successJson' needs at least one path: value") }
+        var result: [String: ExpectedJSON] = [:]
+        for (path, item) in inner.pairs {
+            guard case .scalar(let scalar) = item else {
+                throw map.reader.error(item, inner.context, "'\(TerminalText.escaped(path))' must be a single value (true, a number, a string or null)")
+            }
+            guard !path.isEmpty, !path.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty),
+                  !TerminalText.containsControl(path + scalar.string) else {
+                throw map.reader.error(item, inner.context, "'\(TerminalText.escaped(path))' must be a dotted path such as ok or team.id")
+            }
+            result[path] = ExpectedJSON(yaml: scalar.string, quoted: scalar.style != .plain)
+        }
+        return result
+    }
+}
