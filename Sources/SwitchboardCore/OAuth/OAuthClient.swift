@@ -6,6 +6,9 @@ package struct OAuthClient: Sendable, Equatable {
     package var authorizeUrl: String?
     package var tokenUrl: String
     package var revokeUrl: String?
+    /// The `redirectUri` field: where the provider sends the browser back (nil: a
+    /// loopback catcher on any free port, see `RedirectTarget`).
+    package var redirectUri: String?
     /// `deviceAuthorizationUrl` with `{{field}}` templates rendered.
     package var deviceAuthorizationUrl: String?
     package var scopes: [String]
@@ -51,6 +54,7 @@ package struct OAuthClient: Sendable, Equatable {
             revokeUrl: value("revokeUrl"), deviceAuthorizationUrl: deviceURL,
             scopes: Self.splitScopes(value("scopes") ?? "", separator: options.scopeSeparator),
             clientId: value("clientId") ?? "", clientSecret: value("clientSecret"))
+        redirectUri = value("redirectUri")
     }
 
     /// Refuses a client whose token or device authorization URL a customer chose while the

@@ -16,8 +16,9 @@ package struct OAuthFlows: Sendable {
 
     /// Where the provider sends the browser back to.
     package enum Redirect: Sendable, Equatable {
-        /// A catcher on this machine: `http://HOST:PORT/callback`, port 0 = any free port.
-        case loopback(host: String, port: UInt16)
+        /// A catcher on this machine listening on `host:port` (0: any free port) at `path`;
+        /// the redirect URI names `advertisedHost` (`localhost`) when given, else `host`.
+        case loopback(host: String, port: UInt16, path: String = CallbackValidator.path, advertisedHost: String? = nil)
         /// The team's registered URL served by `switchboard callback-server`; the callback
         /// reaches this session through the database.
         case registered(String)
@@ -37,14 +38,14 @@ package struct OAuthFlows: Sendable {
         var callbacks: AsyncStream<CallbackResult>?
         let redirectURI: String
         switch redirect {
-        case .loopback(let host, let port):
+        case .loopback(let host, let port, let path, let advertisedHost):
             let (stream, continuation) = AsyncStream.makeStream(of: CallbackResult.self)
             let gate = CallbackGate(continuation)
             let store = self.store
             let keep = connection.options.callbackMetadata
             let rejections = RateLimit()
             let started = try await CallbackCatcher.start(host: host, port: port) { request in
-                let outcome = CallbackValidator.evaluate(request, expectedState: state, keepMetadata: keep)
+                let outcome = CallbackValidator.evaluate(request, expectedState: state, keepMetadata: keep, path: path)
                 switch outcome {
                 case .authorized(let result), .providerError(let result):
                     if gate.deliver(result) {
@@ -67,7 +68,7 @@ package struct OAuthFlows: Sendable {
             }
             catcher = started
             callbacks = stream
-            redirectURI = started.redirectURI
+            redirectURI = RedirectTarget.uri(host: advertisedHost ?? host, port: started.port, path: path)
             progress(.listening(redirectURI: redirectURI))
         case .registered(let url):
             redirectURI = url

@@ -37,7 +37,7 @@ package enum ConnectProgress: Sendable, Equatable {
         case .authorize(let url, _, _): "Open \(url) in a browser and approve"
         case .device(let code, let uri, _, let expiresIn, _): "Open \(uri) and enter the code \(code) (valid for \(expiresIn / 60) min)"
         case .listening(let uri): "Listening for the callback on \(uri)"
-        case .waitingForTeamCallback(let uri): "Waiting for the team callback server at \(uri) to receive the callback"
+        case .waitingForTeamCallback(let uri): "Waiting for the team callback server at \(uri)"
         case .callbackRejected(let reason): "Rejected a request to the callback catcher: \(reason)"
         case .pastedURLRefused(let reason): "Pasted URL refused: \(reason)"
         case .callbackReceived: "Callback received"

@@ -86,16 +86,29 @@ package struct ConnectUseCase: Sendable {
         return Outcome(grant: grant, token: token)
     }
 
-    /// Where the provider sends the browser back: the team's registered URL when one is
-    /// configured, else a loopback catcher on the asked port, the type's `callbackPort`, or any.
-    func redirect(for connection: OAuthConnection, port: UInt16?) -> OAuthFlows.Redirect {
+    /// Where the provider sends the browser back: the connection's `redirectUri` when set
+    /// (exactly that URI: providers such as Salesforce and Dropbox accept only the one
+    /// registered), else the team's callback URL when one is configured, else a loopback
+    /// catcher on the asked port, the type's `callbackPort`, or any free port.
+    func redirect(for connection: OAuthConnection, port: UInt16?) throws -> OAuthFlows.Redirect {
+        if let field = connection.client.redirectUri {
+            switch try RedirectTarget.parse(field) {
+            case .teamServer(let url):
+                return .registered(url)
+            case .loopback(let bindHost, let advertisedHost, let fixed, let path):
+                if let port, fixed != 0, port != fixed {
+                    throw SwitchboardError.usage("--port \(port) conflicts with the connection's Redirect URI \(field) (port \(fixed)): change one")
+                }
+                return .loopback(host: bindHost, port: fixed != 0 ? fixed : (port ?? 0), path: path, advertisedHost: advertisedHost)
+            }
+        }
         if let url = settings.teamCallbackURL { return .registered(url) }
         return .loopback(host: "127.0.0.1", port: port ?? connection.options.callbackPort.flatMap(UInt16.init(exactly:)) ?? 0)
     }
 
     func connectAuthorizationCode(_ connection: OAuthConnection, _ request: Request, pasted: AsyncStream<String>?,
                                   progress: @escaping @Sendable (ConnectProgress) -> Void) async throws -> StoredToken {
-        let session = try await flows.beginAuthorization(connection, redirect: redirect(for: connection, port: request.port),
+        let session = try await flows.beginAuthorization(connection, redirect: try redirect(for: connection, port: request.port),
                                                          lifetime: request.timeout, progress: progress)
         progress(.authorize(url: session.authorizeURL, redirectURI: session.redirectURI, port: session.listeningPort.map(Int.init)))
         let store = self.store

@@ -5,6 +5,8 @@ import Foundation
 package enum FieldValidationError: Error, Sendable, Equatable, CustomStringConvertible {
     case missing(label: String)
     case notAURL(label: String, reason: String)
+    /// A `redirectUri` no catcher or callback server can serve (`RedirectTarget`).
+    case notARedirect(label: String, reason: String)
     case notABoolean(label: String)
     case notAChoice(label: String, choices: [String])
     case patternMismatch(label: String, pattern: String)
@@ -17,6 +19,7 @@ package enum FieldValidationError: Error, Sendable, Equatable, CustomStringConve
         switch self {
         case .missing(let label): "\(label) is required"
         case .notAURL(let label, let reason): "\(label) must be a URL: \(reason)"
+        case .notARedirect(let label, let reason): "\(label) \(reason)"
         case .notABoolean(let label): "\(label) must be true or false"
         case .notAChoice(let label, let choices): "\(label) must be one of: \(choices.joined(separator: ", "))"
         case .patternMismatch(let label, let pattern): "\(label) does not match the required pattern \(pattern)"
@@ -62,6 +65,11 @@ package enum FieldValidator {
         switch field.type {
         case .url:
             if let reason = urlProblem(value) { return .failure(.notAURL(label: label, reason: reason)) }
+            // The standard `redirectUri` key (SPEC §1) must also be a redirect a catcher or
+            // the team callback server can serve: refused when typed, not at CONNECT.
+            if field.key == "redirectUri", let reason = RedirectTarget.problem(value) {
+                return .failure(.notARedirect(label: label, reason: reason))
+            }
         case .boolean:
             switch value.lowercased() {
             case "true", "yes", "y", "on", "1": value = "true"

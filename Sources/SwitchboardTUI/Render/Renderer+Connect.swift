@@ -35,8 +35,9 @@ extension Renderer {
                 }
                 text(" Or press p and paste the address the browser ended on.", y: &y, limit: limit, style: .dim)
             } else {
-                text(" The team's callback server at \(redirectURI) hands the callback to this session; "
-                     + "or press p and paste the address the browser ended on.", y: &y, limit: limit, style: .dim)
+                text(" Register exactly \(redirectURI) at the provider; the team's `switchboard callback-server` "
+                     + "must serve it and hands the callback to this session. Or press p and paste the address "
+                     + "the browser ended on.", y: &y, limit: limit, style: .dim)
             }
         case .device(let userCode, let verificationURI, let completeURI):
             text(" On any device, open this address and enter the code:", y: &y, limit: limit, style: .title)

@@ -77,6 +77,9 @@ struct ConnectCommand: AsyncParsableCommand {
                 printOut(url)
             }
             printError("Open the URL above in a browser and approve; waiting up to \(timeout) s (Ctrl-C cancels).")
+            if port == nil {
+                printError("The team's callback server (switchboard callback-server) must serve \(redirectURI); register exactly that URL at the provider.")
+            }
             if let port {
                 printError("Browser on another machine? Forward the port first: ssh -L \(port):127.0.0.1:\(port) THIS-HOST, or run connect with --paste.")
             }

@@ -191,6 +191,64 @@ import Testing
         #expect(try f.status() == .error)
     }
 
+    @Test func redirectURIValuesAreReadWithoutSurprises() throws {
+        #expect(try RedirectTarget.parse("http://localhost:53682/callback")
+            == .loopback(bindHost: "127.0.0.1", advertisedHost: "localhost", port: 53682, path: "/callback"))
+        #expect(try RedirectTarget.parse("http://127.0.0.1:8910/oauth/done")
+            == .loopback(bindHost: "127.0.0.1", advertisedHost: "127.0.0.1", port: 8910, path: "/oauth/done"))
+        #expect(try RedirectTarget.parse("http://[::1]:8910/cb") == .loopback(bindHost: "::1", advertisedHost: "[::1]", port: 8910, path: "/cb"))
+        #expect(try RedirectTarget.parse("http://localhost/cb") == .loopback(bindHost: "127.0.0.1", advertisedHost: "localhost", port: 0, path: "/cb"))
+        #expect(try RedirectTarget.parse("https://connect.vendor.example/oauth/callback") == .teamServer("https://connect.vendor.example/oauth/callback"))
+        for (bad, why) in [("http://connect.vendor.example/cb", "must use https"), ("https://localhost:8910/cb", "use http://"),
+                           ("http://localhost:8910/cb?x=1", "query"), ("localhost:8910", "absolute"), ("ftp://x.example/cb", "must use https")] {
+            let error = try #require(throws: SwitchboardError.self) { try RedirectTarget.parse(bad) }
+            #expect(error.description.contains(why), "\(bad): \(error)")
+            #expect(error.description.contains("redirectUri"))
+        }
+    }
+
+    /// Salesforce, Dropbox and Atlassian accept only the registered URI: the catcher listens
+    /// exactly where the field says, and sends exactly that string.
+    @Test func aRedirectURIFieldPinsTheCatcher() async throws {
+        let f = try OAuthStoreFixture()
+        let port = try EndToEnd.freePort()
+        let registered = "http://localhost:\(port)/oauth/done"
+        // A redirect nothing here could serve is refused when typed, and nothing is stored.
+        for bad in ["http://connect.vendor.example/cb", "https://127.0.0.1:8910/cb"] {
+            let refused = try #require(throws: SwitchboardError.self) {
+                try f.store.configure(instance: f.instance, changes: [FieldChange(variable: "confidential", field: "redirectUri", value: bad)])
+            }
+            #expect(refused.description.contains("Redirect URI"), "\(refused)")
+        }
+        #expect(try f.store.connectionDetail(instance: f.instance, variable: "confidential").fields.first { $0.key == "redirectUri" }?.effectiveValue == nil)
+        try f.store.configure(instance: f.instance, changes: [FieldChange(variable: "confidential", field: "redirectUri", value: registered)])
+        let useCase = ConnectUseCase(store: f.store, transport: OAuthFixtures.scripted([]), settings: OAuthSettings(teamCallbackURL: "https://ignored.example/cb"))
+        let authorized = AsyncStream.makeStream(of: String.self)
+        let task = Task {
+            try await useCase.run(.init(instance: f.instance, variable: "confidential", timeout: .seconds(30))) { event in
+                if case .authorize(let url, let redirectURI, let listening) = event {
+                    #expect(redirectURI == registered)
+                    #expect(listening == Int(port))
+                    authorized.continuation.yield(url)
+                }
+            }
+        }
+        var authorizeURL = ""
+        for await url in authorized.stream { authorizeURL = url; break }
+        #expect(OAuthFixtures.query(authorizeURL).first { $0.name == "redirect_uri" }?.value == registered)
+        // The default path is not served; the registered one is.
+        #expect(try await curl.send(HTTPRequest(url: "http://127.0.0.1:\(port)/callback?code=x&state=y")).status == 404)
+        #expect(try await curl.send(HTTPRequest(url: "http://127.0.0.1:\(port)/oauth/done?code=x&state=y")).status == 400)
+
+        // While it listens, a second CONNECT on the same fixed port says the port is taken.
+        let busy = try await #require(throws: SwitchboardError.self) {
+            try await useCase.run(.init(instance: f.instance, variable: "confidential", timeout: .seconds(5))) { _ in }
+        }
+        #expect(busy.description.contains("in use"), "\(busy)")
+        task.cancel()
+        _ = try? await task.value
+    }
+
     @Test func theTeamCallbackURLIsResolvedInOnePlace() {
         #expect(OAuthSettings.resolve(environment: [:]).teamCallbackURL == nil)
         #expect(OAuthSettings.resolve(environment: ["SWITCHBOARD_CALLBACK_URL": ""]).teamCallbackURL == nil)

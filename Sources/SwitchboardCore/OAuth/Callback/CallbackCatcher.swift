@@ -56,9 +56,7 @@ package final class CallbackCatcher: Sendable {
     }
 
     /// `http://HOST:PORT/callback` (IPv6 hosts in brackets).
-    package var redirectURI: String {
-        (host.contains(":") ? "http://[\(host)]" : "http://\(host)") + ":\(port)" + CallbackValidator.path
-    }
+    package var redirectURI: String { RedirectTarget.uri(host: host, port: port, path: CallbackValidator.path) }
 
     /// Starts listening on `host:port` (a literal IPv4 or IPv6 address; port 0: any free
     /// port) and returns once the socket accepts connections, or throws why it could not

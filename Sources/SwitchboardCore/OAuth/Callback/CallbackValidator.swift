@@ -93,10 +93,12 @@ package enum CallbackValidator {
     ///     caller matches states itself (the team callback server looks them up by hash).
     ///   - keepMetadata: `callbackMetadata` names to keep from the query.
     ///   - anyPath: for a pasted redirect URL, whose path is whatever the browser showed.
-    package static func evaluate(_ request: CallbackRequest, expectedState: AuthorizationState?, keepMetadata: [String] = [], anyPath: Bool = false) -> CallbackOutcome {
+    ///   - path: the catcher's path (the `redirectUri`'s, else `/callback`).
+    package static func evaluate(_ request: CallbackRequest, expectedState: AuthorizationState?, keepMetadata: [String] = [], anyPath: Bool = false,
+                                 path expectedPath: String = Self.path) -> CallbackOutcome {
         if !anyPath {
-            let path = request.path.hasSuffix("/") && request.path.count > 1 ? String(request.path.dropLast()) : request.path
-            guard path == Self.path else { return .notFound }
+            func trimmed(_ path: String) -> String { path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path }
+            guard trimmed(request.path) == trimmed(expectedPath) else { return .notFound }
             guard request.method.uppercased() == "GET" else { return .methodNotAllowed }
         }
         let fields = FormEncoding.decodeFields(request.query)
