@@ -7,6 +7,11 @@ package struct DisconnectReport: Sendable {
     /// One line per revocation attempt (or why none was made).
     package var revocation: [String]
     package var revoked: Bool
+
+    /// What happened locally, in the words every front end uses.
+    package var deletion: String {
+        hadTokens ? "tokens deleted; refreshing stopped" : "there were no tokens to delete"
+    }
 }
 
 extension OAuthFlows {

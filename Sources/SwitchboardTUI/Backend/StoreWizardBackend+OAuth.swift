@@ -15,7 +15,7 @@ extension StoreWizardBackend {
     package func disconnect(instance: String, variable: String) async throws -> DisconnectResult {
         let report = try await OAuthFlows(store: store, transport: transport).disconnect(instance: instance, variable: variable)
         // In customer role the core has already kept hidden fields out of the notes.
-        let notes = [report.hadTokens ? "Tokens deleted; refreshing stopped" : "There were no tokens to delete"] + report.revocation
+        let notes = [report.deletion.prefix(1).uppercased() + report.deletion.dropFirst()] + report.revocation
         return DisconnectResult(detail: try connection(instance: instance, variable: variable), notes: notes)
     }
 }

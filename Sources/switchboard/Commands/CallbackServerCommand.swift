@@ -26,7 +26,7 @@ struct CallbackServerCommand: AsyncParsableCommand {
             }
             printOut("Listening on \(catcher.redirectURI)")
             do {
-                try await runCancellable {
+                try await runCancellable(onSignal: "callback-server stopped") {
                     while true { try await Task.sleep(for: .seconds(3600)) }
                 }
             } catch let exit as ExitCode where exit.rawValue == 130 {

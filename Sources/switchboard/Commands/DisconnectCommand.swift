@@ -28,8 +28,7 @@ struct DisconnectCommand: AsyncParsableCommand {
                 printOut(w.output)
             } else {
                 for line in report.revocation { printError(line) }
-                printOut("Disconnected \(report.label): " + (report.hadTokens ? "tokens deleted" : "there were no tokens")
-                         + "; status \(detail.status.rawValue)")
+                printOut("Disconnected \(report.label): \(report.deletion); status \(detail.status.rawValue)")
             }
         }
     }

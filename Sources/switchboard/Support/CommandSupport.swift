@@ -6,7 +6,9 @@ import SwitchboardCore
 /// Runs `body` in a task that SIGINT (Ctrl-C), SIGTERM and SIGHUP (a dropped SSH session)
 /// cancel, so flows can clean up (stop the catcher, forget the pending authorization, give
 /// leases back). A run that ended because of a signal exits 130.
-func runCancellable<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+/// `onSignal` is the line printed when a signal ended it (a server's normal stop says so).
+func runCancellable<T: Sendable>(onSignal: String = "cancelled; nothing was changed",
+                                 _ body: @escaping @Sendable () async throws -> T) async throws -> T {
     let interrupted = Mutex(false)
     let running = Mutex<Task<T, any Error>?>(nil)
     // Watch before the work starts: it may print its first line (which a script or a
@@ -24,7 +26,7 @@ func runCancellable<T: Sendable>(_ body: @escaping @Sendable () async throws -> 
         return try await task.value
     } catch {
         if interrupted.withLock({ $0 }) {
-            FileHandle.standardError.write(Data("switchboard: cancelled; nothing was changed\n".utf8))
+            FileHandle.standardError.write(Data("switchboard: \(onSignal)\n".utf8))
             throw ExitCode(130)
         }
         throw error

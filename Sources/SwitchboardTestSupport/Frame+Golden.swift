@@ -1,3 +1,5 @@
+import SwitchboardTUI
+
 extension Frame {
     /// The frame as reviewable plain text: the characters, then one legend symbol per
     /// cell, then the legend for the symbols used. Golden files store exactly this.
