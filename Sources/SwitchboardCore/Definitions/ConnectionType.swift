@@ -52,6 +52,10 @@ package struct OAuthOptions: Codable, Sendable, Hashable {
     package var labels: [String: String] = [:]
     /// An exact loopback port for providers that only accept a registered redirect URI.
     package var callbackPort: Int?
+    /// Seconds an access token is taken to live when the token response gives no
+    /// `expires_in` (Salesforce: the org's session timeout, 2 h by default), so refresh
+    /// and `run` renew it in time instead of never.
+    package var assumedLifetime: Int?
     /// How DISCONNECT revokes at `revokeUrl`; nil is RFC 7009 (optional so integration
     /// versions stored before it decode unchanged).
     package var revocation: RevocationOptions?

@@ -160,7 +160,7 @@ package enum DefinitionParser {
     static func oauth(_ map: MappingReader) throws -> OAuthOptions {
         try map.rejectUnknownKeys([
             "grant", "pkce", "clientAuth", "scopeSeparator", "authorizeParams", "tokenParams",
-            "deviceAuthorizationUrl", "callbackMetadata", "tokenMetadata", "labels", "callbackPort", "revocation",
+            "deviceAuthorizationUrl", "callbackMetadata", "tokenMetadata", "labels", "callbackPort", "revocation", "assumedLifetime",
         ])
         var options = OAuthOptions()
         options.grant = try enumValue(map, "grant", default: .authorizationCode)
@@ -176,6 +176,10 @@ package enum DefinitionParser {
         options.tokenMetadata = try map.stringList("tokenMetadata")
         options.labels = try map.stringMap("labels")
         options.callbackPort = try map.int("callbackPort")
+        options.assumedLifetime = try map.int("assumedLifetime")
+        if let lifetime = options.assumedLifetime, !(60...31_536_000).contains(lifetime) {
+            throw map.error("assumedLifetime", "'assumedLifetime' must be seconds between 60 and 31536000 (a year)")
+        }
         if let port = options.callbackPort, !(1...65535).contains(port) {
             throw map.error("callbackPort", "'callbackPort' must be between 1 and 65535")
         }

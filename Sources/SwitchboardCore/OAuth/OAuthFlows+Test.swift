@@ -30,9 +30,10 @@ extension OAuthFlows {
         var result = await TestRequestRunner(transport: transport)
             .run(test, values: subject.values, accessToken: subject.accessToken, secretValues: subject.secrets, classes: subject.classes,
                  destinationChosenByCustomer: subject.destinationChosenByCustomer)
-        // A token stored without an expiry (Salesforce sends no expires_in) may simply have
-        // timed out at the provider: one refresh and one retry before the badge turns red.
-        if result.status == 401, subject.isOAuth, subject.tokenExpiresAt == nil {
+        // A token whose end the provider never told (Salesforce sends no expires_in; an
+        // assumed lifetime is a guess) may simply have timed out: one refresh and one
+        // retry before the badge turns red.
+        if result.status == 401, subject.isOAuth, !subject.tokenExpiryKnown {
             let refresher = TokenRefresher(store: store, transport: transport)
             let refreshed = try await refresher.refreshDue(RefreshSelection(force: true, instance: instance, variable: variable))
             if refreshed.refreshed > 0 {

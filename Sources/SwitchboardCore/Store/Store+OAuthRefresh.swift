@@ -115,10 +115,11 @@ extension Store {
     /// reconnect, or another process that refreshed after this lease expired).
     package func storeRefreshedTokens(_ lease: RefreshLease, _ response: TokenResponse, receivedAt: Date = Date()) throws -> StoredToken? {
         let old = lease.connection.token
+        let (expiresAt, assumed) = StoredToken.expiry(response, receivedAt: receivedAt, assumedLifetime: lease.connection.options.assumedLifetime)
         let token = StoredToken(
             accessToken: response.accessToken, tokenType: response.tokenType,
             refreshToken: response.refreshToken ?? old?.refreshToken, scope: response.scope ?? old?.scope,
-            expiresAt: response.expiresAt(after: receivedAt).map(Timestamp.string(from:)))
+            expiresAt: expiresAt, expiryAssumed: assumed)
         let sealed = try lease.box.seal(token.encoded())
         let stored: Bool = try database.write { db in
             try db.execute(sql: """

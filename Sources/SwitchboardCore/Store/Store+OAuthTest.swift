@@ -11,6 +11,8 @@ package struct TestSubject: Sendable {
     package var isOAuth: Bool
     package var accessToken: String?
     package var tokenExpiresAt: String?
+    /// Whether the provider said when the token ends (not assumed, not unknown).
+    package var tokenExpiryKnown = false
     /// Each field's class, so the result shows each audience only what it may see.
     package var classes: [String: ValueClass]
     /// Whom the result is for: the actor's audience.
@@ -50,7 +52,7 @@ extension Store {
             return TestSubject(
                 instance: instance.name, variable: resolvedVariable.key, test: test,
                 values: values, isOAuth: resolvedVariable.connectionType.oauth2 != nil,
-                accessToken: token?.accessToken, tokenExpiresAt: token?.expiresAt,
+                accessToken: token?.accessToken, tokenExpiresAt: token?.expiresAt, tokenExpiryKnown: token?.expiryKnown ?? false,
                 classes: Dictionary(uniqueKeysWithValues: states.map { ($0.key, $0.valueClass) }),
                 audience: actor.role.isCustomer ? .customer(HiddenFieldRedactor.customerView(of: states)) : .team,
                 destinationChosenByCustomer: provenance.chosenByCustomer(destination),

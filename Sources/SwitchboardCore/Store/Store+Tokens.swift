@@ -18,9 +18,10 @@ extension Store {
     @discardableResult
     package func storeTokens(_ connection: OAuthConnection, _ response: TokenResponse, source: TokenSource,
                             callbackMetadata: [String: String] = [:], receivedAt: Date = Date()) throws -> StoredToken {
+        let (expiresAt, assumed) = StoredToken.expiry(response, receivedAt: receivedAt, assumedLifetime: connection.options.assumedLifetime)
         let token = StoredToken(
             accessToken: response.accessToken, tokenType: response.tokenType, refreshToken: response.refreshToken,
-            scope: response.scope, expiresAt: response.expiresAt(after: receivedAt).map(Timestamp.string(from:)))
+            scope: response.scope, expiresAt: expiresAt, expiryAssumed: assumed)
         let redactor = connection.redactor(token.secretValues)
         try database.write { db in
             let box = try secretBox(db, writing: true)

@@ -160,8 +160,8 @@ import Testing
         try provider.assertAllUsed()
     }
 
-    /// Salesforce sends no expires_in: a 401 then means "timed out", so one refresh and one
-    /// retry come before the badge turns red.
+    /// Salesforce sends no expires_in: its lifetime is assumed, a 401 may mean it ended
+    /// sooner, so one refresh and one retry come before the badge turns red.
     @Test func a401WithATokenOfUnknownLifetimeRefreshesAndRetriesOnce() async throws {
         let f = try OAuthStoreFixture()
         _ = try f.store.storeTokens(f.connection(), TokenResponse(accessToken: "AT-1", refreshToken: "RT-1", scope: nil, expiresIn: nil),
@@ -172,6 +172,11 @@ import Testing
                   respond: .json(200, #"{"access_token":"AT-2","refresh_token":"RT-2","token_type":"Bearer"}"#)),
             .init("GET", .exact(f.base + "/api/me"), headers: [.equals("Authorization", "Bearer AT-2")], respond: .json(200, #"{"id":1}"#)),
         ])
+        // No expires_in: the type's assumedLifetime (7200 s) stands in, marked as assumed.
+        let stored = try #require(try f.store.tokens(for: f.connection()))
+        #expect(stored.expiryAssumed == true && !stored.expiryKnown)
+        let expiry = try #require(stored.expiresAt.flatMap(Timestamp.date(from:)))
+        #expect(abs(expiry.timeIntervalSinceNow - 7200) < 60)
         let result = try await OAuthFlows(store: f.store, transport: provider).testConnection(instance: f.instance, variable: "confidential")
         try provider.assertAllUsed()
         #expect(result.passed, "\(result.message)")
