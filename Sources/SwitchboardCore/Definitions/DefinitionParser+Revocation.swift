@@ -43,7 +43,7 @@ extension DefinitionParser {
 
         options.revokesGrant = try map.bool("revokesGrant") ?? false
         if map.value("successStatus") != nil { options.successStatus = try successStatus(map) }
-        options.successJson = try successJson(map)
+        options.successJson = try expectedJSON(map, key: "successJson") ?? [:]
         return options
     }
 
@@ -65,24 +65,5 @@ extension DefinitionParser {
             throw map.error("successStatus", "'successStatus' lists \(wrong); only a 2xx status can confirm a revocation")
         }
         return statuses
-    }
-
-    /// `successJson: {ok: true}`: dotted paths to scalar values, typed like `expectJson`.
-    private static func successJson(_ map: MappingReader) throws -> [String: ExpectedJSON] {
-        guard let node = map.value("successJson") else { return [:] }
-        let inner = try map.reader.mapping(node, context: "\(map.context), successJson")
-        guard !inner.pairs.isEmpty else { throw map.error("successJson", "'successJson' needs at least one path: value") }
-        var result: [String: ExpectedJSON] = [:]
-        for (path, item) in inner.pairs {
-            guard case .scalar(let scalar) = item else {
-                throw map.reader.error(item, inner.context, "'\(TerminalText.escaped(path))' must be a single value (true, a number, a string or null)")
-            }
-            guard !path.isEmpty, !path.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty),
-                  !TerminalText.containsControl(path + scalar.string) else {
-                throw map.reader.error(item, inner.context, "'\(TerminalText.escaped(path))' must be a dotted path such as ok or team.id")
-            }
-            result[path] = ExpectedJSON(yaml: scalar.string, quoted: scalar.style != .plain)
-        }
-        return result
     }
 }

@@ -212,11 +212,12 @@ package enum DefinitionParser {
             body: try map.string("body"), contentType: contentType, expectStatus: status, expectJson: try expectedJSON(map))
     }
 
-    /// `expectJson: {ok: true, team.id: "T1"}`: dotted paths to scalar values.
-    static func expectedJSON(_ map: MappingReader) throws -> [String: ExpectedJSON]? {
-        guard let node = map.value("expectJson") else { return nil }
-        let inner = try map.reader.mapping(node, context: map.context.isEmpty ? "expectJson" : "\(map.context), expectJson")
-        guard !inner.pairs.isEmpty else { throw map.error("expectJson", "'expectJson' needs at least one path: value") }
+    /// `expectJson: {ok: true, team.id: "T1"}` (and revocation's `successJson`): dotted
+    /// paths to scalar values; nil when `key` is absent.
+    static func expectedJSON(_ map: MappingReader, key: String = "expectJson") throws -> [String: ExpectedJSON]? {
+        guard let node = map.value(key) else { return nil }
+        let inner = try map.reader.mapping(node, context: map.context.isEmpty ? key : "\(map.context), \(key)")
+        guard !inner.pairs.isEmpty else { throw map.error(key, "'\(key)' needs at least one path: value") }
         var result: [String: ExpectedJSON] = [:]
         for (path, item) in inner.pairs {
             guard case .scalar(let scalar) = item else {

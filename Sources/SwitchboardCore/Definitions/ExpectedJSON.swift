@@ -45,6 +45,20 @@ package enum ExpectedJSON: Codable, Sendable, Hashable, CustomStringConvertible 
         }
     }
 
+    /// The first of `expected` (by path) that a response body does not hold, with what it
+    /// holds there instead (as `shown` renders it); nil when all hold. A body that is not
+    /// JSON fails the first path. Test requests and revocation answers both check this way.
+    package static func firstMismatch(_ expected: [String: ExpectedJSON], in body: Data) -> (path: String, expected: ExpectedJSON, found: String)? {
+        guard !expected.isEmpty else { return nil }
+        let document = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
+        for (path, value) in expected.sorted(by: { $0.key < $1.key }) {
+            guard let document else { return (path, value, "absent (the response is not JSON)") }
+            let found = Self.value(at: path, in: document)
+            if !value.matches(found) { return (path, value, shown(found)) }
+        }
+        return nil
+    }
+
     /// The value at a dotted `path` of a parsed JSON document, nil when absent.
     package static func value(at path: String, in document: Any) -> Any? {
         var current: Any? = document

@@ -53,7 +53,7 @@ package struct TestRequestRunner: Sendable {
             let response = try await transport.send(request)
             let took = Self.milliseconds(clock.now - start)
             let statusPassed = response.status == test.expectStatus
-            let mismatch = statusPassed ? Self.jsonMismatch(test.expectJson, in: response.body) : nil
+            let mismatch = statusPassed ? ExpectedJSON.firstMismatch(test.expectJson ?? [:], in: response.body) : nil
             let passed = statusPassed && mismatch == nil
             var report: Message = "\(name: method) \(shownURL) → \(response.status) (expected \(test.expectStatus)) in \(took) ms"
             if let mismatch {
@@ -63,7 +63,7 @@ package struct TestRequestRunner: Sendable {
                 let words: Message.Part = destinationChosenByCustomer
                     ? .perAudience(team: found, customer: "(the response's text is shown to the team only)")
                     : .outside(found)
-                report.parts += [.text(", but \(mismatch.path) is "), words, .text(" (expected \(mismatch.expected))")]
+                report.parts += [.text(", but \(mismatch.path) is "), words, .text(" (expected \(mismatch.expected.description))")]
             }
             if !statusPassed, let reason = Self.reason(from: response.body) {
                 // A server the customer chose writes what it likes: masking its words for
@@ -95,19 +95,6 @@ package struct TestRequestRunner: Sendable {
         let team = shown(hiding: .secret)
         let customer = shown(hiding: .hidden)
         return Message([.perAudience(team: team, customer: customer)])
-    }
-
-    /// The first of `expected` (by path) that the body does not hold; a body that is not
-    /// JSON fails the first path.
-    static func jsonMismatch(_ expected: [String: ExpectedJSON]?, in body: Data) -> (path: String, expected: String, found: String)? {
-        guard let expected, !expected.isEmpty else { return nil }
-        let document = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
-        for (path, value) in expected.sorted(by: { $0.key < $1.key }) {
-            guard let document else { return (path, value.description, "absent (the response is not JSON)") }
-            let found = ExpectedJSON.value(at: path, in: document)
-            if !value.matches(found) { return (path, value.description, ExpectedJSON.shown(found)) }
-        }
-        return nil
     }
 
     /// A provider's short explanation from a JSON error body: OAuth's `error` and

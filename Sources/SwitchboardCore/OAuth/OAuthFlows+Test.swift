@@ -27,9 +27,7 @@ extension OAuthFlows {
             try store.recordOutcome(instance: instance, variable: variable, outcome: nil, level: .warning, message: message)
             return TestResult(passed: false, status: nil, message: message)
         }
-        var result = await TestRequestRunner(transport: transport)
-            .run(test, values: subject.values, accessToken: subject.accessToken, secretValues: subject.secrets, classes: subject.classes,
-                 destinationChosenByCustomer: subject.destinationChosenByCustomer)
+        var result = await send(test, for: subject)
         // A token whose end the provider never told (Salesforce sends no expires_in; an
         // assumed lifetime is a guess) may simply have timed out: one refresh and one
         // retry before the badge turns red.
@@ -41,9 +39,7 @@ extension OAuthFlows {
                     try? store.logOAuth(connection, level: .info, "The test got 401 with a token of unknown lifetime: refreshed it and tried once more")
                 }
                 subject = try store.testSubject(instance: instance, variable: variable)
-                result = await TestRequestRunner(transport: transport)
-                    .run(test, values: subject.values, accessToken: subject.accessToken, secretValues: subject.secrets, classes: subject.classes,
-                         destinationChosenByCustomer: subject.destinationChosenByCustomer)
+                result = await send(test, for: subject)
             }
         }
         let line: Message = "Test \(name: result.passed ? "passed" : "failed"): \(result.report)"
@@ -58,6 +54,13 @@ extension OAuthFlows {
 }
 
 extension OAuthFlows {
+    /// The declared request with what `subject` holds now (values, token, classes).
+    func send(_ test: TestRequest, for subject: TestSubject) async -> TestResult {
+        await TestRequestRunner(transport: transport)
+            .run(test, values: subject.values, accessToken: subject.accessToken, secretValues: subject.secrets, classes: subject.classes,
+                 destinationChosenByCustomer: subject.destinationChosenByCustomer)
+    }
+
     /// Before `run` hands a step its connection (SPEC §7): refresh the access token when
     /// it expires within `within` seconds. Failures are recorded as any refresh failure
     /// (temporary: logged; final: status error) and never stop the run itself.

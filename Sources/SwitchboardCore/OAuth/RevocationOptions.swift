@@ -76,12 +76,6 @@ package struct RevocationOptions: Codable, Sendable, Hashable {
     /// The first `successJson` entry (by path) the answer does not meet, with what it
     /// holds there instead as `ExpectedJSON.shown` renders it; nil when all are met.
     package func unmetJsonExpectation(in response: HTTPResponse) -> (path: String, expected: ExpectedJSON, found: String)? {
-        guard !successJson.isEmpty else { return nil }
-        let document = try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])
-        for (path, expected) in successJson.sorted(by: { $0.key < $1.key }) {
-            let found = document.flatMap { ExpectedJSON.value(at: path, in: $0) }
-            if !expected.matches(found) { return (path, expected, ExpectedJSON.shown(found)) }
-        }
-        return nil
+        ExpectedJSON.firstMismatch(successJson, in: response.body)
     }
 }

@@ -38,7 +38,7 @@ struct GlobalOptions: ParsableArguments {
     func store(source: String, readOnly: Bool = false, createIfMissing: Bool = false) throws -> Store {
         let role = try resolvedRole()
         let path = Paths.database(option: db)
-        if !createIfMissing && !FileManager.default.fileExists(atPath: path) { throw AppDatabase.missing(path) }
+        if !createIfMissing && !databaseExists() { throw AppDatabase.missing(path) }
         let database = try AppDatabase.open(path: path, readOnly: readOnly)
         return Store(database: database, actor: Actor(user: Actor.osUser(), role: role, source: source)) {
             try MasterKey.load()
