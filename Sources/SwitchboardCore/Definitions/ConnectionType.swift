@@ -59,8 +59,16 @@ package struct OAuthOptions: Codable, Sendable, Hashable {
     /// How DISCONNECT revokes at `revokeUrl`; nil is RFC 7009 (optional so integration
     /// versions stored before it decode unchanged).
     package var revocation: RevocationOptions?
+    /// Metadata fetched with the new token right after CONNECT (Atlassian's cloud id).
+    package var lookup: MetadataLookup?
 
     package init() {}
+
+    /// Metadata keys a template may name: what the callback, the token response and the
+    /// lookup keep.
+    package var metadataKeys: Set<String> {
+        Set(callbackMetadata).union(tokenMetadata).union(lookup.map { Array($0.keep.keys) } ?? [])
+    }
 
     /// The revocation style in force: the declared one, or RFC 7009 with success = HTTP 200.
     package var revocationStyle: RevocationOptions { revocation ?? RevocationOptions() }
@@ -88,6 +96,10 @@ package struct TestRequest: Codable, Sendable, Hashable {
     /// suppressed: Dropbox refuses it on a body-less POST).
     package var contentType: String?
     package var expectStatus: Int
+    /// More statuses that pass (`expectStatus: [200, 403]`): an app-only Microsoft Graph
+    /// token without a directory permission gets 403, a dead one 401. Optional so
+    /// integration versions stored before it decode unchanged.
+    package var alsoAccepted: [Int]?
     /// Values the response's JSON must hold, by dotted path (`ok: true` for Slack). Optional
     /// so integration versions stored before it decode unchanged.
     package var expectJson: [String: ExpectedJSON]?
@@ -102,4 +114,9 @@ package struct TestRequest: Codable, Sendable, Hashable {
         self.expectStatus = expectStatus
         self.expectJson = expectJson
     }
+
+    package func accepts(_ status: Int) -> Bool { status == expectStatus || alsoAccepted?.contains(status) == true }
+
+    /// "200", or "200 or 403".
+    package var expectedStatuses: String { ([expectStatus] + (alsoAccepted ?? [])).map(String.init).joined(separator: " or ") }
 }

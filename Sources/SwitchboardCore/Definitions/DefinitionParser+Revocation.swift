@@ -47,23 +47,33 @@ extension DefinitionParser {
         return options
     }
 
-    /// `successStatus: 204` or `successStatus: [200, 204]`.
+    /// `successStatus: 204` or `successStatus: [200, 204]`: 2xx only.
     private static func successStatus(_ map: MappingReader) throws -> [Int] {
+        let statuses = try statusList(map, "successStatus")
+        if let wrong = statuses.first(where: { !(200...299).contains($0) }) {
+            throw map.error("successStatus", "'successStatus' lists \(wrong); only a 2xx status can confirm a revocation")
+        }
+        return statuses
+    }
+
+    /// `KEY: 204` or `KEY: [200, 204]`: HTTP status codes, at least one, none twice.
+    static func statusList(_ map: MappingReader, _ key: String) throws -> [Int] {
         let statuses: [Int]
-        if case .scalar = map.value("successStatus") {
-            statuses = [try map.int("successStatus")].compactMap { $0 }
+        if case .scalar = map.value(key) {
+            statuses = [try map.int(key)].compactMap { $0 }
         } else {
-            statuses = try map.list("successStatus").map { item in
+            statuses = try map.list(key).map { item in
                 guard case .scalar(let scalar) = item, let status = Int(scalar.string) else {
-                    throw map.reader.error(item, map.context, "'successStatus' must be a list of HTTP status codes")
+                    throw map.reader.error(item, map.context, "'\(key)' must be an HTTP status code or a list of them")
                 }
                 return status
             }
         }
-        guard !statuses.isEmpty else { throw map.error("successStatus", "'successStatus' needs at least one HTTP status code") }
-        if let wrong = statuses.first(where: { !(200...299).contains($0) }) {
-            throw map.error("successStatus", "'successStatus' lists \(wrong); only a 2xx status can confirm a revocation")
+        guard !statuses.isEmpty else { throw map.error(key, "'\(key)' needs at least one HTTP status code") }
+        if let wrong = statuses.first(where: { !(100...599).contains($0) }) {
+            throw map.error(key, "'\(key)' must be HTTP status codes (found \(wrong))")
         }
+        if statuses.count != Set(statuses).count { throw map.error(key, "'\(key)' names a status twice") }
         return statuses
     }
 }

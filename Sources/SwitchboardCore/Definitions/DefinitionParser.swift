@@ -160,7 +160,7 @@ package enum DefinitionParser {
     static func oauth(_ map: MappingReader) throws -> OAuthOptions {
         try map.rejectUnknownKeys([
             "grant", "pkce", "clientAuth", "scopeSeparator", "authorizeParams", "tokenParams",
-            "deviceAuthorizationUrl", "callbackMetadata", "tokenMetadata", "labels", "callbackPort", "revocation", "assumedLifetime",
+            "deviceAuthorizationUrl", "callbackMetadata", "tokenMetadata", "labels", "callbackPort", "revocation", "assumedLifetime", "lookup",
         ])
         var options = OAuthOptions()
         options.grant = try enumValue(map, "grant", default: .authorizationCode)
@@ -184,6 +184,7 @@ package enum DefinitionParser {
             throw map.error("callbackPort", "'callbackPort' must be between 1 and 65535")
         }
         options.revocation = try revocation(map)
+        options.lookup = try lookup(map)
         return options
     }
 
@@ -201,15 +202,16 @@ package enum DefinitionParser {
         guard ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"].contains(method) else {
             throw map.error("method", "'method' must be an HTTP method such as GET or POST")
         }
-        let status = try map.int("expectStatus") ?? 200
-        guard (100...599).contains(status) else { throw map.error("expectStatus", "'expectStatus' must be an HTTP status code") }
+        let statuses = map.value("expectStatus") == nil ? [200] : try statusList(map, "expectStatus")
         let contentType = try map.string("contentType")
         if let contentType, contentType.isEmpty || contentType.contains(where: { $0 == "\r" || $0 == "\n" }) {
             throw map.error("contentType", "'contentType' must be one media type such as application/json")
         }
-        return TestRequest(
+        var test = TestRequest(
             method: method, url: try map.requiredString("url"), headers: try map.stringMap("headers"),
-            body: try map.string("body"), contentType: contentType, expectStatus: status, expectJson: try expectedJSON(map))
+            body: try map.string("body"), contentType: contentType, expectStatus: statuses[0], expectJson: try expectedJSON(map))
+        test.alsoAccepted = statuses.count > 1 ? Array(statuses.dropFirst()) : nil
+        return test
     }
 
     /// `expectJson: {ok: true, team.id: "T1"}` (and revocation's `successJson`): dotted

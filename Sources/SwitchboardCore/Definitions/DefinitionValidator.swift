@@ -60,7 +60,7 @@ package enum DefinitionValidator {
                 }
             }
             if let test = type.test {
-                let known = keys.union(["access_token"]).union(type.oauth2?.tokenMetadata ?? []).union(type.oauth2?.callbackMetadata ?? [])
+                let known = keys.union(["access_token"]).union(type.oauth2?.metadataKeys ?? [])
                 for name in Template.references(in: test.url + test.headers.values.joined() + (test.body ?? "")) where !known.contains(name) {
                     throw fail("\(context), test", "refers to unknown field '\(name)'")
                 }

@@ -13,6 +13,9 @@ package enum StepRunner {
     }
 
     package static let connectionFileVariable = "SWITCHBOARD_CONNECTION_FILE"
+    /// The exit status by which a step says the provider refused its access token (HTTP
+    /// 401): EX_NOPERM from sysexits.h, beside 78 (EX_CONFIG) for other connection errors.
+    package static let tokenRefusedExit: Int32 = 77
     static let directoryPrefix = "switchboard-run-"
 
     /// - Parameter control: lets a signal handler interrupt the run (remove the file at

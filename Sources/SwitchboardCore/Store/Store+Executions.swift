@@ -76,9 +76,12 @@ extension Store {
     }
 
     /// Records an execution's outcome (SPEC §7): exit 0 → ok; 78 (EX_CONFIG) → error with
-    /// the last stderr line as reason; anything else → logged, status left alone.
+    /// the last stderr line as reason; 77 (EX_NOPERM: the provider refused the access
+    /// token) → error with the reconnect hint, or, with `retrying`, logged only (`run`
+    /// refreshes the token and runs the step once more); anything else → logged, status
+    /// left alone.
     package func recordExecution(_ context: ExecutionContext, command: String, exitCode: Int32, lastErrorLine: String?, startedAt: String,
-                                durationMs: Int, interruptedBy signal: Int32? = nil) throws {
+                                durationMs: Int, interruptedBy signal: Int32? = nil, retrying: Bool = false) throws {
         // Masked whole first, cut after: a cut can never leave part of a secret behind.
         let reason = lastErrorLine.map { Self.cut(context.redactor.redact($0), to: 500) }
         try database.write { db in
@@ -107,14 +110,23 @@ extension Store {
                 message = "Step \(name: context.step) failed with a connection error (exit 78): " + (reason.map(Message.init(outside:)) ?? "no reason given on stderr")
                 connection?.outcome = .error
                 connection?.setReason(reason.map { Message([.outside($0)]) } ?? "step \(name: context.step) exited 78 (EX_CONFIG)")
+            case (StepRunner.tokenRefusedExit, nil) where retrying:
+                outcome = "token-refused"; level = .warning
+                message = "Step \(name: context.step) says the provider refused the access token (exit 77); its lifetime was not known, so it is refreshed and the step runs once more"
+            case (StepRunner.tokenRefusedExit, nil):
+                outcome = "token-refused"; level = .error
+                let hint: Message = context.variable.map { "reconnect: switchboard connect \(name: context.instance.name) \(name: $0)" } ?? "reconnect"
+                message = "Step \(name: context.step) says the provider refused the access token (exit 77)" + (reason.map { ": \(outside: $0)" } ?? "") + "; " + hint
+                connection?.outcome = .error
+                connection?.setReason("the provider refused the access token (step \(name: context.step) exited 77); " + hint)
             default:
                 outcome = "failed"; level = .warning
                 message = "Step \(name: context.step) failed (exit \(exitCode), \(durationMs) ms); connection status unchanged"
                     + (reason.map { ": \(outside: $0)" } ?? "")
             }
-            if var changed = connection, signal == nil, exitCode == 0 || exitCode == 78 {
+            if var changed = connection, signal == nil, exitCode == 0 || exitCode == 78 || (exitCode == StepRunner.tokenRefusedExit && !retrying) {
                 changed.updatedAt = now()
-                try changed.update(db)
+                try updateConnection(db, changed, because: message)
             }
             var record = ExecutionRecord(
                 id: nil, connectionId: connectionId, instanceId: instance.id, step: context.step,

@@ -40,11 +40,28 @@ extension Store {
             record.revision += 1
             record.updatedAt = now()
             try recomputeCompleteness(db, connection: &record, variable: variable, box: box)
-            try record.update(db)
+            try updateConnection(db, record, because: "connected (\(name: source.rawValue))")
             try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: .info,
                           message: redactor.redactOutside("Connected (\(name: source.rawValue)): tokens stored encrypted; \(outside: Self.summary(token, metadata: metadata))"))
         }
         return token
+    }
+
+    /// Adds what a post-CONNECT lookup found (`MetadataLookup`) to the connection's
+    /// metadata, beside what the callback and the token response kept.
+    func keepMetadata(_ connection: OAuthConnection, _ kept: [String: String], from url: String) throws {
+        try database.write { db in
+            guard var record = try ConnectionRecord.fetchOne(db, key: connection.connectionId) else {
+                throw SwitchboardError.notFound("\(connection.label) was deleted while connecting")
+            }
+            let stored = try record.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
+            record.metadata = try JSON.encode(stored.merging(kept) { _, new in new })
+            record.updatedAt = now()
+            try updateConnection(db, record)
+            let message: Message = "Looked up \(name: kept.keys.sorted().joined(separator: ", ")) at \(outside: url)"
+            try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: .info,
+                          message: connection.redactor().redactOutside(connection.forAudiences(message)))
+        }
     }
 
     /// Writes the sealed tokens and resets the refresh bookkeeping; clears any lease (a
@@ -113,7 +130,7 @@ extension Store {
             record.revision += 1
             record.updatedAt = now()
             try recomputeCompleteness(db, connection: &record, variable: variable, box: box)
-            try record.update(db)
+            try updateConnection(db, record, because: "disconnected")
             try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: .info,
                           message: deleted == nil ? "Disconnected: there were no tokens to delete" : "Disconnected: access and refresh tokens deleted; refreshing stopped")
             return deleted

@@ -22,6 +22,10 @@ package enum ConnectProgress: Sendable, Equatable {
     case exchanging
     case devicePolling(String)
     case stored(expiresAt: String?)
+    /// The type's post-CONNECT lookup kept these metadata keys (Atlassian's cloudId).
+    case lookedUp(keys: [String])
+    /// The lookup failed (the reason, for the reader); the tokens are stored, the badge is red.
+    case lookupFailed(String)
 
     /// Something was refused while the flow goes on waiting.
     package var isRefusal: Bool {
@@ -46,6 +50,8 @@ package enum ConnectProgress: Sendable, Equatable {
         case .exchanging: "Exchanging the authorization code for tokens"
         case .devicePolling(let note): note
         case .stored(let expiresAt): "Tokens stored encrypted" + (expiresAt.map { "; access token expires at \($0)" } ?? "")
+        case .lookedUp(let keys): "Looked up \(keys.joined(separator: ", "))"
+        case .lookupFailed(let reason): "Lookup failed: \(reason)"
         }
     }
 }

@@ -83,6 +83,11 @@ package struct ConnectUseCase: Sendable {
         case .authorizationCode:
             token = try await connectAuthorizationCode(connection, request, pasted: pasted, progress: progress)
         }
+        switch try await flows.lookUpMetadata(instance: request.instance, variable: request.variable, token: token) {
+        case .success(let keys)?: progress(.lookedUp(keys: keys))
+        case .failure(let failure)?: progress(.lookupFailed(connection.readerText(failure.description, redacting: token.secretValues)))
+        case nil: break
+        }
         return Outcome(grant: grant, token: token)
     }
 

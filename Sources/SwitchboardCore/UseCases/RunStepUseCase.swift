@@ -41,12 +41,43 @@ package struct RunStepUseCase: Sendable {
         await flows.refreshBeforeRun(instance: request.instance, step: request.step)
         // A signal during the refresh: nothing has been handed over yet, so nothing starts.
         if control.interruption != nil { throw CancellationError() }
-        let context = try store.executionContext(instance: request.instance, step: request.step)
+        var context = try store.executionContext(instance: request.instance, step: request.step)
+        var result = try await execute(request, context, control: control, retrying: { try await refreshesAfterRefusal(request, $0) })
+        if let refreshed = result.retry {
+            // Once only: a second refusal is recorded as the connection's error.
+            context = refreshed
+            result = try await execute(request, context, control: control, retrying: { _ in nil })
+        }
+        return Outcome(exitCode: result.step.exitCode, interruptedBy: result.step.interruptedBy)
+    }
+
+    /// Runs the code once and records it. `retrying` decides, after a refused token (exit
+    /// 77), whether the step runs once more, and returns its new context.
+    private func execute(_ request: Request, _ context: ExecutionContext, control: StepControl,
+                         retrying: (ExecutionContext) async throws -> ExecutionContext?) async throws -> (step: StepRunner.Result, retry: ExecutionContext?) {
+        let store = flows.store
         let started = store.now()
         let result = try StepRunner.run(command: request.command, payload: context.payload, environment: request.environment, control: control)
+        let retry = result.exitCode == StepRunner.tokenRefusedExit && result.interruptedBy == nil && control.interruption == nil
+            ? try await retrying(context) : nil
         try store.recordExecution(context, command: request.command.joined(separator: " "), exitCode: result.exitCode,
                                   lastErrorLine: result.lastErrorLine, startedAt: started, durationMs: result.durationMs,
-                                  interruptedBy: result.interruptedBy)
-        return Outcome(exitCode: result.exitCode, interruptedBy: result.interruptedBy)
+                                  interruptedBy: result.interruptedBy, retrying: retry != nil)
+        return (result, retry)
+    }
+
+    /// A refused token whose end the provider never told (Salesforce sends no expires_in;
+    /// an assumed lifetime is a guess) may simply have timed out: refresh it and hand the
+    /// step the new one. Nil (no retry) when the expiry was known, nothing could be
+    /// refreshed, or a signal came during the refresh.
+    private func refreshesAfterRefusal(_ request: Request, _ context: ExecutionContext) async throws -> ExecutionContext? {
+        let store = flows.store
+        guard let variable = context.variable,
+              let token = try? store.oauthConnection(instance: request.instance, variable: variable).token,
+              !token.expiryKnown else { return nil }
+        let refreshed = try await TokenRefresher(store: store, transport: flows.transport)
+            .refreshDue(RefreshSelection(force: true, instance: request.instance, variable: variable))
+        guard refreshed.refreshed > 0 else { return nil }
+        return try store.executionContext(instance: request.instance, step: request.step)
     }
 }

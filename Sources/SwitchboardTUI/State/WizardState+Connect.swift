@@ -114,7 +114,8 @@ extension WizardState {
                 connect.steps.append(progress.message)
                 connect.paste = nil
                 connect.checkingPaste = false
-            case .listening, .waitingForTeamCallback, .callbackReceived, .requestingToken, .exchanging, .devicePolling, .stored:
+            case .listening, .waitingForTeamCallback, .callbackReceived, .requestingToken, .exchanging, .devicePolling, .stored,
+                 .lookedUp, .lookupFailed:
                 connect.steps.append(progress.message)
             }
             instance?.connect = connect

@@ -8,7 +8,9 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             The connection is given as JSON on stdin and in the file named by $SWITCHBOARD_CONNECTION_FILE. \
             Exit 0 marks the connection ok; exit 78 (EX_CONFIG) marks it error with the last stderr line as \
-            the reason; other failures are logged and leave the status alone. Exits with the code's status.
+            the reason; exit 77 (EX_NOPERM) says the provider refused the token: one refresh and one more run \
+            when its lifetime was unknown, else error with the reconnect hint. Other failures are logged and \
+            leave the status alone. Exits with the code's status.
             """)
 
     @OptionGroup var global: GlobalOptions

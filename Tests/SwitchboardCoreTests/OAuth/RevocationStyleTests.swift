@@ -256,7 +256,7 @@ private let basic = "Basic " + Data("sb-confidential:sb-confidential-secret".utf
         ("{style: rfc7009, tokenParam: t}", "'tokenParam' names the JSON body key"),
         ("{style: bearer, clientAuth: basic}", "remove 'clientAuth'"),
         ("{successStatus: [200, 401]}", "only a 2xx status"),
-        ("{successStatus: [ok]}", "must be a list of HTTP status codes"),
+        ("{successStatus: [ok]}", "must be an HTTP status code or a list of them"),
         ("{successJson: {ok: [true]}}", "must be a single value"),
         ("{successJson: {a..b: 1}}", "must be a dotted path"),
         ("{url: \"https://x.test\"}", "unknown key 'url'"),
