@@ -23,8 +23,8 @@ extension OAuthFlows {
     package func disconnect(instance: String, variable: String, revocationTimeout: Duration = .seconds(10)) async throws -> DisconnectReport {
         let disconnection = try store.disconnect(instance: instance, variable: variable)
         var report = DisconnectReport(label: disconnection.label, hadTokens: disconnection.deleted != nil, revocation: [], revoked: false)
-        guard let token = disconnection.deleted else { return report }
-        let redactor = Redactor(secrets: disconnection.secrets + token.secretValues)
+        guard var token = disconnection.deleted else { return report }
+        var redactor = Redactor(secrets: disconnection.secrets + token.secretValues)
         func note(_ level: LogLevel, _ line: Message) {
             let safe = redactor.redactOutside(line)
             try? store.log(disconnection, level: level, safe)
@@ -35,6 +35,11 @@ extension OAuthFlows {
             return report
         }
         let style = client.options.revocationStyle
+        if let fresh = await accessTokenToRevokeWith(token, client: client, style: style, timeout: revocationTimeout) {
+            token.accessToken = fresh
+            redactor = Redactor(secrets: disconnection.secrets + token.secretValues + [fresh])
+            note(.info, "The access token had expired: the refresh token bought a fresh one to revoke the grant with (not stored)")
+        }
         let held: [(kind: RevocationOptions.Token, value: String)] = style.tokens.compactMap { kind in
             switch kind {
             case .refreshToken: token.refreshToken.map { (kind, $0) }
@@ -74,6 +79,20 @@ extension OAuthFlows {
         }
         report.revoked = style.revokesGrant ? confirmed > 0 : unconfirmed == 0
         return report
+    }
+
+    /// A style that revokes with the access token only (Dropbox: `auth/token/revoke` takes
+    /// it as the Bearer credential and ends the whole grant) gets 401 for an expired one,
+    /// and Dropbox's last 4 h: the refresh token, deleted locally but still in hand, buys a
+    /// fresh access token for the revocation. Nil when not needed or not possible.
+    func accessTokenToRevokeWith(_ token: StoredToken, client: OAuthClient, style: RevocationOptions, timeout: Duration) async -> String? {
+        guard !style.tokens.contains(.refreshToken), let refresh = token.refreshToken,
+              let expiresAt = token.expiresAt.flatMap(Timestamp.date(from:)), expiresAt.timeIntervalSince(store.clock.now()) < 30 else { return nil }
+        var request = OAuthRequests.token(client: client, grant: .refreshToken(refresh))
+        request.timeout = timeout
+        guard let response = try? await transport.send(request),
+              let fresh = try? OAuthResponseParser.token(response) else { return nil }
+        return fresh.accessToken
     }
 
     /// Why an answer did not confirm a revocation: the provider's error code when it sent

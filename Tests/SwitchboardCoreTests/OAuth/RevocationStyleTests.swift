@@ -289,3 +289,33 @@ private let basic = "Basic " + Data("sb-confidential:sb-confidential-secret".utf
         }
     }
 }
+
+@Suite struct ExpiredBearerRevocationTests {
+    /// Dropbox's access tokens last 4 h and its revocation authenticates with one: a late
+    /// DISCONNECT refreshes first (the new tokens are never stored) and revokes with that.
+    @Test func anExpiredAccessTokenIsRenewedWithTheRefreshTokenBeforeABearerRevocation() async throws {
+        let f = try OAuthStoreFixture()
+        let text = try String(contentsOfFile: Checkout.root + "/examples/local-oauth.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "      clientAuth: basic\n    fields:\n", with: "      clientAuth: basic\n      revocation: {style: bearer}\n    fields:\n")
+        _ = try f.store.importDefinitions([(path: "local-oauth.yaml", text: text)])
+        _ = try f.store.deploy(integration: "local-oauth-demo", customer: "acme", name: "acme/late")
+        try f.store.configure(instance: "acme/late", changes: [FieldChange(variable: "confidential", field: "baseUrl", value: f.base)])
+        let connection = try f.store.oauthConnection(instance: "acme/late", variable: "confidential")
+        try f.store.storeTokens(connection, TokenResponse(accessToken: "AT-STALE", refreshToken: "RT-KEPT", scope: "read", expiresIn: 0),
+                                source: .authorizationCode, receivedAt: Date().addingTimeInterval(-60))
+        let transport = OAuthFixtures.scripted([
+            .init("POST", .exact(f.tokenURL), body: .form(["grant_type": "refresh_token", "refresh_token": "RT-KEPT"]),
+                  respond: .json(200, #"{"access_token":"AT-FRESH","refresh_token":"RT-NEXT","expires_in":14400,"token_type":"bearer"}"#)),
+            .init("POST", .exact(f.revokeURL), headers: [.equals("Authorization", "Bearer AT-FRESH")], respond: .json(200, "null")),
+        ])
+        let report = try await OAuthFlows(store: f.store, transport: transport).disconnect(instance: "acme/late", variable: "confidential")
+        try transport.assertAllUsed()
+        #expect(report.revoked)
+        #expect(report.revocation == [
+            "The access token had expired: the refresh token bought a fresh one to revoke the grant with (not stored)",
+            "Revoked the access token at the provider",
+        ])
+        #expect(try f.store.tokens(for: f.store.oauthConnection(instance: "acme/late", variable: "confidential")) == nil)
+        #expect(try !f.rawDatabase().contains("AT-FRESH"))
+    }
+}
