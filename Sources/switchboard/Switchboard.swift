@@ -16,7 +16,7 @@ struct Switchboard: AsyncParsableCommand {
         subcommands: [
             WizardCommand.self, ImportCommand.self, CatalogCommand.self, IntegrationsCommand.self,
             DeployCommand.self, InstancesCommand.self, ConfigureCommand.self, ShowCommand.self,
-            StatusCommand.self, LogsCommand.self, RunCommand.self,
+            StatusCommand.self, LogsCommand.self, EventsCommand.self, RunCommand.self,
             ConnectCommand.self, DisconnectCommand.self, TestConnectionCommand.self, RefreshCommand.self,
             CallbackServerCommand.self,
         ],

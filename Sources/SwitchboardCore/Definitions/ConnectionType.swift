@@ -61,6 +61,8 @@ package struct OAuthOptions: Codable, Sendable, Hashable {
     package var revocation: RevocationOptions?
     /// Metadata fetched with the new token right after CONNECT (Atlassian's cloud id).
     package var lookup: MetadataLookup?
+    /// Requested scope → the name the provider grants it under (`GrantedScopes`).
+    package var scopeAliases: [String: String]?
 
     package init() {}
 
@@ -74,7 +76,7 @@ package struct OAuthOptions: Codable, Sendable, Hashable {
     package var revocationStyle: RevocationOptions { revocation ?? RevocationOptions() }
 
     /// The standard field keys (SPEC §1); they are ordinary fields of the connection type.
-    package static let standardFieldKeys = ["authorizeUrl", "tokenUrl", "revokeUrl", "scopes", "clientId", "clientSecret"]
+    package static let standardFieldKeys = ["authorizeUrl", "tokenUrl", "revokeUrl", "scopes", "clientId", "clientSecret", "issuer"]
 
     /// Fields a grant cannot work without.
     package var requiredFieldKeys: [String] {

@@ -160,7 +160,7 @@ package enum DefinitionParser {
     static func oauth(_ map: MappingReader) throws -> OAuthOptions {
         try map.rejectUnknownKeys([
             "grant", "pkce", "clientAuth", "scopeSeparator", "authorizeParams", "tokenParams",
-            "deviceAuthorizationUrl", "callbackMetadata", "tokenMetadata", "labels", "callbackPort", "revocation", "assumedLifetime", "lookup",
+            "deviceAuthorizationUrl", "callbackMetadata", "tokenMetadata", "labels", "callbackPort", "revocation", "assumedLifetime", "lookup", "scopeAliases",
         ])
         var options = OAuthOptions()
         options.grant = try enumValue(map, "grant", default: .authorizationCode)
@@ -185,6 +185,8 @@ package enum DefinitionParser {
         }
         options.revocation = try revocation(map)
         options.lookup = try lookup(map)
+        let aliases = try map.stringMap("scopeAliases")
+        options.scopeAliases = aliases.isEmpty ? nil : aliases
         return options
     }
 

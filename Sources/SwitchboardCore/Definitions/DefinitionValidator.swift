@@ -40,13 +40,15 @@ package enum DefinitionValidator {
                 }
             }
             if let oauth = type.oauth2 {
-                for required in oauth.requiredFieldKeys where !keys.contains(required) {
+                // An `issuer` field stands for the endpoints its metadata gives (RFC 8414).
+                let discoverable: Set<String> = keys.contains("issuer") ? ["authorizeUrl", "tokenUrl"] : []
+                for required in oauth.requiredFieldKeys where !keys.contains(required) && !discoverable.contains(required) {
                     throw fail(context, "an OAuth 2.0 \(oauth.grant.rawValue) connection needs a '\(required)' field")
                 }
                 for label in oauth.labels.keys where !keys.contains(label) {
                     throw fail(context, "'labels' names unknown field '\(label)'")
                 }
-                if oauth.grant == .deviceCode, oauth.deviceAuthorizationUrl == nil, !keys.contains("deviceAuthorizationUrl") {
+                if oauth.grant == .deviceCode, oauth.deviceAuthorizationUrl == nil, !keys.contains("deviceAuthorizationUrl"), !keys.contains("issuer") {
                     throw fail(context, "a device_code connection needs 'deviceAuthorizationUrl'")
                 }
                 if let url = oauth.deviceAuthorizationUrl {

@@ -15,6 +15,13 @@ package struct OAuthClient: Sendable, Equatable {
     package var clientId: String
     /// Nil for public clients (PKCE or device flow without a secret).
     package var clientSecret: String?
+    /// The `issuer` field (RFC 8414): endpoints not given as fields come from its metadata,
+    /// and a callback's `iss` must equal it (RFC 9207).
+    package var issuer: String?
+    /// The issuer's metadata as fetched at the last CONNECT.
+    package var discovery: AuthorizationServerMetadata?
+    /// Endpoint keys whose value came from `discovery`, not from a field.
+    package var discovered: Set<String> = []
 
     package init(options: OAuthOptions, authorizeUrl: String?, tokenUrl: String, revokeUrl: String?,
                 deviceAuthorizationUrl: String?, scopes: [String], clientId: String, clientSecret: String?) {
@@ -30,7 +37,7 @@ package struct OAuthClient: Sendable, Equatable {
 
     /// Reads the standard field keys (SPEC §1) from the effective values. Fails with a
     /// sentence naming the field (by its label) a grant cannot work without.
-    package init(type: ConnectionType, values: [String: String]) throws {
+    package init(type: ConnectionType, values: [String: String], discovery: AuthorizationServerMetadata? = nil) throws {
         guard let options = type.oauth2 else {
             throw SwitchboardError.usage("connection type \(type.key) is not an OAuth 2.0 connection")
         }
@@ -41,20 +48,43 @@ package struct OAuthClient: Sendable, Equatable {
         func label(_ key: String) -> String {
             options.labels[key] ?? type.field(key)?.label ?? key
         }
-        for key in options.requiredFieldKeys where value(key) == nil {
+        let issuer = value("issuer")
+        // With an issuer the endpoints may come from its metadata (fetched at CONNECT).
+        let discoverable: Set<String> = issuer == nil ? [] : ["authorizeUrl", "tokenUrl"]
+        for key in options.requiredFieldKeys where value(key) == nil && !discoverable.contains(key) {
             throw SwitchboardError.invalidValue("\(label(key)) (\(key)) is not set; configure it before connecting")
         }
         var deviceURL = options.deviceAuthorizationUrl.map { Template.render($0, values: values) }
         if deviceURL?.isEmpty == true { deviceURL = nil }
-        if options.grant == .deviceCode && deviceURL == nil {
+        var discovered: Set<String> = []
+        func endpoint(_ key: String, _ given: String?, _ fromMetadata: String?) -> String? {
+            if let given { return given }
+            if fromMetadata != nil { discovered.insert(key) }
+            return fromMetadata
+        }
+        let authorize = endpoint("authorizeUrl", value("authorizeUrl"), discovery?.authorizationEndpoint)
+        let token = endpoint("tokenUrl", value("tokenUrl"), discovery?.tokenEndpoint)
+        let revoke = endpoint("revokeUrl", value("revokeUrl"), discovery?.revocationEndpoint)
+        deviceURL = endpoint("deviceAuthorizationUrl", deviceURL, discovery?.deviceAuthorizationEndpoint)
+        if options.grant == .deviceCode && deviceURL == nil && issuer == nil {
             throw SwitchboardError.invalidValue("connection type \(type.key) uses the device code grant but has no deviceAuthorizationUrl")
         }
         self.init(
-            options: options, authorizeUrl: value("authorizeUrl"), tokenUrl: value("tokenUrl") ?? "",
-            revokeUrl: value("revokeUrl"), deviceAuthorizationUrl: deviceURL,
+            options: options, authorizeUrl: authorize, tokenUrl: token ?? "",
+            revokeUrl: revoke, deviceAuthorizationUrl: deviceURL,
             scopes: Self.splitScopes(value("scopes") ?? "", separator: options.scopeSeparator),
             clientId: value("clientId") ?? "", clientSecret: value("clientSecret"))
         redirectUri = value("redirectUri")
+        self.issuer = issuer
+        self.discovery = discovery
+        self.discovered = discovered
+    }
+
+    /// The fields that decide where an endpoint's requests go: the endpoint's own field,
+    /// or `issuer` when the address came from the issuer's metadata.
+    func destination(_ key: String, template: String? = nil) -> [String] {
+        if discovered.contains(key) { return ["issuer"] }
+        return template.map { Template.references(in: $0) } ?? [key]
     }
 
     /// Refuses a client whose token or device authorization URL a customer chose while the
@@ -64,14 +94,15 @@ package struct OAuthClient: Sendable, Equatable {
     package func guarded(by provenance: ValueProvenance, carryingTokens: Bool) throws -> OAuthClient {
         // Names that are no field (the tokens) count as team-held, so only fields in use.
         let credentials = ["clientId"] + (clientSecret != nil ? ["clientSecret"] : []) + (carryingTokens ? ["refresh_token"] : [])
-        if let refusal = provenance.refusal("the token request", destination: ["tokenUrl"], carrying: credentials) { throw refusal }
-        if let template = options.deviceAuthorizationUrl,
-           let refusal = provenance.refusal("the device authorization request", destination: Template.references(in: template), carrying: credentials) {
+        if let refusal = provenance.refusal("the token request", destination: destination("tokenUrl"), carrying: credentials) { throw refusal }
+        if deviceAuthorizationUrl != nil,
+           let refusal = provenance.refusal("the device authorization request",
+                                            destination: destination("deviceAuthorizationUrl", template: options.deviceAuthorizationUrl), carrying: credentials) {
             throw refusal
         }
         var client = self
         // A revocation always carries a token.
-        if provenance.refusal("revocation", destination: ["revokeUrl"], carrying: credentials + ["access_token"]) != nil { client.revokeUrl = nil }
+        if provenance.refusal("revocation", destination: destination("revokeUrl"), carrying: credentials + ["access_token"]) != nil { client.revokeUrl = nil }
         return client
     }
 

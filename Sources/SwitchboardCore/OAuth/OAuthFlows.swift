@@ -101,6 +101,10 @@ package struct OAuthFlows: Sendable {
             try? store.logOAuth(connection, level: .error, "CONNECT failed: \(outside: error)")
             throw error
         }
+        if let refusal = Self.mixUpRefusal(callback, client: connection.client) {
+            try store.recordOAuthFailure(connection, "CONNECT refused: \(outside: refusal)", setError: false)
+            throw SwitchboardError.oauth(connection.readerText(refusal))
+        }
         if let providerError = callback.providerError {
             let code = callback.providerErrorCode ?? "an unrecognised error"
             try store.recordOAuthFailure(connection, Message([.text("CONNECT refused by the provider: "),
@@ -128,6 +132,20 @@ package struct OAuthFlows: Sendable {
         let token = try store.storeTokens(connection, response, source: .authorizationCode, callbackMetadata: callback.metadata)
         progress(.stored(expiresAt: token.expiresAt))
         return token
+    }
+
+    /// RFC 9207's mix-up defence, for success and error responses alike: an `iss` must be
+    /// the connection's issuer, and a server whose metadata promises `iss` must send it.
+    /// Nil when the callback passes (or the connection names no issuer: nothing to compare).
+    static func mixUpRefusal(_ callback: CallbackResult, client: OAuthClient) -> String? {
+        guard let expected = client.issuer else { return nil }
+        if let issuer = callback.issuer, issuer != expected {
+            return "the callback's iss (\(String(issuer.prefix(200)))) is not this connection's issuer (\(expected)); it may come from another authorization server (RFC 9207), so no code was exchanged"
+        }
+        if callback.issuer == nil, client.discovery?.issParameterSupported == true {
+            return "the callback carries no iss, but the issuer's metadata says every callback does (RFC 9207), so no code was exchanged"
+        }
+        return nil
     }
 
     // MARK: Client credentials

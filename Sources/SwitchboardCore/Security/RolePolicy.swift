@@ -2,7 +2,7 @@
 /// core checks it, so a new front end cannot forget a rule.
 package enum Operation: String, Sendable, CaseIterable {
     case wizard, importDefinitions = "import", catalog, integrations, deploy, instances, configure
-    case show, reveal, status, logs, run, connect, disconnect, test, refresh
+    case show, reveal, status, logs, events, run, connect, disconnect, test, refresh
     case callbackServer = "callback-server"
 
     /// Why a customer may not do this, or nil when they may (on their own instances and
@@ -13,7 +13,7 @@ package enum Operation: String, Sendable, CaseIterable {
         case .reveal: "--reveal is not available in customer role"
         case .run: "running a step's code is for team members: the code is handed hidden values and secrets"
         case .callbackServer: "the team callback server is for team members: it completes every customer's CONNECT"
-        case .wizard, .catalog, .integrations, .deploy, .instances, .configure, .show, .status, .logs,
+        case .wizard, .catalog, .integrations, .deploy, .instances, .configure, .show, .status, .logs, .events,
              .connect, .disconnect, .test, .refresh:
             nil
         }

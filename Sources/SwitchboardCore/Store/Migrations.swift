@@ -140,6 +140,35 @@ enum Migrations {
             try db.alter(table: "logEntry") { t in t.add(column: "parts", .text) }
             try db.alter(table: "connection") { t in t.add(column: "reasonParts", .text) }
         }
+        migrator.registerMigration("v4: connection events") { db in
+            // Status changes and refresh failures and recoveries (`switchboard events`).
+            // AUTOINCREMENT: an id is never handed out twice, even after the newest rows
+            // went with their instance, so a consumer resuming after an id misses nothing
+            // and repeats nothing. The variable is copied (a connection an upgrade drops
+            // keeps its history); the reason is kept as typed parts, like a log line's, so
+            // each reader gets the rendering for their role.
+            try db.create(table: "connectionEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("instanceId", .text).notNull().references("instance", onDelete: .cascade)
+                t.column("connectionId", .integer).references("connection", onDelete: .setNull)
+                t.column("variable", .text).notNull()
+                t.column("time", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("fromStatus", .text).notNull()
+                t.column("toStatus", .text).notNull()
+                t.column("reason", .text)
+                t.column("reasonParts", .text)
+                t.column("source", .text).notNull()
+                t.column("user", .text).notNull()
+            }
+            try db.create(index: "connectionEvent_instance", on: "connectionEvent", columns: ["instanceId", "id"])
+            try db.create(index: "connectionEvent_connection", on: "connectionEvent", columns: ["connectionId", "id"])
+        }
+        migrator.registerMigration("v5: discovery") { db in
+            // The issuer's metadata (RFC 8414) as fetched at the last CONNECT, so refresh
+            // and DISCONNECT use the endpoints CONNECT used. A cache: JSON, no secrets.
+            try db.alter(table: "connection") { t in t.add(column: "discovery", .text) }
+        }
         return migrator
     }
 }

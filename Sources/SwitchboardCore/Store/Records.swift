@@ -101,6 +101,22 @@ struct ConnectionRecord: Codable, FetchableRecord, MutablePersistableRecord {
     }
 }
 
+extension ConnectionRecord {
+    // A connection row is written only through `Store.updateConnection`, which compares
+    // the status before and after and records the change as an event. GRDB's plain writes
+    // are hidden here so a new call site cannot skip that by accident.
+    @available(*, unavailable, message: "use Store.updateConnection(_:_:), which records status changes as events")
+    func update(_ db: Database) throws { fatalError("unavailable") }
+
+    @available(*, unavailable, message: "use Store.updateConnection(_:_:), which records status changes as events")
+    mutating func save(_ db: Database) throws { fatalError("unavailable") }
+
+    /// The stored reason as typed parts (a reason from before parts existed as outside text).
+    var reasonMessage: Message? {
+        Message.decode(json: reasonParts) ?? reason.map { Message(outside: $0) }
+    }
+}
+
 struct FieldValueRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "fieldValue"
     var connectionId: Int64
@@ -164,4 +180,26 @@ struct DraftRecord: Codable, FetchableRecord, PersistableRecord {
     var user: String
     var sealed: Data
     var savedAt: String
+}
+
+struct ConnectionEventRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "connectionEvent"
+    var id: Int64?
+    var instanceId: String
+    var connectionId: Int64?
+    var variable: String
+    var time: String
+    var kind: ConnectionEvent.Kind
+    var fromStatus: ConnectionStatus
+    var toStatus: ConnectionStatus
+    /// The team's rendering of `reasonParts`.
+    var reason: String?
+    var reasonParts: String?
+    var source: String
+    var user: String
+
+    /// Characters of a reason, in every rendering (as a connection's reason).
+    static let reasonLimit = 500
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

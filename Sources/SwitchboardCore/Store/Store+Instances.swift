@@ -84,12 +84,17 @@ extension Store {
                 if var kept = existing.first(where: { $0.variable == variable.key && $0.component == variable.component && $0.connectionType == variable.connectionType.key }) {
                     try carryValuesOver(db, connectionId: kept.id!, to: variable, box: box)
                     try recomputeCompleteness(db, connection: &kept, variable: variable, box: box)
-                    try kept.update(db)
+                    try updateConnection(db, kept, because: "upgraded to \(name: latest.key) v\(latest.version)")
                     try appendLog(db, instanceId: instance.id, connectionId: kept.id, level: .info, message: "Upgraded to \(name: latest.key) v\(latest.version)")
                 } else {
                     var connection = ConnectionRecord.new(instanceId: instance.id, variable: variable, now: now)
                     try recomputeCompleteness(db, connection: &connection, variable: variable, box: box)
                     try connection.insert(db)
+                    // Same variable, another component or type: the old connection ended here.
+                    if let replaced = existing.first(where: { $0.variable == variable.key }) {
+                        try appendReplacement(db, old: replaced, new: connection,
+                                              reason: "upgraded to \(name: latest.key) v\(latest.version): the connection's type changed, so it starts over")
+                    }
                     try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: .info, message: "Added by upgrade to \(name: latest.key) v\(latest.version)")
                 }
             }

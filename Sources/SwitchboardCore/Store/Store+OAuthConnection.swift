@@ -112,11 +112,12 @@ extension Store {
         }
         let metadata = try connection.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
         let provenance = try provenance(db, connectionId: connection.id!, states: states)
-        let endpoints = ["tokenUrl"] + (variable.connectionType.oauth2?.deviceAuthorizationUrl.map(Template.references) ?? [])
+        let client = try OAuthClient(type: variable.connectionType, values: values, discovery: try discovery(db, connectionId: connection.id!))
+        let endpoints = client.destination("tokenUrl") + client.destination("deviceAuthorizationUrl", template: variable.connectionType.oauth2?.deviceAuthorizationUrl)
         return OAuthConnection(
             instanceId: instance.id, instanceName: instance.name, variable: variable.key, connectionId: connection.id!,
             connectionType: variable.connectionType, values: values,
-            client: try OAuthClient(type: variable.connectionType, values: values).guarded(by: provenance, carryingTokens: token != nil),
+            client: try client.guarded(by: provenance, carryingTokens: token != nil),
             token: token, tokenGeneration: generation, metadata: metadata, secrets: secrets,
             hiddenFromReader: actor.role.isCustomer ? HiddenFieldRedactor.customerView(of: states) : nil,
             endpointsChosenByCustomer: provenance.chosenByCustomer(endpoints))
@@ -140,7 +141,7 @@ extension Store {
                 record.outcome = .error
                 record.setReason(message)
                 record.updatedAt = now()
-                try record.update(db)
+                try updateConnection(db, record)
             }
             try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: .error, message: message)
         }

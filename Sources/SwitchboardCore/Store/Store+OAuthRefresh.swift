@@ -91,7 +91,9 @@ extension Store {
                     try db.execute(sql: "UPDATE token SET leaseOwner = NULL, leaseUntil = NULL, refreshError = ? WHERE connectionId = ?",
                                    arguments: ["\(error)", id])
                     if let record = try ConnectionRecord.fetchOne(db, key: id) {
-                        try appendLog(db, instanceId: record.instanceId, connectionId: id, level: .error, message: "Token refresh impossible: \(outside: error)")
+                        let message: Message = "Token refresh impossible: \(outside: error); automatic refresh stopped until the connection's values change or it is reconnected"
+                        try appendLog(db, instanceId: record.instanceId, connectionId: id, level: .error, message: message)
+                        try appendEvent(db, connectionId: id, kind: .refreshFailed, reason: message)
                     }
                     continue
                 }
@@ -130,7 +132,13 @@ extension Store {
                 WHERE connectionId = ? AND generation = ?
                 """, arguments: [sealed, token.expiresAt, now(), lease.owner, lease.owner,
                                  lease.connection.connectionId, lease.generation])
-            return db.changesCount == 1
+            guard db.changesCount == 1 else { return false }
+            // With the tokens, so a crash right after cannot lose the recovery.
+            if try lastRefreshEventIsFailure(db, connectionId: lease.connection.connectionId) {
+                let attempts: Message = lease.failures > 0 ? " after \(lease.failures) failed attempt\(name: lease.failures == 1 ? "" : "s")" : ""
+                try appendEvent(db, connectionId: lease.connection.connectionId, kind: .refreshRecovered, reason: "token refresh works again" + attempts)
+            }
+            return true
         }
         guard stored else {
             try logRefresh(lease, level: .warning, "Token refresh result discarded: the connection's tokens changed while it ran (reconnected?)", extra: token.secretValues)
@@ -143,7 +151,7 @@ extension Store {
             if !response.metadata.isEmpty, var record = try ConnectionRecord.fetchOne(db, key: lease.connection.connectionId) {
                 let metadata = lease.connection.metadata.merging(response.metadata) { _, new in new }
                 record.metadata = try JSON.encode(metadata)
-                try record.update(db)
+                try updateConnection(db, record)
             }
             try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .info,
                           message: lease.connection.redactor(token.secretValues).redactOutside("Token refreshed: \(name: expiry), \(outside: note)"))
@@ -170,8 +178,9 @@ extension Store {
                     WHERE connectionId = ? AND generation = ?
                     """, arguments: [Timestamp.string(from: retryAt), lease.owner, lease.owner, lease.connection.connectionId, lease.generation])
                 guard db.changesCount == 1 else { return false }
-                try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .warning,
-                              message: lease.connection.forAudiences("Token refresh failed temporarily (attempt \(lease.failures + 1)): \(outside: reason); retrying after \(name: Timestamp.string(from: retryAt)); status unchanged"))
+                let message = lease.connection.forAudiences("Token refresh failed temporarily (attempt \(lease.failures + 1)): \(outside: reason); retrying after \(name: Timestamp.string(from: retryAt)); status unchanged")
+                try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .warning, message: message)
+                try appendEvent(db, connectionId: lease.connection.connectionId, kind: .refreshFailed, reason: message)
                 return true
             }
             return applied ? retryAt : nil
@@ -185,14 +194,15 @@ extension Store {
                 """, arguments: [reason, lease.owner, lease.owner, lease.connection.connectionId, lease.generation])
             // Another process stored newer tokens meanwhile: this refusal is about old ones.
             guard db.changesCount == 1 else { return }
+            let message = lease.connection.forAudiences("Token refresh failed: \(outside: reason); automatic refresh stopped until the connection is reconnected")
             if var record = try ConnectionRecord.fetchOne(db, key: lease.connection.connectionId) {
                 record.outcome = .error
                 record.setReason(lease.connection.forAudiences(Message([.text("token refresh failed: "), .outside(reason)])))
                 record.updatedAt = Timestamp.string(from: now)
-                try record.update(db)
+                // One event for the failure and the status it causes.
+                try updateConnection(db, record, event: .refreshFailed, because: message)
             }
-            try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .error,
-                          message: lease.connection.forAudiences("Token refresh failed: \(outside: reason); automatic refresh stopped until the connection is reconnected"))
+            try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .error, message: message)
         }
         return nil
     }

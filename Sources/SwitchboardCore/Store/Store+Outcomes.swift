@@ -18,13 +18,15 @@ extension Store {
             let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
             var (connection, _) = try resolveConnection(db, instance, resolved, variable: variable)
             let redactor = try redactor(db, connectionId: connection.id!, resolved: resolved, box: box)
+            let logged = redactor.redactOutside(message)
             if let outcome {
+                let reason = reason.map(redactor.redactOutside)
                 connection.outcome = outcome
-                connection.setReason(reason.map(redactor.redactOutside))
+                connection.setReason(reason)
                 connection.updatedAt = now()
-                try connection.update(db)
+                try updateConnection(db, connection, because: reason ?? logged)
             }
-            try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: level, message: redactor.redactOutside(message))
+            try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: level, message: logged)
         }
     }
 }

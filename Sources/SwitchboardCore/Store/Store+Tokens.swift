@@ -19,9 +19,12 @@ extension Store {
     package func storeTokens(_ connection: OAuthConnection, _ response: TokenResponse, source: TokenSource,
                             callbackMetadata: [String: String] = [:], receivedAt: Date = Date()) throws -> StoredToken {
         let (expiresAt, assumed) = StoredToken.expiry(response, receivedAt: receivedAt, assumedLifetime: connection.options.assumedLifetime)
+        let requested = connection.client.scopes
+        let missing = GrantedScopes.missing(requested: requested, granted: response.scope, aliases: connection.options.scopeAliases ?? [:])
+        // Without `scope` in the answer the grant is as requested (RFC 6749 §5.1).
         let token = StoredToken(
             accessToken: response.accessToken, tokenType: response.tokenType, refreshToken: response.refreshToken,
-            scope: response.scope, expiresAt: expiresAt, expiryAssumed: assumed)
+            scope: response.scope ?? (requested.isEmpty ? nil : requested.joined(separator: " ")), expiresAt: expiresAt, expiryAssumed: assumed)
         let redactor = connection.redactor(token.secretValues)
         try database.write { db in
             let box = try secretBox(db, writing: true)
@@ -35,16 +38,26 @@ extension Store {
             let (_, variable) = try resolveConnection(db, instance, resolved, variable: record.variable)
             let metadata = callbackMetadata.merging(response.metadata) { _, new in new }
             record.metadata = metadata.isEmpty ? nil : try JSON.encode(metadata)
-            record.outcome = .none
-            record.setReason(nil as Message?)
+            let shortfall = missing.isEmpty ? nil : Self.missingScopes(missing, connection: connection)
+            record.outcome = shortfall == nil ? .none : .error
+            record.setReason(shortfall)
             record.revision += 1
             record.updatedAt = now()
             try recomputeCompleteness(db, connection: &record, variable: variable, box: box)
             try updateConnection(db, record, because: "connected (\(name: source.rawValue))")
             try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: .info,
                           message: redactor.redactOutside("Connected (\(name: source.rawValue)): tokens stored encrypted; \(outside: Self.summary(token, metadata: metadata))"))
+            if let shortfall {
+                try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: .error,
+                              message: redactor.redactOutside(shortfall))
+            }
         }
         return token
+    }
+
+    /// The reason of a grant that lacks requested scopes: which, and how to get them.
+    static func missingScopes(_ missing: [String], connection: OAuthConnection) -> Message {
+        "the provider did not grant \(outside: missing.joined(separator: " ")); reconnect and approve every scope: switchboard connect \(name: connection.instanceName) \(name: connection.variable) (c in the wizard)"
     }
 
     /// Adds what a post-CONNECT lookup found (`MetadataLookup`) to the connection's
@@ -94,7 +107,8 @@ extension Store {
             for state in states where state.isSecret { if let value = state.effectiveValue { secrets.append(value) } }
             let hidden = actor.role.isCustomer ? HiddenFieldRedactor.customerView(of: states) : nil
             let provenance = try provenance(db, connectionId: connection.id!, states: states)
-            let client = try? OAuthClient(type: resolvedVariable.connectionType, values: values).guarded(by: provenance, carryingTokens: true)
+            let client = try? OAuthClient(type: resolvedVariable.connectionType, values: values, discovery: try discovery(db, connectionId: connection.id!))
+                .guarded(by: provenance, carryingTokens: true)
             return (connection.id!, instance.id, "\(instance.name) \(variable)", client, secrets, hidden)
         }
         let deleted = try deleteTokens(connectionId: connectionId, instanceId: instanceId)

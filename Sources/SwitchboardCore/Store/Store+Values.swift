@@ -156,7 +156,7 @@ extension Store {
                     connection.setReason(nil as Message?)
                     connection.updatedAt = now()
                     try recomputeCompleteness(db, connection: &connection, variable: variable, box: box)
-                    try connection.update(db)
+                    try updateConnection(db, connection, because: "values changed")
                     try resumeStoppedRefresh(db, instanceId: instance.id, connectionId: connection.id!)
                 }
                 details.append(try detail(db, instance: instance, resolved: resolved, connection: connection, variable: variable, box: box))

@@ -7,6 +7,8 @@ package enum ConnectProgress: Sendable, Equatable {
     /// Authorization code: the person opens `url`; the provider sends the browser back to
     /// `redirectURI` (a loopback catcher on `port`, or the team's callback server).
     case authorize(url: String, redirectURI: String, port: Int?)
+    /// The issuer's metadata (RFC 8414) was read at `source`.
+    case discovered(source: String)
     /// Device code (RFC 8628): enter `userCode` at `verificationURI` (or open `completeURI`).
     case device(userCode: String, verificationURI: String, completeURI: String?, expiresIn: Int, interval: Int)
     case listening(redirectURI: String)
@@ -39,6 +41,7 @@ package enum ConnectProgress: Sendable, Equatable {
     package var message: String {
         switch self {
         case .authorize(let url, _, _): "Open \(url) in a browser and approve"
+        case .discovered(let source): "Read the issuer's metadata at \(source)"
         case .device(let code, let uri, _, let expiresIn, _): "Open \(uri) and enter the code \(code) (valid for \(expiresIn / 60) min)"
         case .listening(let uri): "Listening for the callback on \(uri)"
         case .waitingForTeamCallback(let uri): "Waiting for the team callback server at \(uri)"

@@ -60,7 +60,16 @@ package struct ConnectUseCase: Sendable {
     /// calling task stops the flow (the catcher closes, the pending authorization is
     /// forgotten, nothing stored changes).
     package func run(_ request: Request, progress: @escaping @Sendable (ConnectProgress) -> Void) async throws -> Outcome {
-        let connection = try store.oauthConnection(instance: request.instance, variable: request.variable)
+        var connection = try store.oauthConnection(instance: request.instance, variable: request.variable)
+        if let issuer = connection.client.issuer {
+            // Fetched at every CONNECT: a server may move its endpoints between grants.
+            let metadata = try await flows.discover(connection, issuer: issuer)
+            progress(.discovered(source: metadata.source))
+            connection = try store.oauthConnection(instance: request.instance, variable: request.variable)
+            if connection.client.tokenUrl.isEmpty {
+                throw SwitchboardError.oauth("\(connection.label): the issuer's metadata at \(metadata.source) gives no token_endpoint; set the Token URL field")
+            }
+        }
         let grant = request.useDeviceCode ? OAuthGrant.deviceCode : connection.options.grant
         let pasted: AsyncStream<String>?
         switch request.pasted {

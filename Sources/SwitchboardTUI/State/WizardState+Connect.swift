@@ -115,7 +115,7 @@ extension WizardState {
                 connect.paste = nil
                 connect.checkingPaste = false
             case .listening, .waitingForTeamCallback, .callbackReceived, .requestingToken, .exchanging, .devicePolling, .stored,
-                 .lookedUp, .lookupFailed:
+                 .lookedUp, .lookupFailed, .discovered:
                 connect.steps.append(progress.message)
             }
             instance?.connect = connect

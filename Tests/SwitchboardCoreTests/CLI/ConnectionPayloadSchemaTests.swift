@@ -139,7 +139,7 @@ struct ConnectionPayloadSchemaTests {
         let noExpiry = try #require(try object(noExpiryData)["token"] as? [String: Any])
         #expect(noExpiry["expires_at"] is NSNull)
         #expect(noExpiry["expires_in"] is NSNull)
-        #expect(noExpiry["scope"] is NSNull)
+        #expect(noExpiry["scope"] as? String == "read write", "an answer without scope granted what was requested (RFC 6749 §5.1)")
 
         let noConnection = try object(noConnectionData)
         #expect(Set(noConnection.keys) == ["instance", "step", "action", "component", "variable"], "\(noConnection)")

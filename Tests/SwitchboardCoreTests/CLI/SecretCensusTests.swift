@@ -350,6 +350,14 @@ struct SecretCensusTests {
             Invocation(["logs", instance, "browser"], team: .succeeds, customer: .succeeds),
             Invocation(["logs", otherInstance], team: .succeeds, customer: .failsAny, customerEchoes: [otherInstance]),
         ]),
+        CensusCommand(name: "events", json: true, invocations: [
+            // After run, test, connect and refresh: reasons quote the step's stderr and the
+            // provider's answers (secrets and hidden values planted in both).
+            Invocation(["events"], team: .succeeds, customer: .succeeds),
+            Invocation(["events", instance, "basic", "--since", "0"], team: .succeeds, customer: .succeeds),
+            Invocation(["events", instance, "service"], team: .succeeds, customer: .succeeds),
+            Invocation(["events", otherInstance], team: .succeeds, customer: .failsAny, customerEchoes: [otherInstance]),
+        ]),
         CensusCommand(name: "callback-server", json: false, invocations: [
             Invocation(["callback-server", "--listen", "127.0.0.1:0"], team: .succeeds, customer: .refused, serves: true),
         ]),
@@ -406,6 +414,8 @@ struct SecretCensusTests {
         #expect(shown.stdout.contains(Self.hiddenValue), "control: the team sees the hidden value: \(shown)")
         let logged = try await sb.run(["logs", Self.instance, "basic", "--limit", "10000"])
         #expect(logged.stdout.contains("for " + Self.hiddenValue), "control: the step read its connection and its stderr line became the reason: \(logged)")
+        let evented = try await sb.run(["events", Self.instance, "basic"])
+        #expect(evented.stdout.contains("for " + Self.hiddenValue), "control: the step's stderr line is an event's reason, so the events runs had something to leak: \(evented)")
 
         census.searchDatabase()
         census.searchLeftOverFiles()

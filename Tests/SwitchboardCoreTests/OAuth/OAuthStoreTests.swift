@@ -7,7 +7,7 @@ import Testing
         let f = try OAuthStoreFixture()
         try f.store.recordOutcome(instance: f.instance, variable: "confidential", outcome: .error, level: .error, message: "boom", reason: "boom")
         #expect(try f.status() == .error)
-        let response = TokenResponse(accessToken: "ACCESS-secret-1", refreshToken: "REFRESH-secret-1", scope: "read", expiresIn: 3600,
+        let response = TokenResponse(accessToken: "ACCESS-secret-1", refreshToken: "REFRESH-secret-1", scope: "read write", expiresIn: 3600,
                                      metadata: ["instance_url": "https://acme.test"])
         try f.store.storeTokens(f.connection(), response, source: .authorizationCode, callbackMetadata: ["realmId": "123"])
         #expect(try f.status() == .configured)

@@ -69,10 +69,11 @@ final class LocalProvider: Sendable {
         return environment
     }()
 
-    static func start(port: UInt16 = 0, stateDir: String? = nil) async throws -> LocalProvider {
+    /// `settings`: more SB_PROVIDER_* variables (e.g. SB_PROVIDER_ISS=1).
+    static func start(port: UInt16 = 0, stateDir: String? = nil, settings: [String: String] = [:]) async throws -> LocalProvider {
         let dir = try stateDir ?? EndToEnd.temporaryDirectory("sb-oauth-provider")
         let result = try await EndToEnd.run("/bin/bash", [EndToEnd.providerScript, "start", "--port", "\(port)", "--state-dir", dir],
-                                            environment: environment, timeout: .seconds(300))
+                                            environment: environment.merging(settings) { _, new in new }, timeout: .seconds(300))
         let url = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
         guard result.status == 0, url.hasPrefix("http://127.0.0.1:") else {
             throw EndToEndError("the local OAuth provider did not start (scripts/oauth-provider.sh start exited \(result.status)): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")

@@ -22,13 +22,18 @@ package struct CallbackResult: Sendable, Equatable, Codable, CustomStringConvert
     package var errorDescription: String?
     /// `callbackMetadata` values (e.g. QuickBooks `realmId`).
     package var metadata: [String: String]
+    /// `iss` (RFC 9207): which authorization server sent the browser back; checked against
+    /// the connection's issuer before any code exchange.
+    package var issuer: String?
 
-    package init(state: String, code: String? = nil, error: String? = nil, errorDescription: String? = nil, metadata: [String: String] = [:]) {
+    package init(state: String, code: String? = nil, error: String? = nil, errorDescription: String? = nil, metadata: [String: String] = [:],
+                 issuer: String? = nil) {
         self.state = state
         self.code = code
         self.error = error
         self.errorDescription = errorDescription
         self.metadata = metadata
+        self.issuer = issuer
     }
 
     /// The provider's refusal as one line, e.g. `access_denied: The user denied access`.
@@ -113,11 +118,14 @@ package enum CallbackValidator {
             // Handed to step code and shown in listings: one short printable line only.
             if let kept = value(name), kept.utf8.count <= 512, !TerminalText.containsControl(kept) { metadata[name] = kept }
         }
+        // Kept as sent (compared exactly), but never a control character: it may be shown.
+        let issuer = value("iss").map { TerminalText.containsControl($0) ? TerminalText.escaped($0) : $0 }
         if let error = value("error") {
             let description = value("error_description").map(OAuthResponseParser.singleLine)
-            return .providerError(CallbackResult(state: state, error: OAuthResponseParser.singleLine(error), errorDescription: description, metadata: metadata))
+            return .providerError(CallbackResult(state: state, error: OAuthResponseParser.singleLine(error), errorDescription: description,
+                                                 metadata: metadata, issuer: issuer))
         }
         guard let code = value("code") else { return .missingParameters("code") }
-        return .authorized(CallbackResult(state: state, code: code, metadata: metadata))
+        return .authorized(CallbackResult(state: state, code: code, metadata: metadata, issuer: issuer))
     }
 }

@@ -1,0 +1,27 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// The issuer's metadata cached at the last CONNECT (`AuthorizationServerMetadata`);
+    /// nil before the first CONNECT or for a connection without `issuer`.
+    func discovery(_ db: Database, connectionId: Int64) throws -> AuthorizationServerMetadata? {
+        let statement = try db.cachedStatement(sql: "SELECT discovery FROM connection WHERE id = ?")
+        guard let json = try String.fetchOne(statement, arguments: [connectionId]) else { return nil }
+        // A cache: one that no longer decodes is fetched again at the next CONNECT.
+        return try? JSON.decode(AuthorizationServerMetadata.self, from: json)
+    }
+
+    /// Caches what discovery found, logged with the document's address.
+    func saveDiscovery(_ connection: OAuthConnection, _ metadata: AuthorizationServerMetadata) throws {
+        try database.write { db in
+            try db.execute(sql: "UPDATE connection SET discovery = ? WHERE id = ?", arguments: [try JSON.encode(metadata), connection.connectionId])
+            let found = [("authorization", metadata.authorizationEndpoint), ("token", metadata.tokenEndpoint),
+                         ("revocation", metadata.revocationEndpoint), ("device authorization", metadata.deviceAuthorizationEndpoint)]
+                .filter { $0.1 != nil }.map(\.0).joined(separator: ", ")
+            let message: Message = "Discovered the issuer's endpoints (\(name: found.isEmpty ? "none" : found)) at \(outside: metadata.source)"
+                + (metadata.issParameterSupported ? "; its callbacks must carry iss (RFC 9207)" : "")
+            try appendLog(db, instanceId: connection.instanceId, connectionId: connection.connectionId, level: .info,
+                          message: connection.redactor().redactOutside(connection.forAudiences(message)))
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+@testable import SwitchboardCore
+import Testing
+
+@Suite struct DiscoveryTests {
+    @Test func candidatesFollowRFC8414ThenOpenIDConnect() {
+        #expect(AuthorizationServerMetadata.candidateURLs(issuer: "https://login.example.com") == [
+            "https://login.example.com/.well-known/oauth-authorization-server",
+            "https://login.example.com/.well-known/openid-configuration",
+        ])
+        #expect(AuthorizationServerMetadata.candidateURLs(issuer: "https://login.example.com/tenant/v2.0/") == [
+            "https://login.example.com/.well-known/oauth-authorization-server/tenant/v2.0",
+            "https://login.example.com/tenant/v2.0/.well-known/openid-configuration",
+        ])
+    }
+
+    func response(_ json: String, status: Int = 200) -> HTTPResponse {
+        HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Data(json.utf8))
+    }
+
+    @Test func theDocumentMustNameTheConfiguredIssuerAndUsableEndpoints() {
+        let url = "https://as.example/.well-known/oauth-authorization-server"
+        let good = AuthorizationServerMetadata.parse(response(#"{"issuer":"https://as.example","authorization_endpoint":"https://as.example/a","token_endpoint":"https://as.example/t","authorization_response_iss_parameter_supported":true}"#),
+                                                     issuer: "https://as.example", url: url)
+        #expect((try? good.get())?.tokenEndpoint == "https://as.example/t")
+        #expect((try? good.get())?.issParameterSupported == true)
+
+        let other = AuthorizationServerMetadata.parse(response(#"{"issuer":"https://evil.example","token_endpoint":"https://evil.example/t"}"#),
+                                                      issuer: "https://as.example", url: url)
+        #expect(other.failure?.description == "discovery failed: \(url) is not authorization server metadata (it names the issuer https://evil.example, not https://as.example)")
+        let bad = AuthorizationServerMetadata.parse(response(#"{"issuer":"https://as.example","token_endpoint":"javascript:alert(1)"}"#),
+                                                    issuer: "https://as.example", url: url)
+        #expect(bad.failure?.description.contains("its token_endpoint is not an absolute http(s) URL") == true)
+        let missing = AuthorizationServerMetadata.parse(response("<html>", status: 404), issuer: "https://as.example", url: url)
+        #expect(missing.failure == .status(url: url, 404))
+        #expect(missing.failure?.tryNext == true, "a 404 moves on to the OpenID Connect address")
+    }
+
+    @Test func explicitFieldsWinOverDiscoveredEndpoints() throws {
+        let metadata = AuthorizationServerMetadata(issuer: "https://as.example", authorizationEndpoint: "https://as.example/a",
+                                                   tokenEndpoint: "https://as.example/t", revocationEndpoint: "https://as.example/r",
+                                                   deviceAuthorizationEndpoint: nil, issParameterSupported: false, source: "x")
+        var values = OAuthFixtures.values
+        values["issuer"] = "https://as.example"
+        values["authorizeUrl"] = nil
+        values["revokeUrl"] = nil
+        let client = try OAuthClient(type: OAuthFixtures.type(), values: values, discovery: metadata)
+        #expect(client.authorizeUrl == "https://as.example/a")
+        #expect(client.tokenUrl == OAuthFixtures.values["tokenUrl"], "the Token URL field wins")
+        #expect(client.revokeUrl == "https://as.example/r")
+        #expect(client.discovered == ["authorizeUrl", "revokeUrl"])
+        #expect(client.destination("revokeUrl") == ["issuer"], "a discovered address is as chosen as the issuer field")
+    }
+
+    @Test func theIssCheckOfRFC9207() throws {
+        var values = OAuthFixtures.values
+        values["issuer"] = "https://as.example"
+        let plain = try OAuthClient(type: OAuthFixtures.type(), values: values)
+        #expect(OAuthFlows.mixUpRefusal(CallbackResult(state: "s", code: "c", issuer: "https://as.example"), client: plain) == nil)
+        #expect(OAuthFlows.mixUpRefusal(CallbackResult(state: "s", code: "c"), client: plain) == nil, "no promise of iss: none needed")
+        #expect(OAuthFlows.mixUpRefusal(CallbackResult(state: "s", error: "access_denied", issuer: "https://evil.example"), client: plain)?
+            .hasPrefix("the callback's iss (https://evil.example) is not this connection's issuer (https://as.example)") == true,
+                "error responses are checked too")
+        var promised = plain
+        promised.discovery = AuthorizationServerMetadata(issuer: "https://as.example", issParameterSupported: true, source: "x")
+        #expect(OAuthFlows.mixUpRefusal(CallbackResult(state: "s", code: "c"), client: promised)?.hasPrefix("the callback carries no iss") == true)
+        var unnamed = OAuthFixtures.values
+        unnamed["issuer"] = nil
+        #expect(OAuthFlows.mixUpRefusal(CallbackResult(state: "s", code: "c", issuer: "https://any.example"),
+                                        client: try OAuthClient(type: OAuthFixtures.type(), values: unnamed)) == nil)
+    }
+
+    @Test func aTypeWithOnlyAnIssuerImports() throws {
+        let text = """
+            component: only-issuer
+            label: Only issuer
+            connections:
+              - key: oauth
+                label: OAuth
+                oauth2: {grant: authorization_code}
+                fields:
+                  - {key: issuer, label: Issuer, type: url, required: true}
+                  - {key: clientId, label: Client ID, type: string, required: true}
+            """
+        let batch = try DefinitionParser.parse(yaml: text, file: "only-issuer.yaml")
+        for component in batch.components { try DefinitionValidator.validate(component) }
+        #expect(batch.components.count == 1)
+    }
+}
+
+extension Result {
+    var failure: Failure? { if case .failure(let failure) = self { failure } else { nil } }
+}
