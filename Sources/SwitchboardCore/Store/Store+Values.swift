@@ -17,6 +17,9 @@ package struct ConnectionDetail: Sendable, Equatable {
     package var hasTokens: Bool
     package var tokenExpiresAt: String?
     package var metadata: [String: String]
+    /// The scopes the provider granted (or the requested ones when it did not say), for
+    /// an OAuth connection with tokens.
+    package var grantedScopes: String? = nil
 }
 
 /// A change asked for by `configure --set VAR.FIELD=VALUE` or the wizard's save.
@@ -63,12 +66,15 @@ extension Store {
         let token = try TokenRecord.fetchOne(db, key: connection.id!)
         let version = try Int.fetchOne(db, sql: "SELECT version FROM integrationVersion WHERE id = ?", arguments: [instance.integrationVersionId]) ?? 0
         let metadata = try connection.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
+        // Scopes a customer may not see as a field stay unseen as a grant too.
+        let scopesHidden = actor.role.isCustomer && !variable.isCustomerVisible("scopes")
+        let granted = scopesHidden ? nil : try token.map { try StoredToken.decode(box.open($0.sealed)).scope } ?? nil
         return ConnectionDetail(
             instance: InstanceInfo(id: instance.id, name: instance.name, customer: instance.customer, integration: resolved.key, version: version),
             variable: variable.key, component: variable.component, componentLabel: variable.componentLabel,
             connectionType: variable.connectionType, fields: fields, status: connection.status, reason: reason,
             revision: connection.revision, updatedAt: connection.updatedAt, hasTokens: token != nil,
-            tokenExpiresAt: token?.expiresAt, metadata: metadata)
+            tokenExpiresAt: token?.expiresAt, metadata: metadata, grantedScopes: granted)
     }
 
     /// Keys of the connection's stored values that a customer entered (`updatedBy` is the
@@ -152,8 +158,10 @@ extension Store {
                 }
                 if changedAny {
                     connection.revision += 1
-                    connection.outcome = .none
-                    connection.setReason(nil as Message?)
+                    let ungranted = try scopesNotGranted(db, connectionId: connection.id!, variable: variable, box: box)
+                    connection.outcome = ungranted.isEmpty ? .none : .error
+                    connection.setReason(ungranted.isEmpty ? nil :
+                        "the requested scopes now include \(outside: ungranted.joined(separator: " ")), which this connection's grant lacks; reconnect: switchboard connect \(name: instance.name) \(name: variable.key) (c in the wizard)")
                     connection.updatedAt = now()
                     try recomputeCompleteness(db, connection: &connection, variable: variable, box: box)
                     try updateConnection(db, connection, because: "values changed")
@@ -163,6 +171,18 @@ extension Store {
             }
             return details
         }
+    }
+
+    /// Requested scopes (the values as they are now) that the stored grant lacks: asking
+    /// for more scopes needs a new CONNECT, a refresh cannot widen a grant. Empty without
+    /// tokens or for other connection types.
+    func scopesNotGranted(_ db: Database, connectionId: Int64, variable: ResolvedVariable, box: SecretBox) throws -> [String] {
+        guard let options = variable.connectionType.oauth2,
+              let token = try TokenRecord.fetchOne(db, key: connectionId),
+              let granted = try StoredToken.decode(box.open(token.sealed)).scope else { return [] }
+        let values = FieldStates.effectiveValues(FieldStates.compute(variable: variable, stored: try storedValues(db, connectionId: connectionId, box: box)))
+        let requested = OAuthClient.splitScopes(values["scopes"] ?? "", separator: options.scopeSeparator)
+        return GrantedScopes.missing(requested: requested, granted: granted, aliases: options.scopeAliases ?? [:])
     }
 
     /// A refresh stopped by a final refusal (`invalid_client`) or by fields it could not

@@ -113,10 +113,12 @@ package struct StoreWizardBackend: WizardBackend {
     }
 
     func wizardConnection(_ detail: SwitchboardCore.ConnectionDetail) -> WizardConnection {
-        WizardConnection(
+        var connection = WizardConnection(
             variable: detail.variable, label: "\(detail.componentLabel) · \(detail.connectionType.label)", fields: detail.fields,
             revision: detail.revision, status: detail.status,
             reason: detail.reason,
             needsTokens: detail.connectionType.needsTokens, hasTokens: detail.hasTokens, canTest: detail.connectionType.test != nil)
+        connection.grantedScopes = detail.grantedScopes
+        return connection
     }
 }

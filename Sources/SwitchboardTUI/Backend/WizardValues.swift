@@ -81,6 +81,8 @@ package struct WizardConnection: Equatable, Sendable {
     package var hasTokens: Bool
     /// The connection type declares a test request.
     package var canTest: Bool
+    /// The scopes the provider granted, shown beside the CONNECT button.
+    package var grantedScopes: String? = nil
 
     package init(variable: String, label: String, fields: [FieldState], revision: Int, status: ConnectionStatus,
                 reason: String? = nil, needsTokens: Bool = false, hasTokens: Bool = false, canTest: Bool = false) {

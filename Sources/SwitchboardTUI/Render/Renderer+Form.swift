@@ -71,7 +71,9 @@ extension Renderer {
                 let label = form.detail.hasTokens ? "[ RECONNECT ]" : "[ CONNECT ]"
                 let used = 2 + frame.write(label, x: x + 2, y: row, style: form.isDirty ? .disabled : .button)
                 let note = form.isDirty ? "save first"
-                    : form.detail.hasTokens ? "c (steps) · tokens stored · d disconnects" : "c (steps) · no tokens yet"
+                    // What was granted first: the key hints are in the help line too.
+                    : form.detail.hasTokens ? (form.detail.grantedScopes.map { "granted: \($0) · " } ?? "tokens stored · ") + "c (steps) · d disconnects"
+                    : "c (steps) · no tokens yet"
                 frame.write("  " + note, x: x + used, y: row, maxWidth: w - used, style: .dim)
             }
         }

@@ -28,6 +28,7 @@ struct ShowCommand: ParsableCommand {
                 w.field("revision", detail.revision); w.field("updatedAt", detail.updatedAt)
                 w.field("oauth2", detail.connectionType.oauth2 != nil); w.field("hasTokens", detail.hasTokens)
                 w.field("expiresAt", detail.tokenExpiresAt)
+                w.field("grantedScopes", detail.grantedScopes)
                 w.key("metadata"); w.beginObject()
                 for (k, v) in detail.metadata.sorted(by: { $0.key < $1.key }) { w.field(k, v) }
                 w.endObject()
@@ -50,6 +51,7 @@ struct ShowCommand: ParsableCommand {
                     let marker = field.definition.required ? "*" : " "
                     printOut("  \(marker)\(field.label) [\(field.key)]: \(value)\(field.error.map { "   ! \($0.description)" } ?? "")")
                 }
+                if let granted = detail.grantedScopes { printOut("  granted scopes: \(granted)") }
             }
         }
     }

@@ -41,6 +41,18 @@ import Testing
         #expect(try f.store.tokens(for: f.connection())?.scope == "read write")
     }
 
+    @Test func askingForMoreScopesOnAConnectedConnectionNeedsAReconnect() throws {
+        let f = try OAuthStoreFixture()
+        try f.connect()   // granted "read write"
+        #expect(try f.store.connectionDetail(instance: f.instance, variable: "confidential").grantedScopes == "read write")
+        let wider = try f.store.configure(instance: f.instance, changes: [FieldChange(variable: "confidential", field: "scopes", value: "read write offline_access admin")])
+        #expect(wider.first?.status == .error)
+        #expect(wider.first?.reason == "the requested scopes now include admin, which this connection's grant lacks; reconnect: switchboard connect acme/local-oauth-demo confidential (c in the wizard)")
+        let narrower = try f.store.configure(instance: f.instance, changes: [FieldChange(variable: "confidential", field: "scopes", value: "read")])
+        #expect(narrower.first?.status == .configured, "fewer scopes than granted need no reconnect")
+        #expect(narrower.first?.reason == nil)
+    }
+
     @Test func theBundledGoogleTypesDeclareTheirAliases() throws {
         let google = try #require(try BundledCatalog.components().first { $0.value.key == "google" }?.value)
         for type in google.connections {
