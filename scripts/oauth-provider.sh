@@ -23,6 +23,7 @@
 # SB_PROVIDER_AUTH_CODE_SECONDS (60), SB_PROVIDER_DEVICE_INTERVAL (5),
 # SB_PROVIDER_REUSE_PROTECTION (0), SB_PROVIDER_ISS (0), SB_PROVIDER_THREADS (8),
 # SB_PROVIDER_EXTRA_REDIRECT_URIS ("", space separated, matched exactly),
+# SB_PROVIDER_STRICT_REDIRECTS (0; 1: only the extra URIs, port included, no loopback leniency),
 # SB_PROVIDER_START_TIMEOUT (30 s).
 #
 # Endpoints (BASE = http://127.0.0.1:8765):

@@ -23,6 +23,9 @@ LOOPBACK_REDIRECTS = [
 
 def redirect_uris():
     extra = os.environ.get("SB_PROVIDER_EXTRA_REDIRECT_URIS", "").split()
+    # Strict: only the URIs given, matched exactly (see settings.py).
+    if os.environ.get("SB_PROVIDER_STRICT_REDIRECTS", "0") == "1":
+        return " ".join(extra)
     return " ".join(LOOPBACK_REDIRECTS + extra)
 
 

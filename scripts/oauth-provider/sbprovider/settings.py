@@ -16,6 +16,9 @@ first two):
                                      token family (RFC 9700 4.14.2), default 0
   SB_PROVIDER_ISS                    1: add iss= to authorization responses (RFC 9207),
                                      default 0
+  SB_PROVIDER_STRICT_REDIRECTS       1: match redirect URIs exactly, port included (only
+                                     SB_PROVIDER_EXTRA_REDIRECT_URIS are registered),
+                                     default 0
   SB_PROVIDER_ACCESS_LOG             0: no per-request line in the log, default 1
 """
 
@@ -177,7 +180,10 @@ OAUTH2_PROVIDER = {
     # Loopback redirects (RFC 8252 7.3): DOT ignores the port when the REGISTERED uri
     # is http://127.0.0.1/... or http://[::1]/...; this extends it to "localhost".
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
-    "ALLOW_LOCALHOST_LOOPBACK": True,
+    # SB_PROVIDER_STRICT_REDIRECTS=1 plays a provider that matches redirect URIs exactly,
+    # port included (Salesforce, Dropbox, Atlassian): localhost loses its loopback
+    # treatment, and bootstrap registers only SB_PROVIDER_EXTRA_REDIRECT_URIS.
+    "ALLOW_LOCALHOST_LOOPBACK": not _env_flag("SB_PROVIDER_STRICT_REDIRECTS"),
     "ALLOW_URI_WILDCARDS": False,
     # Device authorization grant (RFC 8628), built into DOT 3.x.
     "OAUTH_DEVICE_VERIFICATION_URI": BASE_URL + "/o/device/",
