@@ -51,7 +51,12 @@ let package = Package(
                 "SwitchboardCore",
                 "SwitchboardTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // The static Swift runtime's link arguments export every symbol of the binary
+            // (`-export-dynamic`, 25,000 of them) though nothing looks them up; the Swift
+            // runtime's start-up `dladdr` then scans them all (callgrind: 0.86 M instructions
+            // of a 6.5 M `--version`). The last of the two flags wins.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]
         ),
         // What only tests use: the scripted HTTP transport, the in-memory wizard backend and
         // the checkout's paths. No product target depends on it.

@@ -56,6 +56,10 @@ package struct OAuthOptions: Codable, Sendable, Hashable {
     /// `expires_in` (Salesforce: the org's session timeout, 2 h by default), so refresh
     /// and `run` renew it in time instead of never.
     package var assumedLifetime: Int?
+    /// Seconds after which a refresh token is renewed even if its access token is not
+    /// due (`keepAlive: 30d`): providers revoke refresh tokens left unused (Google after
+    /// 6 months, Microsoft and Atlassian after 90 days). Nil: only expiry triggers refresh.
+    package var keepAlive: Int?
     /// How DISCONNECT revokes at `revokeUrl`; nil is RFC 7009 (optional so integration
     /// versions stored before it decode unchanged).
     package var revocation: RevocationOptions?

@@ -161,6 +161,7 @@ package enum DefinitionParser {
         try map.rejectUnknownKeys([
             "grant", "pkce", "clientAuth", "scopeSeparator", "authorizeParams", "tokenParams",
             "deviceAuthorizationUrl", "callbackMetadata", "tokenMetadata", "labels", "callbackPort", "revocation", "assumedLifetime", "lookup", "scopeAliases",
+            "keepAlive",
         ])
         var options = OAuthOptions()
         options.grant = try enumValue(map, "grant", default: .authorizationCode)
@@ -180,6 +181,7 @@ package enum DefinitionParser {
         if let lifetime = options.assumedLifetime, !(60...31_536_000).contains(lifetime) {
             throw map.error("assumedLifetime", "'assumedLifetime' must be seconds between 60 and 31536000 (a year)")
         }
+        options.keepAlive = try keepAlive(map)
         if let port = options.callbackPort, !(1...65535).contains(port) {
             throw map.error("callbackPort", "'callbackPort' must be between 1 and 65535")
         }
@@ -188,6 +190,16 @@ package enum DefinitionParser {
         let aliases = try map.stringMap("scopeAliases")
         options.scopeAliases = aliases.isEmpty ? nil : aliases
         return options
+    }
+
+    /// `keepAlive: 30d`: between an hour (more often would be a refresh loop, not a keep-alive)
+    /// and a year (no provider's idle limit is longer).
+    static func keepAlive(_ map: MappingReader) throws -> Int? {
+        guard let text = try map.string("keepAlive") else { return nil }
+        guard let seconds = DurationText.seconds(text), (3600...31_536_000).contains(seconds) else {
+            throw map.error("keepAlive", "'keepAlive' must be a duration between 1h and 365d, such as 30d, 12h or 86400 (seconds); found '\(TerminalText.escaped(String(text.prefix(40))))'")
+        }
+        return seconds
     }
 
     static func enumValue<E: RawRepresentable & CaseIterable>(_ map: MappingReader, _ key: String, default fallback: E) throws -> E where E.RawValue == String {
@@ -206,7 +218,7 @@ package enum DefinitionParser {
         }
         let statuses = map.value("expectStatus") == nil ? [200] : try statusList(map, "expectStatus")
         let contentType = try map.string("contentType")
-        if let contentType, contentType.isEmpty || contentType.contains(where: { $0 == "\r" || $0 == "\n" }) {
+        if let contentType, contentType.isEmpty || contentType.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
             throw map.error("contentType", "'contentType' must be one media type such as application/json")
         }
         var test = TestRequest(

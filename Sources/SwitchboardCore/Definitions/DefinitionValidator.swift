@@ -51,6 +51,9 @@ package enum DefinitionValidator {
                 if oauth.grant == .deviceCode, oauth.deviceAuthorizationUrl == nil, !keys.contains("deviceAuthorizationUrl"), !keys.contains("issuer") {
                     throw fail(context, "a device_code connection needs 'deviceAuthorizationUrl'")
                 }
+                if let clash = oauth.lookup?.keep.keys.sorted().first(where: keys.contains) {
+                    throw fail(context, "lookup: keep: '\(clash)' is a field of the connection; a kept value needs a name of its own")
+                }
                 if let url = oauth.deviceAuthorizationUrl {
                     let references = Template.references(in: url)
                     if let unknown = references.first(where: { !keys.contains($0) }) {
@@ -65,6 +68,11 @@ package enum DefinitionValidator {
                 let known = keys.union(["access_token"]).union(type.oauth2?.metadataKeys ?? [])
                 for name in Template.references(in: test.url + test.headers.values.joined() + (test.body ?? "")) where !known.contains(name) {
                     throw fail("\(context), test", "refers to unknown field '\(name)'")
+                }
+                // Whoever completes the browser step writes the callback (a pasted URL is
+                // typed): its values may sit in a path, never decide the host.
+                if let name = Template.authorityReferences(in: test.url).first(where: { type.oauth2?.callbackMetadata.contains($0) == true }) {
+                    throw fail("\(context), test", "the test URL's host may not come from callback metadata '\(name)': the callback is written by whoever completes the browser step")
                 }
             }
         }

@@ -13,6 +13,17 @@ package enum Template {
         return names
     }
 
+    /// The names a URL template uses up to the end of its host and port, which decide where
+    /// the request goes: everything before the first `/` after `://`, or, for a template that
+    /// starts with a name (`{{instance_url}}/x`), that first name too.
+    package static func authorityReferences(in url: String) -> [String] {
+        let start = url.range(of: "://")?.upperBound ?? url.startIndex
+        let end = url[start...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? url.endIndex
+        var names = references(in: String(url[..<end]))
+        if url.hasPrefix("{{"), let first = references(in: url).first, !names.contains(first) { names.append(first) }
+        return names
+    }
+
     /// Replaces every `{{name}}` with `values[name]`; unknown names become empty.
     package static func render(_ template: String, values: [String: String]) -> String {
         var out = ""

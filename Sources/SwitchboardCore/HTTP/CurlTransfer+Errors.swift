@@ -49,6 +49,9 @@ extension CurlTransfer {
             return .http("unsupported URL scheme \"\(target.scheme)\": only http and https are allowed")
         case CURLE_URL_MALFORMAT:
             return .http("the URL for host \(target.host) is malformed")
+        case CURLE_BAD_FUNCTION_ARGUMENT:
+            // Only configureHeaders returns it: the value itself may be a secret, so no text.
+            return .http("request to \(endpoint) not sent: a header holds a line break")
         default:
             return .http("request to \(endpoint) failed: \(String(cString: sb_curl_easy_strerror(code)))")
         }

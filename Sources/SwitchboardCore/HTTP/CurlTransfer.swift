@@ -119,6 +119,7 @@ final class CurlTransfer: @unchecked Sendable {
         }, context))
 
         if let failure {
+            if failure == CURLE_BAD_FUNCTION_ARGUMENT { throw error(for: failure) }
             throw SwitchboardError.http("could not prepare the request to \(target.host): \(String(cString: sb_curl_easy_strerror(failure)))")
         }
     }
@@ -147,6 +148,10 @@ final class CurlTransfer: @unchecked Sendable {
         // carries only the type its maker declared ("Content-Type:" removes the default).
         if !requestHeaders.contains("Content-Type") { lines.append("Content-Type:") }
         for field in requestHeaders {
+            // libcurl sends a header line as given: a CR or LF from a rendered template would
+            // start a header (or a request) of someone else's making.
+            // (Scalars, not Characters: "\r\n" is one Character and equals neither.)
+            if (field.name + field.value).unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) { return CURLE_BAD_FUNCTION_ARGUMENT }
             // "Name;" is libcurl's syntax for a header with an empty value ("Name:" removes it).
             lines.append(field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
         }

@@ -48,9 +48,9 @@ package struct AuthorizationServerMetadata: Codable, Sendable, Equatable {
             return .failure(.notMetadata(url: url, "the answer is not a JSON object"))
         }
         guard let stated = object["issuer"] as? String else { return .failure(.notMetadata(url: url, "it has no issuer")) }
-        guard stated == issuer else {
-            return .failure(.notMetadata(url: url, "it names the issuer \(TerminalText.escaped(String(stated.prefix(200)))), not \(issuer)"))
-        }
+        // Not echoed: the server's text masked by the redactors would tell its author which
+        // guess was a secret.
+        guard stated == issuer else { return .failure(.notMetadata(url: url, "it names another issuer than \(issuer)")) }
         var endpoints: [String: String] = [:]
         for key in ["authorization_endpoint", "token_endpoint", "revocation_endpoint", "device_authorization_endpoint"] {
             guard let value = object[key] else { continue }

@@ -33,8 +33,12 @@ package struct MetadataLookup: Codable, Sendable, Hashable {
         }
         var kept: [String: String] = [:]
         for (key, path) in keep.sorted(by: { $0.key < $1.key }) {
+            // Kept as callback metadata is: handed to step code, shown in listings and put in
+            // request templates, so one short printable line only.
             switch ExpectedJSON.value(at: path, in: document) {
-            case let text as String where !text.isEmpty: kept[key] = text
+            case let text as String where !text.isEmpty:
+                guard text.utf8.count <= 512, !TerminalText.containsControl(text) else { return .failure(.unusable(key: key, path: path)) }
+                kept[key] = text
             case let number as NSNumber: kept[key] = number.stringValue
             default: return .failure(.missing(key: key, path: path))
             }
@@ -46,6 +50,8 @@ package struct MetadataLookup: Codable, Sendable, Hashable {
         case status(Int)
         case notJSON
         case missing(key: String, path: String)
+        /// Longer than 512 bytes or holding a control character.
+        case unusable(key: String, path: String)
         case transport(String)
 
         package var description: String {
@@ -53,6 +59,7 @@ package struct MetadataLookup: Codable, Sendable, Hashable {
             case .status(let status): "the lookup answered HTTP \(status)"
             case .notJSON: "the lookup's answer is not JSON"
             case .missing(let key, let path): "the answer has no value at \(path) for \(key)"
+            case .unusable(let key, let path): "the value at \(path) for \(key) is not one short printable line"
             case .transport(let error): error
             }
         }

@@ -49,6 +49,8 @@ package struct OAuthClient: Sendable, Equatable {
             options.labels[key] ?? type.field(key)?.label ?? key
         }
         let issuer = value("issuer")
+        // Metadata fetched for another issuer (the field changed since) is not this one's.
+        let discovery = discovery.flatMap { $0.issuer == issuer ? $0 : nil }
         // With an issuer the endpoints may come from its metadata (fetched at CONNECT).
         let discoverable: Set<String> = issuer == nil ? [] : ["authorizeUrl", "tokenUrl"]
         for key in options.requiredFieldKeys where value(key) == nil && !discoverable.contains(key) {

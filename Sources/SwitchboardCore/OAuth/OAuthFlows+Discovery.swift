@@ -3,8 +3,9 @@ import Foundation
 extension OAuthFlows {
     /// RFC 8414 discovery for a connection that gives its `issuer`: the first candidate
     /// address that answers with the issuer's metadata wins; a 404 (or similar) moves on to
-    /// the next, anything else fails at once. The result is cached with the connection.
-    /// A failure is logged and thrown as one line naming the address.
+    /// the next, anything else fails at once. Nothing is stored: the caller caches the
+    /// result once CONNECT has stored tokens with it (`Store.saveDiscovery`). A failure is
+    /// logged and thrown as one line naming the address.
     func discover(_ connection: OAuthConnection, issuer: String) async throws -> AuthorizationServerMetadata {
         var last: AuthorizationServerMetadata.DiscoveryFailure?
         candidates: for url in AuthorizationServerMetadata.candidateURLs(issuer: issuer) {
@@ -19,7 +20,6 @@ extension OAuthFlows {
             }
             switch outcome {
             case .success(let metadata):
-                try store.saveDiscovery(connection, metadata)
                 return metadata
             case .failure(let failure):
                 last = failure

@@ -139,8 +139,10 @@ package struct OAuthFlows: Sendable {
     /// Nil when the callback passes (or the connection names no issuer: nothing to compare).
     static func mixUpRefusal(_ callback: CallbackResult, client: OAuthClient) -> String? {
         guard let expected = client.issuer else { return nil }
+        // The values are not echoed: whoever wrote the callback would learn, from what the
+        // redactors mask in it, which of their guesses was a secret.
         if let issuer = callback.issuer, issuer != expected {
-            return "the callback's iss (\(String(issuer.prefix(200)))) is not this connection's issuer (\(expected)); it may come from another authorization server (RFC 9207), so no code was exchanged"
+            return "the callback's iss is not this connection's issuer; it may come from another authorization server (RFC 9207), so no code was exchanged"
         }
         if callback.issuer == nil, client.discovery?.issParameterSupported == true {
             return "the callback carries no iss, but the issuer's metadata says every callback does (RFC 9207), so no code was exchanged"

@@ -169,6 +169,23 @@ enum Migrations {
             // and DISCONNECT use the endpoints CONNECT used. A cache: JSON, no secrets.
             try db.alter(table: "connection") { t in t.add(column: "discovery", .text) }
         }
+        migrator.registerMigration("v6: refresh health and keep-alive") { db in
+            // Refresh health (`show --json`'s "refresh"): the last success and failure, the
+            // last error as typed parts (rendered per reader, like a reason), when the
+            // current run of failures began (the give-up period counts from it) and when it
+            // turned the badge red. `renewBy`: when a type's `keepAlive` wants the refresh
+            // token used again, written with the tokens so the due query stays one SQL
+            // condition. Rows stored before get it at their next refresh or reconnect.
+            try db.alter(table: "token") { t in
+                t.add(column: "lastSuccessAt", .text)
+                t.add(column: "lastFailureAt", .text)
+                t.add(column: "lastError", .text)
+                t.add(column: "failingSince", .text)
+                t.add(column: "gaveUpAt", .text)
+                t.add(column: "renewBy", .text)
+            }
+            try db.create(index: "token_renew", on: "token", columns: ["refreshable", "renewBy"])
+        }
         return migrator
     }
 }

@@ -19,13 +19,7 @@ extension Store {
         let before = try ConnectionRecord.fetchOne(db, key: record.id)?.status
         try Self.persist(record, db)
         guard let before, kind != .status || before != record.status else { return }
-        // Turning red says why (the reason a reader would otherwise have to look up).
-        var reason = cause ?? record.reasonMessage
-        if let cause, record.status == .error, let why = record.reasonMessage,
-           !cause.teamText.lowercased().contains(why.teamText.lowercased()) {
-            reason = cause + ": " + why
-        }
-        try appendEvent(db, record, kind: kind, from: before, reason: reason)
+        try appendEvent(db, record, kind: kind, from: before, reason: cause ?? record.reasonMessage)
     }
 
     /// An event that changes no row of its own (a temporary refresh failure, a recovery):

@@ -130,11 +130,17 @@ extension Store {
     /// Finds an instance by id or name, within the role's reach. Customers get "not found"
     /// for other customers' instances, never a hint that they exist.
     func findInstance(_ db: Database, _ reference: String) throws -> InstanceRecord {
-        var request = InstanceRecord.filter(InstanceRecord.Columns.id == reference || InstanceRecord.Columns.name == reference)
+        // SQL rather than the query interface: building that request introspected the
+        // schema (the table's primary key, for the region a fetch observes) at every start,
+        // 4.1 M of the 37 M instructions of a `logs` call (callgrind).
+        var sql = "SELECT * FROM instance WHERE (id = ? OR name = ?)"
+        var arguments: StatementArguments = [reference, reference]
         if let customer = actor.role.customerName {
-            request = request.filter(InstanceRecord.Columns.customer == customer)
+            sql += " AND customer = ?"
+            arguments += [customer]
         }
-        guard let instance = try request.fetchOne(db) else {
+        sql += " LIMIT 1"
+        guard let instance = try InstanceRecord.fetchOne(db, sql: sql, arguments: arguments) else {
             throw SwitchboardError.notFound("unknown instance '\(reference)' (see: switchboard instances)")
         }
         return instance

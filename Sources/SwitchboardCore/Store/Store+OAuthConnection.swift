@@ -25,6 +25,8 @@ package struct OAuthConnection: Sendable {
     /// is the customer's own text: shown back to them through the redactors, it would tell
     /// them which guess was a secret (an oracle), so customers get none of it.
     package var endpointsChosenByCustomer = false
+    /// The Scopes field is customer visible (else scope names are the team's to read).
+    package var customerSeesScopes = true
 
     package var options: OAuthOptions { client.options }
 
@@ -55,13 +57,16 @@ package struct OAuthConnection: Sendable {
 extension Store {
     /// Loads an OAuth connection. Fails clearly when the connection is not OAuth, or when a
     /// field the grant needs is missing or invalid (fix the form first).
-    package func oauthConnection(instance reference: String, variable: String) throws -> OAuthConnection {
+    /// `discovery`: issuer metadata CONNECT just fetched, used instead of the cached one
+    /// (it is cached only once CONNECT has stored tokens with it).
+    package func oauthConnection(instance reference: String, variable: String, discovery: AuthorizationServerMetadata? = nil) throws -> OAuthConnection {
         try database.read { db in
             let (instance, _) = try resolveInstance(db, reference)
             let box = try secretBox(db)
             let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
             let (connection, resolvedVariable) = try resolveConnection(db, instance, resolved, variable: variable)
-            return try oauthConnection(db, instance: instance, resolved: resolved, connection: connection, variable: resolvedVariable, box: box)
+            return try oauthConnection(db, instance: instance, resolved: resolved, connection: connection, variable: resolvedVariable, box: box,
+                                       discovery: discovery)
         }
     }
 
@@ -85,7 +90,7 @@ extension Store {
     }
 
     func oauthConnection(_ db: Database, instance: InstanceRecord, resolved: ResolvedIntegration, connection: ConnectionRecord,
-                         variable: ResolvedVariable, box: SecretBox) throws -> OAuthConnection {
+                         variable: ResolvedVariable, box: SecretBox, discovery fresh: AuthorizationServerMetadata? = nil) throws -> OAuthConnection {
         guard variable.connectionType.oauth2 != nil else {
             throw SwitchboardError.usage("\(instance.name) \(variable.key) is a \(variable.connectionType.label) connection, not OAuth 2.0; it needs no CONNECT")
         }
@@ -112,15 +117,19 @@ extension Store {
         }
         let metadata = try connection.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
         let provenance = try provenance(db, connectionId: connection.id!, states: states)
-        let client = try OAuthClient(type: variable.connectionType, values: values, discovery: try discovery(db, connectionId: connection.id!))
+        let client = try OAuthClient(type: variable.connectionType, values: values, discovery: try fresh ?? discovery(db, connectionId: connection.id!))
+        // Whoever set the issuer chose the server whose metadata and answers come back.
         let endpoints = client.destination("tokenUrl") + client.destination("deviceAuthorizationUrl", template: variable.connectionType.oauth2?.deviceAuthorizationUrl)
-        return OAuthConnection(
+            + (client.issuer == nil ? [] : ["issuer"])
+        var built = OAuthConnection(
             instanceId: instance.id, instanceName: instance.name, variable: variable.key, connectionId: connection.id!,
             connectionType: variable.connectionType, values: values,
             client: try client.guarded(by: provenance, carryingTokens: token != nil),
             token: token, tokenGeneration: generation, metadata: metadata, secrets: secrets,
             hiddenFromReader: actor.role.isCustomer ? HiddenFieldRedactor.customerView(of: states) : nil,
             endpointsChosenByCustomer: provenance.chosenByCustomer(endpoints))
+        built.customerSeesScopes = variable.isCustomerVisible("scopes")
+        return built
     }
 
     /// Appends to the connection's log; its outside parts lose every known secret, and `more`.

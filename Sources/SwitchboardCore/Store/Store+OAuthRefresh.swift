@@ -32,7 +32,8 @@ package struct RefreshSelection: Sendable {
 
 extension Store {
     /// Connections whose tokens are due: refreshable (a refresh token, or client
-    /// credentials), not failed for good, expiring within the window, past any backoff.
+    /// credentials), not failed for good, expiring within the window or past their type's
+    /// keep-alive, past any backoff.
     package func dueRefreshes(_ selection: RefreshSelection, now: Date = Date()) throws -> [Int64] {
         try database.read { db in
             var sql = """
@@ -41,8 +42,14 @@ extension Store {
                 """
             var arguments: StatementArguments = []
             if !selection.force {
-                sql += " AND t.expiresAt IS NOT NULL AND t.expiresAt <= ? AND (t.retryAt IS NULL OR t.retryAt <= ?)"
-                arguments += [Timestamp.string(from: now.addingTimeInterval(selection.within)), Timestamp.string(from: now)]
+                // Due: the access token expires within the window, or a type's keep-alive
+                // wants the refresh token used (`renewBy`); either way past any backoff.
+                sql += """
+                     AND ((t.expiresAt IS NOT NULL AND t.expiresAt <= ?) OR (t.renewBy IS NOT NULL AND t.renewBy <= ?))
+                     AND (t.retryAt IS NULL OR t.retryAt <= ?)
+                    """
+                let nowText = Timestamp.string(from: now)
+                arguments += [Timestamp.string(from: now.addingTimeInterval(selection.within)), nowText, nowText]
             }
             if let reference = selection.instance {
                 let (instance, resolved) = try resolveInstance(db, reference)
@@ -77,21 +84,24 @@ extension Store {
                 UPDATE token SET leaseOwner = ?, leaseUntil = ?
                 WHERE connectionId = ? AND refreshable AND refreshError IS NULL
                   AND (leaseUntil IS NULL OR leaseUntil < ?)
-                  AND (? OR (expiresAt IS NOT NULL AND expiresAt <= ? AND (retryAt IS NULL OR retryAt <= ?)))
+                  AND (? OR (((expiresAt IS NOT NULL AND expiresAt <= ?) OR (renewBy IS NOT NULL AND renewBy <= ?))
+                             AND (retryAt IS NULL OR retryAt <= ?)))
                 """)
             for id in ids {
                 try take.execute(arguments: [owner, Timestamp.string(from: now.addingTimeInterval(leaseDuration)), id, nowText,
-                                             selection.force, horizon, nowText])
+                                             selection.force, horizon, nowText, nowText])
                 guard db.changesCount == 1 else { continue }
                 let connection: OAuthConnection
                 do {
                     connection = try oauthConnection(db, connectionId: id, cache: cache)
                 } catch {
                     // A connection whose fields became invalid cannot refresh; say why once.
-                    try db.execute(sql: "UPDATE token SET leaseOwner = NULL, leaseUntil = NULL, refreshError = ? WHERE connectionId = ?",
-                                   arguments: ["\(error)", id])
+                    let message: Message = "Token refresh impossible: \(outside: error); automatic refresh stopped until the connection's values change or it is reconnected"
+                    try db.execute(sql: """
+                        UPDATE token SET leaseOwner = NULL, leaseUntil = NULL, refreshError = ?, lastFailureAt = ?, lastError = ?
+                        WHERE connectionId = ?
+                        """, arguments: ["\(error)", nowText, Message(outside: "\(error)").json, id])
                     if let record = try ConnectionRecord.fetchOne(db, key: id) {
-                        let message: Message = "Token refresh impossible: \(outside: error); automatic refresh stopped until the connection's values change or it is reconnected"
                         try appendLog(db, instanceId: record.instanceId, connectionId: id, level: .error, message: message)
                         try appendEvent(db, connectionId: id, kind: .refreshFailed, reason: message)
                     }
@@ -113,11 +123,15 @@ extension Store {
 
     /// Stores a refresh's tokens, first and alone in their own transaction: the rotated
     /// refresh token is committed before anything else happens; a response without a new
-    /// refresh token keeps the old one. False when the tokens changed meanwhile (a
-    /// reconnect, or another process that refreshed after this lease expired).
-    package func storeRefreshedTokens(_ lease: RefreshLease, _ response: TokenResponse, receivedAt: Date = Date()) throws -> StoredToken? {
+    /// refresh token keeps the old one, one without `scope` the granted scope. False when
+    /// the tokens changed meanwhile (a reconnect, or another process that refreshed after
+    /// this lease expired). Then, apart: the health bookkeeping that needs the connection
+    /// row (a red badge from the give-up period turns back, a shrunken grant turns red).
+    package func storeRefreshedTokens(_ lease: RefreshLease, _ response: TokenResponse, receivedAt: Date? = nil) throws -> StoredToken? {
+        let receivedAt = receivedAt ?? clock.now()
         let old = lease.connection.token
-        let (expiresAt, assumed) = StoredToken.expiry(response, receivedAt: receivedAt, assumedLifetime: lease.connection.options.assumedLifetime)
+        let options = lease.connection.options
+        let (expiresAt, assumed) = StoredToken.expiry(response, receivedAt: receivedAt, assumedLifetime: options.assumedLifetime)
         let token = StoredToken(
             accessToken: response.accessToken, tokenType: response.tokenType,
             refreshToken: response.refreshToken ?? old?.refreshToken, scope: response.scope ?? old?.scope,
@@ -126,17 +140,17 @@ extension Store {
         let stored: Bool = try database.write { db in
             try db.execute(sql: """
                 UPDATE token SET sealed = ?, expiresAt = ?, obtainedAt = ?, generation = generation + 1,
-                    refreshFailures = 0, retryAt = NULL,
+                    refreshFailures = 0, retryAt = NULL, failingSince = NULL, lastSuccessAt = ?, renewBy = ?,
                     leaseOwner = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseOwner END,
                     leaseUntil = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseUntil END
                 WHERE connectionId = ? AND generation = ?
-                """, arguments: [sealed, token.expiresAt, now(), lease.owner, lease.owner,
-                                 lease.connection.connectionId, lease.generation])
+                """, arguments: [sealed, token.expiresAt, now(), Timestamp.string(from: receivedAt), Self.renewBy(options, from: receivedAt),
+                                 lease.owner, lease.owner, lease.connection.connectionId, lease.generation])
             guard db.changesCount == 1 else { return false }
-            // With the tokens, so a crash right after cannot lose the recovery.
-            if try lastRefreshEventIsFailure(db, connectionId: lease.connection.connectionId) {
-                let attempts: Message = lease.failures > 0 ? " after \(lease.failures) failed attempt\(name: lease.failures == 1 ? "" : "s")" : ""
-                try appendEvent(db, connectionId: lease.connection.connectionId, kind: .refreshRecovered, reason: "token refresh works again" + attempts)
+            // With the tokens, so a crash right after cannot lose the recovery; a recovery
+            // that also turns the badge back is recorded with that change below.
+            if try !hasGivenUp(db, lease), try lastRefreshEventIsFailure(db, connectionId: lease.connection.connectionId) {
+                try appendEvent(db, connectionId: lease.connection.connectionId, kind: .refreshRecovered, reason: recovered(lease))
             }
             return true
         }
@@ -147,64 +161,69 @@ extension Store {
         var note = response.refreshToken == nil ? "refresh token kept" : (response.refreshToken == old?.refreshToken ? "same refresh token" : "refresh token rotated")
         if lease.grant == .clientCredentials { note = "new client credentials token" }
         let expiry = token.expiresAt.map { "access token expires at \($0)" } ?? "access token without an expiry"
+        // A refresh cannot widen a grant, but a provider may narrow it (RFC 6749 §6).
+        let missing = GrantedScopes.missing(requested: lease.connection.client.scopes, granted: response.scope, aliases: options.scopeAliases ?? [:])
         try database.write { db in
-            if !response.metadata.isEmpty, var record = try ConnectionRecord.fetchOne(db, key: lease.connection.connectionId) {
+            let redactor = lease.connection.redactor(token.secretValues)
+            try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .info,
+                          message: redactor.redactOutside("Token refreshed: \(name: expiry), \(outside: note)"))
+            guard var record = try ConnectionRecord.fetchOne(db, key: lease.connection.connectionId) else { return }
+            var changed = false, kind = ConnectionEvent.Kind.status, cause: Message?
+            if !response.metadata.isEmpty {
                 let metadata = lease.connection.metadata.merging(response.metadata) { _, new in new }
                 record.metadata = try JSON.encode(metadata)
-                try updateConnection(db, record)
+                changed = true
             }
-            try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .info,
-                          message: lease.connection.redactor(token.secretValues).redactOutside("Token refreshed: \(name: expiry), \(outside: note)"))
+            let gaveUp = try hasGivenUp(db, lease)
+            if gaveUp {
+                try db.execute(sql: "UPDATE token SET gaveUpAt = NULL WHERE connectionId = ?", arguments: [lease.connection.connectionId])
+            }
+            if !missing.isEmpty {
+                let reason = Self.missingScopes(missing, connection: lease.connection)
+                if record.outcome != .error || record.reasonParts != reason.json {
+                    try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .error,
+                                  message: redactor.redactOutside("Token refreshed with fewer scopes than requested: " + reason))
+                }
+                record.outcome = .error
+                record.setReason(reason)
+                changed = true
+            } else if gaveUp && record.outcome == .error {
+                // The red badge was the give-up period's: working again, it goes back.
+                record.outcome = .none
+                record.setReason(nil as Message?)
+                kind = .refreshRecovered
+                cause = recovered(lease)
+                changed = true
+            }
+            if changed {
+                record.updatedAt = now()
+                try updateConnection(db, record, event: kind, because: cause)
+            }
+            // A give-up whose badge did not turn back here (a narrowed grant keeps it red)
+            // still ends its failures in the feed.
+            if gaveUp && kind != .refreshRecovered, try lastRefreshEventIsFailure(db, connectionId: lease.connection.connectionId) {
+                try appendEvent(db, connectionId: lease.connection.connectionId, kind: .refreshRecovered, reason: recovered(lease))
+            }
         }
         return token
     }
 
-    /// A failed refresh. Temporary trouble (network, 5xx) schedules a retry with
-    /// exponential backoff and leaves the status alone; a final refusal (`invalid_grant`,
-    /// `invalid_client`, …) stops automatic refresh and turns the badge red with the
-    /// provider's description. Returns when the next attempt is due, for temporary ones.
-    @discardableResult
-    package func recordRefreshFailure(_ lease: RefreshLease, _ error: OAuthError, backoffBase: TimeInterval, now: Date = Date()) throws -> Date? {
-        let redactor = lease.connection.redactor()
-        let reason = redactor.redact(error.description)
-        if error.isTransient {
-            let delay = min(backoffBase * pow(2, Double(min(lease.failures, 10))), 15 * 60)
-            let retryAt = now.addingTimeInterval(delay)
-            let applied: Bool = try database.write { db in
-                try db.execute(sql: """
-                    UPDATE token SET refreshFailures = refreshFailures + 1, retryAt = ?,
-                        leaseOwner = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseOwner END,
-                        leaseUntil = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseUntil END
-                    WHERE connectionId = ? AND generation = ?
-                    """, arguments: [Timestamp.string(from: retryAt), lease.owner, lease.owner, lease.connection.connectionId, lease.generation])
-                guard db.changesCount == 1 else { return false }
-                let message = lease.connection.forAudiences("Token refresh failed temporarily (attempt \(lease.failures + 1)): \(outside: reason); retrying after \(name: Timestamp.string(from: retryAt)); status unchanged")
-                try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .warning, message: message)
-                try appendEvent(db, connectionId: lease.connection.connectionId, kind: .refreshFailed, reason: message)
-                return true
-            }
-            return applied ? retryAt : nil
-        }
-        try database.write { db in
-            try db.execute(sql: """
-                UPDATE token SET refreshError = ?, refreshFailures = refreshFailures + 1, retryAt = NULL,
-                    leaseOwner = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseOwner END,
-                    leaseUntil = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseUntil END
-                WHERE connectionId = ? AND generation = ?
-                """, arguments: [reason, lease.owner, lease.owner, lease.connection.connectionId, lease.generation])
-            // Another process stored newer tokens meanwhile: this refusal is about old ones.
-            guard db.changesCount == 1 else { return }
-            let message = lease.connection.forAudiences("Token refresh failed: \(outside: reason); automatic refresh stopped until the connection is reconnected")
-            if var record = try ConnectionRecord.fetchOne(db, key: lease.connection.connectionId) {
-                record.outcome = .error
-                record.setReason(lease.connection.forAudiences(Message([.text("token refresh failed: "), .outside(reason)])))
-                record.updatedAt = Timestamp.string(from: now)
-                // One event for the failure and the status it causes.
-                try updateConnection(db, record, event: .refreshFailed, because: message)
-            }
-            try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .error, message: message)
-        }
-        return nil
+    /// When a type's keep-alive wants tokens obtained at `date` used again; nil without one.
+    static func renewBy(_ options: OAuthOptions, from date: Date) -> String? {
+        options.keepAlive.map { Timestamp.string(from: date.addingTimeInterval(TimeInterval($0))) }
+    }
+
+    /// Whether the give-up period turned the badge red during the failures this lease
+    /// started after. A values change resets the failure count but not `gaveUpAt`, so
+    /// the count decides.
+    func hasGivenUp(_ db: Database, _ lease: RefreshLease) throws -> Bool {
+        guard lease.failures > 0 else { return false }
+        return try String.fetchOne(db, sql: "SELECT gaveUpAt FROM token WHERE connectionId = ?", arguments: [lease.connection.connectionId]) != nil
+    }
+
+    func recovered(_ lease: RefreshLease) -> Message {
+        let attempts: Message = lease.failures > 0 ? " after \(lease.failures) failed attempt\(name: lease.failures == 1 ? "" : "s")" : ""
+        return "token refresh works again" + attempts
     }
 
     /// Gives a lease back without a result (cancelled before the request was sent).

@@ -9,8 +9,12 @@ package struct ConnectionStatusRow: Sendable, Codable, Equatable {
     package var reason: String?
     package var expiresAt: String?
     package var updatedAt: String
+    /// How token refresh is doing; nil without tokens.
+    package var refresh: RefreshHealth? = nil
     /// The reason's typed parts, for rendering it to a customer; not part of any output.
     var reasonParts: String?
+    /// The same for `refresh.lastError`.
+    var lastErrorParts: String?
 
     enum CodingKeys: String, CodingKey { case variable, component, connection, status, reason, expiresAt, updatedAt }
 }
@@ -61,7 +65,7 @@ extension Store {
                v.key AS integration, v.version AS version,
                c.variable AS variable, c.component AS component, c.connectionType AS connectionType,
                c.complete AS complete, c.outcome AS outcome, c.reason AS reason, t.expiresAt AS expiresAt,
-               c.updatedAt AS updatedAt, c.reasonParts AS reasonParts
+               c.updatedAt AS updatedAt, c.reasonParts AS reasonParts, \(healthColumns("t"))
         FROM \(instances) i
         JOIN integrationVersion v ON v.id = i.integrationVersionId
         LEFT JOIN connection c ON c.instanceId = i.id
@@ -84,10 +88,12 @@ extension Store {
             guard let variable: String = row["variable"] else { continue }
             let complete: Bool = row["complete"]
             let outcome = ConnectionOutcome(rawValue: row["outcome"]) ?? .none
+            let health = Self.health(row)
             result[result.count - 1].connections.append(ConnectionStatusRow(
                 variable: variable, component: row["component"], connection: row["connectionType"],
                 status: StatusRule.status(complete: complete, outcome: outcome),
-                reason: row["reason"], expiresAt: row["expiresAt"], updatedAt: row["updatedAt"], reasonParts: row["reasonParts"]))
+                reason: row["reason"], expiresAt: row["expiresAt"], updatedAt: row["updatedAt"], refresh: health?.0,
+                reasonParts: row["reasonParts"], lastErrorParts: health?.lastError))
         }
         try redactReasonsForCustomer(db, &result)
         return result
@@ -112,11 +118,15 @@ extension Store {
             }
             return try hiddenFieldRedactors(db, instance: instance, resolved: integrations[instance.integrationVersionId]!, box: opened)
         }
-        for index in statuses.indices where statuses[index].connections.contains(where: { $0.reason != nil }) {
+        for index in statuses.indices where statuses[index].connections.contains(where: { $0.reason != nil || $0.lastErrorParts != nil }) {
             // Reasons that cannot be checked (no master key here, say) are withheld rather
             // than shown or failing the whole listing.
             let redactors = try? redactors(for: statuses[index].id)
             for connection in statuses[index].connections.indices {
+                if let parts = statuses[index].connections[connection].lastErrorParts {
+                    let redactor = redactors.map { $0[statuses[index].connections[connection].variable] ?? HiddenFieldRedactor(hidden: []) }
+                    statuses[index].connections[connection].refresh?.lastError = Self.customerText(parts, redactor: redactor)
+                }
                 guard let reason = statuses[index].connections[connection].reason else { continue }
                 guard let redactors else {
                     statuses[index].connections[connection].reason = Self.withheldReason

@@ -17,7 +17,8 @@ extension Store {
     /// stored without any token text.
     @discardableResult
     package func storeTokens(_ connection: OAuthConnection, _ response: TokenResponse, source: TokenSource,
-                            callbackMetadata: [String: String] = [:], receivedAt: Date = Date()) throws -> StoredToken {
+                            callbackMetadata: [String: String] = [:], receivedAt: Date? = nil) throws -> StoredToken {
+        let receivedAt = receivedAt ?? clock.now()
         let (expiresAt, assumed) = StoredToken.expiry(response, receivedAt: receivedAt, assumedLifetime: connection.options.assumedLifetime)
         let requested = connection.client.scopes
         let missing = GrantedScopes.missing(requested: requested, granted: response.scope, aliases: connection.options.scopeAliases ?? [:])
@@ -28,7 +29,9 @@ extension Store {
         let redactor = connection.redactor(token.secretValues)
         try database.write { db in
             let box = try secretBox(db, writing: true)
-            try writeToken(db, connectionId: connection.connectionId, token: token, refreshable: token.refreshToken != nil || source == .clientCredentials, box: box)
+            let refreshable = token.refreshToken != nil || source == .clientCredentials
+            try writeToken(db, connectionId: connection.connectionId, token: token, refreshable: refreshable,
+                           renewBy: refreshable ? Self.renewBy(connection.options, from: receivedAt) : nil, box: box)
             try db.execute(sql: "DELETE FROM oauthPending WHERE connectionId = ?", arguments: [connection.connectionId])
             guard var record = try ConnectionRecord.fetchOne(db, key: connection.connectionId),
                   let instance = try InstanceRecord.fetchOne(db, key: record.instanceId) else {
@@ -57,7 +60,11 @@ extension Store {
 
     /// The reason of a grant that lacks requested scopes: which, and how to get them.
     static func missingScopes(_ missing: [String], connection: OAuthConnection) -> Message {
-        "the provider did not grant \(outside: missing.joined(separator: " ")); reconnect and approve every scope: switchboard connect \(name: connection.instanceName) \(name: connection.variable) (c in the wizard)"
+        let list = missing.joined(separator: " ")
+        // Scope names a customer may not see as a field stay the team's here too.
+        let named: Message.Part = connection.customerSeesScopes ? .outside(list) : .perAudience(team: list, customer: "some of the scopes the team set")
+        return Message([.text("the provider did not grant "), named])
+            + "; reconnect and approve every scope: switchboard connect \(name: connection.instanceName) \(name: connection.variable) (c in the wizard)"
     }
 
     /// Adds what a post-CONNECT lookup found (`MetadataLookup`) to the connection's
@@ -78,16 +85,20 @@ extension Store {
     }
 
     /// Writes the sealed tokens and resets the refresh bookkeeping; clears any lease (a
-    /// refresh in flight then finds a newer generation and discards its result).
-    func writeToken(_ db: Database, connectionId: Int64, token: StoredToken, refreshable: Bool, box: SecretBox) throws {
+    /// refresh in flight then finds a newer generation and discards its result). The
+    /// health history (last success, last failure and its error) stays: it is about the
+    /// connection, and a new grant starts a clean run of failures.
+    func writeToken(_ db: Database, connectionId: Int64, token: StoredToken, refreshable: Bool, renewBy: String?, box: SecretBox) throws {
         try db.execute(sql: """
-            INSERT INTO token (connectionId, sealed, expiresAt, obtainedAt, generation, refreshable, refreshFailures, retryAt, refreshError, leaseOwner, leaseUntil)
-            VALUES (?, ?, ?, ?, 1, ?, 0, NULL, NULL, NULL, NULL)
+            INSERT INTO token (connectionId, sealed, expiresAt, obtainedAt, generation, refreshable, refreshFailures, retryAt, refreshError,
+                               leaseOwner, leaseUntil, renewBy)
+            VALUES (?, ?, ?, ?, 1, ?, 0, NULL, NULL, NULL, NULL, ?)
             ON CONFLICT(connectionId) DO UPDATE SET
                 sealed = excluded.sealed, expiresAt = excluded.expiresAt, obtainedAt = excluded.obtainedAt,
                 generation = token.generation + 1, refreshable = excluded.refreshable, refreshFailures = 0,
-                retryAt = NULL, refreshError = NULL, leaseOwner = NULL, leaseUntil = NULL
-            """, arguments: [connectionId, try box.seal(token.encoded()), token.expiresAt, now(), refreshable])
+                retryAt = NULL, refreshError = NULL, leaseOwner = NULL, leaseUntil = NULL,
+                failingSince = NULL, gaveUpAt = NULL, renewBy = excluded.renewBy
+            """, arguments: [connectionId, try box.seal(token.encoded()), token.expiresAt, now(), refreshable, renewBy])
     }
 
     /// DISCONNECT's local part for a connection given by instance and variable. Works even

@@ -145,6 +145,10 @@ extension Store {
                     if stored[field.key] == newValue { continue }
                     changedAny = true
                     try writeValue(db, connectionId: connection.id!, field: field, value: newValue, box: box)
+                    if field.key == "issuer" {
+                        // Metadata fetched for the old issuer must never serve the new one.
+                        try db.execute(sql: "UPDATE connection SET discovery = NULL WHERE id = ?", arguments: [connection.id])
+                    }
                     let customerVisible = variable.isCustomerVisible(field.key)
                     var message = Message([.field(key: field.key, label: label, customerVisible: customerVisible)])
                     if newValue == nil {
@@ -160,11 +164,13 @@ extension Store {
                     connection.revision += 1
                     let ungranted = try scopesNotGranted(db, connectionId: connection.id!, variable: variable, box: box)
                     connection.outcome = ungranted.isEmpty ? .none : .error
-                    connection.setReason(ungranted.isEmpty ? nil :
-                        "the requested scopes now include \(outside: ungranted.joined(separator: " ")), which this connection's grant lacks; reconnect: switchboard connect \(name: instance.name) \(name: variable.key) (c in the wizard)")
+                    let list = ungranted.joined(separator: " ")
+                    let named: Message.Part = variable.isCustomerVisible("scopes") ? .outside(list) : .perAudience(team: list, customer: "scopes the team set")
+                    connection.setReason(ungranted.isEmpty ? nil : Message([.text("the requested scopes now include "), named])
+                        + ", which this connection's grant lacks; reconnect: switchboard connect \(name: instance.name) \(name: variable.key) (c in the wizard)")
                     connection.updatedAt = now()
                     try recomputeCompleteness(db, connection: &connection, variable: variable, box: box)
-                    try updateConnection(db, connection, because: "values changed")
+                    try updateConnection(db, connection, because: ungranted.isEmpty ? "values changed" : "values changed: " + (connection.reasonMessage ?? ""))
                     try resumeStoppedRefresh(db, instanceId: instance.id, connectionId: connection.id!)
                 }
                 details.append(try detail(db, instance: instance, resolved: resolved, connection: connection, variable: variable, box: box))

@@ -61,14 +61,16 @@ package struct ConnectUseCase: Sendable {
     /// forgotten, nothing stored changes).
     package func run(_ request: Request, progress: @escaping @Sendable (ConnectProgress) -> Void) async throws -> Outcome {
         var connection = try store.oauthConnection(instance: request.instance, variable: request.variable)
+        var discovered: AuthorizationServerMetadata?
         if let issuer = connection.client.issuer {
             // Fetched at every CONNECT: a server may move its endpoints between grants.
             let metadata = try await flows.discover(connection, issuer: issuer)
-            progress(.discovered(source: metadata.source))
-            connection = try store.oauthConnection(instance: request.instance, variable: request.variable)
+            progress(.discovered(source: connection.readerText(metadata.source)))
+            connection = try store.oauthConnection(instance: request.instance, variable: request.variable, discovery: metadata)
             if connection.client.tokenUrl.isEmpty {
-                throw SwitchboardError.oauth("\(connection.label): the issuer's metadata at \(metadata.source) gives no token_endpoint; set the Token URL field")
+                throw SwitchboardError.oauth("\(connection.label): " + connection.readerText("the issuer's metadata at \(metadata.source) gives no token_endpoint; set the Token URL field"))
             }
+            discovered = metadata
         }
         let grant = request.useDeviceCode ? OAuthGrant.deviceCode : connection.options.grant
         let pasted: AsyncStream<String>?
@@ -92,6 +94,8 @@ package struct ConnectUseCase: Sendable {
         case .authorizationCode:
             token = try await connectAuthorizationCode(connection, request, pasted: pasted, progress: progress)
         }
+        // Cached only now: a CONNECT that stored nothing leaves nothing behind.
+        if let discovered { try store.saveDiscovery(connection, discovered) }
         switch try await flows.lookUpMetadata(instance: request.instance, variable: request.variable, token: token) {
         case .success(let keys)?: progress(.lookedUp(keys: keys))
         case .failure(let failure)?: progress(.lookupFailed(connection.readerText(failure.description, redacting: token.secretValues)))

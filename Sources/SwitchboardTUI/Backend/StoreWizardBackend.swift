@@ -107,7 +107,7 @@ package struct StoreWizardBackend: WizardBackend {
             id: status.id, name: status.name, customer: status.customer, integration: status.integration, version: status.version,
             connections: status.connections.map {
                 ConnectionSummary(variable: $0.variable, label: "\($0.component) · \($0.connection)", status: $0.status,
-                                  reason: $0.reason)
+                                  reason: $0.reason, refresh: $0.refresh)
             },
             hasDraft: hasDraft)
     }

@@ -45,12 +45,16 @@ package struct ConnectionSummary: Hashable, Sendable, Codable {
     package var status: ConnectionStatus
     /// Why the status is what it is (the last error, or what is missing).
     package var reason: String?
+    /// How token refresh is doing, for OAuth connections with tokens: with the summary,
+    /// so the periodic refresh of the open instance keeps it current.
+    package var refresh: RefreshHealth?
 
-    package init(variable: String, label: String, status: ConnectionStatus, reason: String? = nil) {
+    package init(variable: String, label: String, status: ConnectionStatus, reason: String? = nil, refresh: RefreshHealth? = nil) {
         self.variable = variable
         self.label = label
         self.status = status
         self.reason = reason
+        self.refresh = refresh
     }
 }
 

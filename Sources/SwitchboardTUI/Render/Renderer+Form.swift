@@ -29,6 +29,11 @@ extension Renderer {
             // The whole reason is in the log pane; here a cut one ends in "…".
             frame.write(" " + reason.truncated(toWidth: w - badgeWidth - 1), x: x + badgeWidth, y: y + 1, maxWidth: w - badgeWidth, style: .dim)
         }
+        if let refresh = summary.refresh {
+            // In the row between badge and fields: the retrying note shows while the badge is
+            // still green or yellow, and goes when a refresh works again.
+            frame.write(refresh.note.truncated(toWidth: w), x: x, y: y + 2, maxWidth: w, style: Self.style(refresh.state))
+        }
 
         let focusedForm = wizard.focus == .form
         let helpLines = focusedForm ? fieldHelp(form.focusedField, width: w) : []
@@ -81,6 +86,14 @@ extension Renderer {
         if next - (spaced ? 1 : 0) - scroll > available { frame.writeRight("↓ more", right: x + w, y: top + available, style: .dim) }
         for (offset, line) in helpLines.prefix(helpRows).enumerated() {
             frame.write(line, x: x, y: y + h - helpRows + offset, maxWidth: w, style: .dim)
+        }
+    }
+
+    static func style(_ state: RefreshHealth.State) -> StyleRole {
+        switch state {
+        case .ok, .unavailable: .dim
+        case .retrying: .log(.warning)
+        case .failing, .stopped: .log(.error)
         }
     }
 

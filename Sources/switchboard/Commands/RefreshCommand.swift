@@ -7,11 +7,14 @@ struct RefreshCommand: AsyncParsableCommand {
         commandName: "refresh",
         abstract: "Refresh OAuth tokens that expire soon (once, or keep watching).",
         discussion: """
-            Refreshes the access tokens that expire within --within (default 15m), one refresh per \
+            Refreshes the access tokens that expire within --within (default 15m), and those whose \
+            connection type's keepAlive has passed since they were obtained, one refresh per \
             connection at a time even with several refreshers running. Network errors and HTTP 5xx \
-            are retried later with backoff and leave the status alone; invalid_grant and other final \
-            refusals set the status to error. Exit status: 0 done, 1 a refresh failed for good, \
-            75 a refresh failed temporarily (it will be retried).
+            are retried later with backoff and leave the status alone until they have gone on for \
+            --give-up (default 3d); then the status is error while the retries go on. invalid_grant \
+            and other final refusals set the status to error at once. Exit status: 0 done, 1 a \
+            refresh failed for good or has failed for the give-up period, 75 a refresh failed \
+            temporarily (it will be retried).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -22,6 +25,8 @@ struct RefreshCommand: AsyncParsableCommand {
     @Option(name: .long, help: "With --watch: how often to look for due tokens.") var interval = DurationArgument(seconds: 30)
     @Option(name: .long, help: "Token requests in flight at once.") var concurrency = 8
     @Option(name: .long, help: "First retry delay after a temporary failure (doubles per failure, at most 15m).") var backoff = DurationArgument(seconds: 30)
+    @Option(name: .customLong("give-up"), help: "How long temporary failures go on before the status turns error (retries continue; 0 = at the first failure).")
+    var giveUp = DurationArgument(seconds: RefreshHealth.defaultGiveUpPeriod)
     @Argument(help: "Only this instance (id or name).") var instance: String?
     @Argument(help: "Only this connection config variable of the instance.") var variable: String?
 
@@ -35,7 +40,8 @@ struct RefreshCommand: AsyncParsableCommand {
         do {
             let store = try global.store(source: "refresh", createIfMissing: true)
             try store.verifyMasterKey()
-            let refresher = TokenRefresher(store: store, transport: CurlTransport(), concurrency: concurrency, backoffBase: backoff.seconds)
+            let refresher = TokenRefresher(store: store, transport: CurlTransport(), concurrency: concurrency, backoffBase: backoff.seconds,
+                                           giveUpAfter: giveUp.seconds)
             let selection = RefreshSelection(within: within.seconds, force: force, instance: instance, variable: variable)
             let command = self
             if watch {
@@ -46,7 +52,7 @@ struct RefreshCommand: AsyncParsableCommand {
             let report = try await runCancellable { try await refresher.refreshDue(selection) }
             let elapsed = ContinuousClock.now - started
             command.print(report, elapsed: elapsed)
-            if report.failed > 0 { exitCode = 1 } else if report.retryLater > 0 { exitCode = 75 }
+            if report.failed + report.failing > 0 { exitCode = 1 } else if report.retryLater > 0 { exitCode = 75 }
         }
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
@@ -74,7 +80,8 @@ struct RefreshCommand: AsyncParsableCommand {
         if json {
             var w = JSONWriter()
             w.beginObject()
-            w.field("refreshed", report.refreshed); w.field("retryLater", report.retryLater); w.field("failed", report.failed)
+            w.field("refreshed", report.refreshed); w.field("retryLater", report.retryLater); w.field("failing", report.failing)
+            w.field("failed", report.failed)
             w.field("skipped", report.skipped); w.field("milliseconds", Int((seconds * 1000).rounded()))
             w.key("results"); w.beginArray()
             for result in report.results { w.beginObject(); Self.fields(result, into: &w); w.endObject() }
@@ -83,7 +90,7 @@ struct RefreshCommand: AsyncParsableCommand {
             printOut(w.output)
         } else {
             for result in report.results { printOut(Self.line(result)) }
-            printError("\(report.refreshed) refreshed, \(report.retryLater) to retry later, \(report.failed) failed, \(report.skipped) skipped (not due or refreshed by another process) in \(String(format: "%.2f", seconds)) s")
+            printError("\(report.refreshed) refreshed, \(report.retryLater) to retry later, \(report.failing) failing past the give-up period, \(report.failed) failed, \(report.skipped) skipped (not due or refreshed by another process) in \(String(format: "%.2f", seconds)) s")
         }
     }
 
@@ -92,6 +99,7 @@ struct RefreshCommand: AsyncParsableCommand {
         switch result.outcome {
         case .refreshed(let expiresAt): return "\(name): refreshed" + (expiresAt.map { " (expires at \($0))" } ?? "")
         case .retryLater(let reason, let retryAt): return "\(name): temporary failure, will retry" + (retryAt.map { " after \($0)" } ?? "") + ": \(reason)"
+        case .failing(let reason, let retryAt): return "\(name): failing for the give-up period (status error), will retry" + (retryAt.map { " after \($0)" } ?? "") + ": \(reason)"
         case .failed(let reason): return "\(name): failed: \(reason)"
         case .discarded: return "\(name): result discarded (reconnected meanwhile)"
         }
@@ -108,6 +116,7 @@ struct RefreshCommand: AsyncParsableCommand {
         switch result.outcome {
         case .refreshed(let expiresAt): w.field("outcome", "refreshed"); w.field("expiresAt", expiresAt)
         case .retryLater(let reason, let retryAt): w.field("outcome", "retryLater"); w.field("reason", reason); w.field("retryAt", retryAt)
+        case .failing(let reason, let retryAt): w.field("outcome", "failing"); w.field("reason", reason); w.field("retryAt", retryAt)
         case .failed(let reason): w.field("outcome", "failed"); w.field("reason", reason)
         case .discarded: w.field("outcome", "discarded")
         }

@@ -16,6 +16,7 @@ struct ShowCommand: ParsableCommand {
             let store = try global.store(source: "cli", readOnly: true)
             if reveal { try store.actor.authorize(.reveal) }
             let detail = try store.connectionDetail(instance: instance, variable: variable)
+            let health = try store.refreshHealth(instance: instance, variable: variable)
             func shown(_ field: FieldState) -> String? {
                 if field.isSecret && !reveal { return nil }
                 return field.effectiveValue
@@ -28,6 +29,7 @@ struct ShowCommand: ParsableCommand {
                 w.field("revision", detail.revision); w.field("updatedAt", detail.updatedAt)
                 w.field("oauth2", detail.connectionType.oauth2 != nil); w.field("hasTokens", detail.hasTokens)
                 w.field("expiresAt", detail.tokenExpiresAt)
+                w.refreshField(health)
                 w.field("grantedScopes", detail.grantedScopes)
                 w.key("metadata"); w.beginObject()
                 for (k, v) in detail.metadata.sorted(by: { $0.key < $1.key }) { w.field(k, v) }

@@ -24,7 +24,7 @@ struct StatusCommand: ParsableCommand {
                         w.beginObject()
                         w.field("variable", c.variable); w.field("component", c.component); w.field("connection", c.connection)
                         w.field("status", c.status.rawValue); w.field("reason", c.reason); w.field("expiresAt", c.expiresAt)
-                        w.field("updatedAt", c.updatedAt)
+                        w.field("updatedAt", c.updatedAt); w.refreshField(c.refresh)
                         w.endObject()
                     }
                     w.endArray()

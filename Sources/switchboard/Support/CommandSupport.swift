@@ -76,7 +76,12 @@ struct DurationArgument: ExpressibleByArgument, Sendable, Equatable {
 
     var duration: Duration { .milliseconds(Int64((seconds * 1000).rounded())) }
 
-    static let defaultValueDescription = "e.g. 90s, 15m, 2h"
+    /// What `--help` shows as the default ("15m", "3d"; ArgumentParser asks the value).
+    var defaultValueDescription: String {
+        let whole = Int(seconds)
+        if Double(whole) == seconds { return DurationText.describe(whole) }
+        return "\(Int((seconds * 1000).rounded()))ms"
+    }
 }
 
 /// An OSC 52 escape that asks the terminal to put `text` on the clipboard (works over SSH

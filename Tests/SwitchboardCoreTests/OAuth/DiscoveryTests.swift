@@ -27,7 +27,7 @@ import Testing
 
         let other = AuthorizationServerMetadata.parse(response(#"{"issuer":"https://evil.example","token_endpoint":"https://evil.example/t"}"#),
                                                       issuer: "https://as.example", url: url)
-        #expect(other.failure?.description == "discovery failed: \(url) is not authorization server metadata (it names the issuer https://evil.example, not https://as.example)")
+        #expect(other.failure?.description == "discovery failed: \(url) is not authorization server metadata (it names another issuer than https://as.example)")
         let bad = AuthorizationServerMetadata.parse(response(#"{"issuer":"https://as.example","token_endpoint":"javascript:alert(1)"}"#),
                                                     issuer: "https://as.example", url: url)
         #expect(bad.failure?.description.contains("its token_endpoint is not an absolute http(s) URL") == true)
@@ -59,7 +59,7 @@ import Testing
         #expect(OAuthFlows.mixUpRefusal(CallbackResult(state: "s", code: "c", issuer: "https://as.example"), client: plain) == nil)
         #expect(OAuthFlows.mixUpRefusal(CallbackResult(state: "s", code: "c"), client: plain) == nil, "no promise of iss: none needed")
         #expect(OAuthFlows.mixUpRefusal(CallbackResult(state: "s", error: "access_denied", issuer: "https://evil.example"), client: plain)?
-            .hasPrefix("the callback's iss (https://evil.example) is not this connection's issuer (https://as.example)") == true,
+            .hasPrefix("the callback's iss is not this connection's issuer;") == true,
                 "error responses are checked too")
         var promised = plain
         promised.discovery = AuthorizationServerMetadata(issuer: "https://as.example", issParameterSupported: true, source: "x")
@@ -90,4 +90,72 @@ import Testing
 
 extension Result {
     var failure: Failure? { if case .failure(let failure) = self { failure } else { nil } }
+}
+
+/// The hostile review's findings, kept fixed.
+@Suite struct DiscoveryTrustTests {
+    @Test func metadataFetchedForAnotherIssuerIsIgnored() throws {
+        let evil = AuthorizationServerMetadata(issuer: "https://evil.example", tokenEndpoint: "https://evil.example/t",
+                                               revocationEndpoint: "https://evil.example/r", issParameterSupported: false, source: "x")
+        var values = OAuthFixtures.values
+        values["issuer"] = "https://as.example"
+        values["revokeUrl"] = nil
+        let client = try OAuthClient(type: OAuthFixtures.type(), values: values, discovery: evil)
+        #expect(client.discovery == nil)
+        #expect(client.revokeUrl == nil, "no endpoint of another issuer's metadata is used")
+        #expect(client.discovered.isEmpty)
+    }
+
+    @Test func aTestURLsHostMayNotComeFromCallbackMetadata() throws {
+        let text = """
+            component: steered
+            label: Steered
+            connections:
+              - key: oauth
+                label: OAuth
+                oauth2: {grant: authorization_code, callbackMetadata: [site, realmId]}
+                fields:
+                  - {key: authorizeUrl, label: A, type: url, required: true, default: "https://as.example/a"}
+                  - {key: tokenUrl, label: T, type: url, required: true, default: "https://as.example/t"}
+                  - {key: clientId, label: Client ID, type: string, required: true}
+                test: {method: GET, url: "URL", headers: {Authorization: "Bearer {{access_token}}"}}
+            """
+        func check(_ url: String) throws {
+            for component in try DefinitionParser.parse(yaml: text.replacingOccurrences(of: "URL", with: url), file: "s.yaml").components {
+                try DefinitionValidator.validate(component)
+            }
+        }
+        #expect(throws: SwitchboardError.self) { try check("http://{{site}}/api/me") }
+        #expect(throws: SwitchboardError.self) { try check("{{site}}/api/me") }
+        #expect(throws: SwitchboardError.self) { try check("https://user@{{site}}:8443/api") }
+        try check("https://api.example/v3/company/{{realmId}}/info")
+        #expect(Template.authorityReferences(in: "{{apiBaseUrl}}/v3/company/{{realmId}}") == ["apiBaseUrl"])
+        #expect(Template.authorityReferences(in: "https://{{host}}:{{port}}/x/{{id}}?q={{q}}") == ["host", "port"])
+    }
+
+    @Test func callbackValuesInATestURLStayOnePathSegment() throws {
+        let f = try OAuthStoreFixture()
+        try f.store.storeTokens(f.connection(), TokenResponse(accessToken: "AT-1", refreshToken: "RT-1", scope: "read write", expiresIn: 3600),
+                                source: .authorizationCode, callbackMetadata: [:])
+        // The example keeps no callback metadata; the encoding rule itself:
+        #expect("127.0.0.1:9/steal?x#y".addingPercentEncoding(withAllowedCharacters: Store.unreservedCharacters) == "127.0.0.1%3A9%2Fsteal%3Fx%23y")
+        #expect("9130357948451234".addingPercentEncoding(withAllowedCharacters: Store.unreservedCharacters) == "9130357948451234")
+    }
+
+    @Test func aHeaderWithALineBreakIsNeverSent() async throws {
+        let result = await TestRequestRunner(transport: CurlTransport())
+            .run(TestRequest(url: "http://127.0.0.1:9/x", headers: ["X-Site": "{{site}}"]), values: ["site": "a\r\nX-Injected: yes"],
+                 accessToken: nil, secretValues: [], classes: [:], destinationChosenByCustomer: false)
+        #expect(!result.passed)
+        #expect(result.report.teamText.contains("not sent: a header holds a line break"), "\(result.report.teamText)")
+    }
+
+    @Test func lookupValuesAreOneShortPrintableLine() {
+        let lookup = MetadataLookup(url: "https://x.example/r", keep: ["site": "0.url"])
+        let long = String(repeating: "a", count: 600)
+        for bad in ["https://a\u{1B}]0;x\u{7}", long] {
+            let body = try! JSONSerialization.data(withJSONObject: [["url": bad]])
+            #expect(lookup.values(from: HTTPResponse(status: 200, body: body)) == .failure(.unusable(key: "site", path: "0.url")))
+        }
+    }
 }

@@ -53,6 +53,15 @@ import Testing
         #expect(narrower.first?.reason == nil)
     }
 
+    @Test func hiddenScopeNamesStayTheTeamsInTheReason() throws {
+        let f = try OAuthStoreFixture()
+        var connection = try f.connection()
+        connection.customerSeesScopes = false
+        let reason = Store.missingScopes(["admin:secret-project-x"], connection: connection)
+        #expect(reason.teamText.contains("admin:secret-project-x"))
+        #expect(!reason.rendered(for: .customer(HiddenFieldRedactor.customerView(of: []))).contains("secret-project"))
+    }
+
     @Test func theBundledGoogleTypesDeclareTheirAliases() throws {
         let google = try #require(try BundledCatalog.components().first { $0.value.key == "google" }?.value)
         for type in google.connections {

@@ -84,7 +84,11 @@ private struct LookupFixture {
         func problem(_ lookup: String) -> String {
             do { _ = try LookupFixture(lookup: lookup); return "imported" } catch { return "\(error)" }
         }
-        #expect(problem("{url: \"{{baseUrl}}/resources\", keep: {a: b}}").contains("the lookup URL may name token or callback metadata only, not 'baseUrl'"))
+        #expect(problem("{url: \"{{baseUrl}}/resources\", keep: {a: b}}").contains("the lookup URL may name token metadata only, not 'baseUrl'"))
+        #expect(problem("{url: \"https://x.test/r{{\", keep: {a: id}}").contains("unclosed {{"))
+        #expect(problem("{url: \"https://x.test/r\", keep: {access_token: id}}").contains("'access_token' names the token itself"))
+        #expect(problem("{url: \"https://x.test/r\", keep: {clientId: id}}").contains("'clientId' is a field of the connection"))
+        #expect(problem("{url: \"ftp://x.test/r\", keep: {a: id}}").contains("the lookup URL is not usable: the scheme must be http or https"))
         #expect(problem("{url: \"https://x.test/r\", keep: {}}").contains("'keep' needs at least one key"))
         #expect(problem("{url: \"https://x.test/r\", keep: {\"a b\": 0.id}}").contains("a kept metadata key must be letters, digits and _"))
         #expect(problem("{url: \"https://x.test/r\", keep: {a: \"0..id\"}}").contains("must be dotted keys"))

@@ -13,14 +13,16 @@ struct OAuthStoreFixture {
     var tokenURL: String { base + "/o/token/" }
     var revokeURL: String { base + "/o/revoke_token/" }
 
-    init() throws {
+    /// `clock` records every time the store writes; `definitions` may edit the example's
+    /// YAML before it is imported (to give a type an option the example lacks).
+    init(clock: StoreClock = .system, definitions: (String) -> String = { $0 }) throws {
         let key = SymmetricKey(size: .bits256)
         let box = SecretBox(key: key, keySource: "test key")
-        store = Store(database: try AppDatabase.temporary(), actor: Actor(user: "tester", role: .team, source: "test")) { box }
+        store = Store(database: try AppDatabase.temporary(), actor: Actor(user: "tester", role: .team, source: "test"), clock: clock) { box }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
         let path = root.appendingPathComponent("examples/local-oauth.yaml").path
-        _ = try store.importDefinitions([(path: path, text: try String(contentsOfFile: path, encoding: .utf8))])
+        _ = try store.importDefinitions([(path: path, text: definitions(try String(contentsOfFile: path, encoding: .utf8)))])
         _ = try store.deploy(integration: "local-oauth-demo", customer: "acme")
         let variables = ["confidential", "confidentialBody", "public", "device", "service"]
         try store.configure(instance: instance, changes: variables.map { FieldChange(variable: $0, field: "baseUrl", value: base) })

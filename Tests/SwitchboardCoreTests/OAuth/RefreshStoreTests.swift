@@ -108,7 +108,7 @@ import Testing
         #expect(report.failed == 1)
         let detail = try f.store.connectionDetail(instance: f.instance, variable: "confidential")
         #expect(detail.status == .error)
-        #expect(detail.reason == "token refresh failed: invalid_grant: Token [redacted] was revoked")
+        #expect(detail.reason == "token refresh failed: invalid_grant: Token [redacted] was revoked; reconnect: switchboard connect acme/local-oauth-demo confidential (c in the wizard)")
         #expect(try f.logs().first?.contains("invalid_grant") == true)
         #expect(try f.logs().allSatisfy { !$0.contains("RT-1") })
         try f.expire(in: 10)

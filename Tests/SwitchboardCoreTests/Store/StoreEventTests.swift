@@ -166,7 +166,7 @@ struct StoreEventTests {
         _ = try await refresher(f, OAuthFixtures.scripted([.init("POST", .exact(f.tokenURL), respond: .json(400, revoked))])).refreshDue(forced)
         let final = try f.store.events(after: last)
         #expect(Self.steps(final) == [Step(.refreshFailed, .configured, .error)])
-        #expect(final.first?.reason == "Token refresh failed: invalid_grant: Token [redacted] was revoked; automatic refresh stopped until the connection is reconnected")
+        #expect(final.first?.reason == "Token refresh failed: invalid_grant: Token [redacted] was revoked; reconnect: switchboard connect acme/local-oauth-demo confidential (c in the wizard); automatic refresh stopped")
         // Reconnecting is the way out, and says so.
         try f.connect(access: "AT-9", refresh: "RT-9")
         #expect(try f.store.events(after: final[0].id).map { "\(Step($0)) \($0.reason ?? "")" } == ["status error→configured connected (authorization code)"])

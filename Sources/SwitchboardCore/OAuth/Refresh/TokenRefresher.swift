@@ -6,6 +6,9 @@ package struct RefreshResult: Sendable, Equatable {
         case refreshed(expiresAt: String?)
         /// Network trouble or 5xx: status unchanged, tried again after `retryAt`.
         case retryLater(reason: String, retryAt: String?)
+        /// Temporary failures for longer than the give-up period: status error, still
+        /// tried again after `retryAt` (an outage that ends heals by itself).
+        case failing(reason: String, retryAt: String?)
         /// A final refusal (`invalid_grant`…): status error, automatic refresh stopped.
         case failed(reason: String)
         /// The tokens changed while the refresh ran (reconnected); the result was dropped.
@@ -25,12 +28,15 @@ package struct RefreshReport: Sendable {
     package var refreshed: Int { results.filter { if case .refreshed = $0.outcome { true } else { false } }.count }
     package var retryLater: Int { results.filter { if case .retryLater = $0.outcome { true } else { false } }.count }
     package var failed: Int { results.filter { if case .failed = $0.outcome { true } else { false } }.count }
+    package var failing: Int { results.filter { if case .failing = $0.outcome { true } else { false } }.count }
 }
 
 /// Refreshes tokens before they expire (SPEC §6): one refresh per connection at a time
 /// even across processes (a lease in the database), the rotated refresh token committed
-/// before anything else, temporary failures retried later with backoff, final ones
-/// turning the badge red. Requests run concurrently up to `concurrency`.
+/// before anything else, temporary failures retried later with backoff (the badge turning
+/// red once they have lasted `giveUpAfter`), final ones turning it red at once. Due means
+/// the access token expires within the window, or the type's `keepAlive` has passed since
+/// the tokens were obtained. Requests run concurrently up to `concurrency`.
 package struct TokenRefresher: Sendable {
     package let store: Store
     package let transport: any HTTPTransport
@@ -39,18 +45,21 @@ package struct TokenRefresher: Sendable {
     package var leaseDuration: TimeInterval
     /// First retry delay after a temporary failure; doubles with each failure, up to 15 min.
     package var backoffBase: TimeInterval
+    /// How long temporary failures may go on before the badge turns red.
+    package var giveUpAfter: TimeInterval
     /// Leases taken per database transaction.
     package var batchSize: Int
     /// Identifies this process's leases.
     package let owner: String
 
     package init(store: Store, transport: any HTTPTransport, concurrency: Int = 8, leaseDuration: TimeInterval = 120,
-                backoffBase: TimeInterval = 30, batchSize: Int = 32) {
+                backoffBase: TimeInterval = 30, giveUpAfter: TimeInterval = RefreshHealth.defaultGiveUpPeriod, batchSize: Int = 32) {
         self.store = store
         self.transport = transport
         self.concurrency = max(1, concurrency)
         self.leaseDuration = leaseDuration
         self.backoffBase = backoffBase
+        self.giveUpAfter = max(0, giveUpAfter)
         self.batchSize = max(1, batchSize)
         owner = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(Base64URL.encode(SecureRandom.bytes(6)))"
     }
@@ -59,7 +68,8 @@ package struct TokenRefresher: Sendable {
     /// but lets those in flight finish and store their tokens (a provider that rotated a
     /// refresh token has already forgotten the old one).
     package func refreshDue(_ selection: RefreshSelection, onResult: @escaping @Sendable (RefreshResult) -> Void = { _ in }) async throws -> RefreshReport {
-        var queue = try store.dueRefreshes(selection)[...]
+        // The store's clock, so a test's clock decides what is due as it decides the rest.
+        var queue = try store.dueRefreshes(selection, now: store.clock.now())[...]
         var report = RefreshReport()
         var leased: [RefreshLease] = []
         try await withThrowingTaskGroup(of: RefreshResult.self) { group in
@@ -70,7 +80,8 @@ package struct TokenRefresher: Sendable {
                         guard !queue.isEmpty else { break }
                         let batch = Array(queue.prefix(batchSize))
                         queue = queue.dropFirst(batch.count)
-                        leased = try store.acquireRefreshLeases(batch, owner: owner, selection: selection, leaseDuration: leaseDuration)
+                        leased = try store.acquireRefreshLeases(batch, owner: owner, selection: selection, leaseDuration: leaseDuration,
+                                                                now: store.clock.now())
                         report.skipped += batch.count - leased.count
                         leased.reverse()
                         continue
@@ -120,9 +131,13 @@ package struct TokenRefresher: Sendable {
         // What the caller prints: for a customer also without hidden fields.
         let reason = connection.readerText(failure.description)
         do {
-            let retryAt = try store.recordRefreshFailure(lease, failure, backoffBase: backoffBase)
-            if failure.isTransient { return result(.retryLater(reason: reason, retryAt: retryAt.map(Timestamp.string(from:)))) }
-            return result(.failed(reason: reason))
+            switch try store.recordRefreshFailure(lease, failure, backoffBase: backoffBase, giveUpAfter: giveUpAfter) {
+            case .retrying(let retryAt): return result(.retryLater(reason: reason, retryAt: Timestamp.string(from: retryAt)))
+            case .failing(let retryAt): return result(.failing(reason: reason, retryAt: Timestamp.string(from: retryAt)))
+            case .stopped: return result(.failed(reason: reason))
+            // Newer tokens were stored meanwhile: this failure was about the old ones.
+            case nil: return result(.discarded)
+            }
         } catch {
             return result(.retryLater(reason: "\(reason) (and the failure could not be recorded: \(error))", retryAt: nil))
         }
