@@ -33,6 +33,15 @@ extension Store {
     /// completeness is a stored column, so the team's listing never opens secrets (a
     /// customer's does for instances with a reason, see `redactReasonsForCustomer`).
     package func status(instance reference: String? = nil, filter: String? = nil) throws -> [InstanceStatus] {
+        var result: [InstanceStatus] = []
+        try forEachStatus(instance: reference, filter: filter) { result.append($0) }
+        return result
+    }
+
+    /// The same listing handed over one instance at a time, in name order, as the rows
+    /// arrive: memory stays that of one instance however large the store (`status --json`
+    /// streams its output this way). `body` runs inside the read transaction.
+    package func forEachStatus(instance reference: String? = nil, filter: String? = nil, _ body: (InstanceStatus) throws -> Void) throws {
         try database.read { db in
             var sql = Self.statusQuery(instances: "instance")
             var conditions: [String] = []
@@ -52,7 +61,7 @@ extension Store {
                 arguments += [like, like]
             }
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-            return try fetchStatuses(db, sql: sql, arguments: arguments)
+            try foldStatuses(db, sql: sql, arguments: arguments, body)
         }
     }
 
@@ -77,26 +86,45 @@ extension Store {
     /// instances, reasons filtered for a customer.
     func fetchStatuses(_ db: Database, sql: String, arguments: StatementArguments) throws -> [InstanceStatus] {
         var result: [InstanceStatus] = []
+        try foldStatuses(db, sql: sql, arguments: arguments) { result.append($0) }
+        return result
+    }
+
+    /// The fold itself: each instance goes to `body` once its last row has been read.
+    func foldStatuses(_ db: Database, sql: String, arguments: StatementArguments, _ body: (InstanceStatus) throws -> Void) throws {
+        var current: InstanceStatus?
+        var reasons = StatusRedactionCache()
+        func finish() throws {
+            guard var done = current else { return }
+            try redactReasonsForCustomer(db, &done, caches: &reasons)
+            try body(done)
+        }
         let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY i.name, c.id", arguments: arguments)
         while let row = try rows.next() {
             let id: String = row["instanceId"]
-            if result.last?.id != id {
-                result.append(InstanceStatus(id: id, name: row["instanceName"], integration: row["integration"], version: row["version"],
-                                             customer: row["customer"], connections: []))
+            if current?.id != id {
+                try finish()
+                current = InstanceStatus(id: id, name: row["instanceName"], integration: row["integration"], version: row["version"],
+                                         customer: row["customer"], connections: [])
             }
             // NULL when the instance has no connection at all.
             guard let variable: String = row["variable"] else { continue }
             let complete: Bool = row["complete"]
             let outcome = ConnectionOutcome(rawValue: row["outcome"]) ?? .none
             let health = Self.health(row)
-            result[result.count - 1].connections.append(ConnectionStatusRow(
+            current?.connections.append(ConnectionStatusRow(
                 variable: variable, component: row["component"], connection: row["connectionType"],
                 status: StatusRule.status(complete: complete, outcome: outcome),
                 reason: row["reason"], expiresAt: row["expiresAt"], updatedAt: row["updatedAt"], refresh: health?.0,
                 reasonParts: row["reasonParts"], lastErrorParts: health?.lastError))
         }
-        try redactReasonsForCustomer(db, &result)
-        return result
+        try finish()
+    }
+
+    /// What a customer's listing opens at most once: the key check and each integration version.
+    struct StatusRedactionCache {
+        var box: Result<SecretBox, any Error>?
+        var integrations: [Int64: ResolvedIntegration] = [:]
     }
 
     /// In customer role, reasons lose what names a hidden field or shows its value, as log
@@ -104,41 +132,34 @@ extension Store {
     /// customer's healthy instances cost nothing extra.
     static let withheldReason = "(details withheld: they could not be checked for fields only the team sees)"
 
-    func redactReasonsForCustomer(_ db: Database, _ statuses: inout [InstanceStatus]) throws {
-        guard actor.role.isCustomer else { return }
-        // Opened at most once per listing: the key check and each integration version.
-        var box: Result<SecretBox, any Error>?
-        var integrations: [Int64: ResolvedIntegration] = [:]
+    func redactReasonsForCustomer(_ db: Database, _ status: inout InstanceStatus, caches: inout StatusRedactionCache) throws {
+        guard actor.role.isCustomer, status.connections.contains(where: { $0.reason != nil || $0.lastErrorParts != nil }) else { return }
         func redactors(for id: String) throws -> [String: HiddenFieldRedactor]? {
             guard let instance = try InstanceRecord.fetchOne(db, key: id) else { return nil }
-            if box == nil { box = Result { try secretBox(db) } }
-            let opened = try box!.get()
-            if integrations[instance.integrationVersionId] == nil {
-                integrations[instance.integrationVersionId] = try integrationVersion(db, id: instance.integrationVersionId, box: opened).resolved
+            if caches.box == nil { caches.box = Result { try secretBox(db) } }
+            let opened = try caches.box!.get()
+            if caches.integrations[instance.integrationVersionId] == nil {
+                caches.integrations[instance.integrationVersionId] = try integrationVersion(db, id: instance.integrationVersionId, box: opened).resolved
             }
-            return try hiddenFieldRedactors(db, instance: instance, resolved: integrations[instance.integrationVersionId]!, box: opened)
+            return try hiddenFieldRedactors(db, instance: instance, resolved: caches.integrations[instance.integrationVersionId]!, box: opened)
         }
-        for index in statuses.indices where statuses[index].connections.contains(where: { $0.reason != nil || $0.lastErrorParts != nil }) {
-            // Reasons that cannot be checked (no master key here, say) are withheld rather
-            // than shown or failing the whole listing.
-            let redactors = try? redactors(for: statuses[index].id)
-            for connection in statuses[index].connections.indices {
-                if let parts = statuses[index].connections[connection].lastErrorParts {
-                    let redactor = redactors.map { $0[statuses[index].connections[connection].variable] ?? HiddenFieldRedactor(hidden: []) }
-                    statuses[index].connections[connection].refresh?.lastError = Self.customerText(parts, redactor: redactor)
-                }
-                guard let reason = statuses[index].connections[connection].reason else { continue }
-                guard let redactors else {
-                    statuses[index].connections[connection].reason = Self.withheldReason
-                    continue
-                }
-                let redactor = redactors[statuses[index].connections[connection].variable] ?? HiddenFieldRedactor(hidden: [])
-                if let message = Message.decode(json: statuses[index].connections[connection].reasonParts) {
-                    statuses[index].connections[connection].reason = message.rendered(for: .customer(redactor))
+        // Reasons that cannot be checked (no master key here, say) are withheld rather than
+        // shown or failing the whole listing.
+        let redactors = try? redactors(for: status.id)
+        for index in status.connections.indices {
+            var connection = status.connections[index]
+            let redactor = redactors.map { $0[connection.variable] ?? HiddenFieldRedactor(hidden: []) }
+            if let parts = connection.lastErrorParts {
+                connection.refresh?.lastError = Self.customerText(parts, redactor: redactor)
+            }
+            if let reason = connection.reason {
+                if let redactor {
+                    connection.reason = Message.decode(json: connection.reasonParts).map { $0.rendered(for: .customer(redactor)) } ?? redactor.redact(reason)
                 } else {
-                    statuses[index].connections[connection].reason = redactor.redact(reason)
+                    connection.reason = Self.withheldReason
                 }
             }
+            status.connections[index] = connection
         }
     }
 }

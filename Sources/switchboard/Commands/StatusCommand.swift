@@ -11,11 +11,14 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let list = try global.store(source: "cli", readOnly: true).status(instance: instance)
+            let store = try global.store(source: "cli", readOnly: true)
+            // Streamed one instance at a time (`Store.forEachStatus`): memory stays flat
+            // however many instances the store holds. An unknown instance fails before
+            // anything is printed.
             if json {
                 var w = JSONWriter()
                 w.beginObject(); w.key("instances"); w.beginArray()
-                for item in list {
+                try store.forEachStatus(instance: instance) { item in
                     w.beginObject()
                     w.field("id", item.id); w.field("name", item.name); w.field("integration", item.integration)
                     w.field("version", item.version); w.field("customer", item.customer)
@@ -29,15 +32,18 @@ struct StatusCommand: ParsableCommand {
                     }
                     w.endArray()
                     w.endObject()
+                    w.drain()
                 }
                 w.endArray(); w.endObject()
                 w.print()
             } else {
-                if list.isEmpty { printOut("No instances yet: switchboard deploy INTEGRATION --customer NAME") }
-                for item in list {
+                var count = 0
+                try store.forEachStatus(instance: instance) { item in
+                    count += 1
                     let badges = item.connections.map { "\($0.variable) [\($0.status.rawValue)]" }
                     printOut("\(item.name)  \(item.integration) v\(item.version)  \(badges.joined(separator: "  "))")
                 }
+                if count == 0 { printOut("No instances yet: switchboard deploy INTEGRATION --customer NAME") }
             }
         }
     }

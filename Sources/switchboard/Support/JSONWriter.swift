@@ -97,7 +97,15 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// Writes the document and a newline to stdout in one go.
+    /// Writes what is buffered to stdout once it reaches `threshold` bytes, so a long
+    /// listing streams in 64 KiB writes instead of growing with the store.
+    mutating func drain(ifOver threshold: Int = 1 << 16) {
+        guard bytes.count >= threshold else { return }
+        FileHandle.standardOutput.write(Data(bytes))
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the document (what is left of it after `drain`) and a newline to stdout.
     func print() {
         var out = bytes
         out.append(0x0A)
