@@ -11,6 +11,9 @@ import Synchronization
 package final class DatabaseChangeMonitor: Sendable {
     private let connection: DatabaseQueue
     private let lastRead = Mutex<Int?>(nil)
+    /// The same, per reader of something narrower than the whole list (a log pane, one
+    /// instance's badges): each tells its own "changed since I last read".
+    private let lastReadByKey = Mutex<[String: Int]>([:])
 
     init(path: String) throws {
         var config = AppDatabase.configuration()
@@ -31,6 +34,16 @@ package final class DatabaseChangeMonitor: Sendable {
     package func hasChanged() -> Bool {
         guard let current = version() else { return true }
         return lastRead.withLock { $0 } != current
+    }
+
+    package func markRead(_ version: Int?, key: String) {
+        lastReadByKey.withLock { $0[key] = version }
+    }
+
+    /// `hasChanged` for the reader `key`.
+    package func hasChanged(key: String) -> Bool {
+        guard let current = version() else { return true }
+        return lastReadByKey.withLock { $0[key] } != current
     }
 }
 

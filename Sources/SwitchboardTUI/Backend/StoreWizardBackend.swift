@@ -31,6 +31,10 @@ package struct StoreWizardBackend: WizardBackend {
 
     package func instancesMayHaveChanged() -> Bool { changes?.hasChanged() ?? true }
 
+    package func changeVersion() -> Int? { changes?.version() }
+    package func markRead(_ version: Int?, key: String) { changes?.markRead(version, key: key) }
+    package func mayHaveChanged(key: String) -> Bool { changes?.hasChanged(key: key) ?? true }
+
     package func instancePage(limit: Int) throws -> InstancePage {
         let page = try store.statusPage(limit: limit)
         let drafts = try store.draftInstances()

@@ -1,7 +1,8 @@
 import SwitchboardCore
 
 /// Everything the wizard needs from the domain, as plain values. The runtime calls it
-/// on the terminal's thread; `testConnection` is the only call that may take long.
+/// off the terminal's thread (store effects in order on one queue; tests, CONNECT and
+/// DISCONNECT as tasks), so no call can freeze the screen.
 /// Implementations apply the role themselves (instances of that customer only, customer
 /// fields only); the wizard filters again so a slip never reaches the screen.
 package protocol WizardBackend: Sendable {
@@ -10,6 +11,10 @@ package protocol WizardBackend: Sendable {
     /// False when nothing was committed since `instances()` last succeeded, so a periodic
     /// re-read can be skipped; true before any successful read and whenever in doubt.
     func instancesMayHaveChanged() -> Bool
+    /// Requirements so a backend's own answers are used (defaults below always read).
+    func changeVersion() -> Int?
+    func markRead(_ version: Int?, key: String)
+    func mayHaveChanged(key: String) -> Bool
     /// The first `limit` of `instances()` and the count of all: cheap whatever the total.
     func instancePage(limit: Int) throws -> InstancePage
     /// One instance, re-read to refresh its badges.
@@ -41,4 +46,14 @@ package protocol WizardBackend: Sendable {
     func saveDraft(_ draft: Draft) throws
     func loadDraft(instance: String) throws -> Draft?
     func deleteDraft(instance: String) throws
+}
+
+/// Narrow change checks for periodic re-reads (the log pane, one instance's badges). The
+/// defaults always read, which is right for backends that cannot tell.
+extension WizardBackend {
+    /// A value that changes whenever anything is committed to the store, by any process.
+    package func changeVersion() -> Int? { nil }
+    package func markRead(_ version: Int?, key: String) {}
+    /// False only when nothing was committed since reader `key` last read.
+    package func mayHaveChanged(key: String) -> Bool { true }
 }

@@ -17,6 +17,8 @@ package enum EffectPerformer {
                 return [.instancePageLoaded(try backend.instancePage(limit: limit))]
             case .refreshInstance(let id):
                 return [.instanceRefreshed(try backend.instance(id: id))]
+            case .refreshInstanceIfChanged(let id):
+                return try ifChanged("instance \(id)", backend) { [.instanceRefreshed(try backend.instance(id: id))] }
             case .loadDeployChoices:
                 return [.deployChoicesLoaded(integrations: try backend.integrations(), customers: try backend.customers())]
             case .deploy(let integration, let customer):
@@ -42,6 +44,10 @@ package enum EffectPerformer {
             case .loadLogs(let instance, let variable, let limit):
                 return [.logsLoaded(instance: instance, variable: variable,
                                     lines: try backend.logs(instance: instance, variable: variable, limit: limit))]
+            case .reloadLogsIfChanged(let instance, let variable, let limit):
+                return try ifChanged("logs \(instance) \(variable)", backend) {
+                    [.logsLoaded(instance: instance, variable: variable, lines: try backend.logs(instance: instance, variable: variable, limit: limit))]
+                }
             case .loadDraft(let instance):
                 return [.draftLoaded(instance: instance, draft: try backend.loadDraft(instance: instance))]
             case .saveDraft(let draft):
@@ -56,6 +62,17 @@ package enum EffectPerformer {
         } catch {
             return [.failed(sentence(error))]
         }
+    }
+
+    /// Runs `read` unless nothing was committed since reader `key` last read; the version
+    /// is taken before the read and marked only after it succeeded, so a commit in between
+    /// shows as a change next time.
+    static func ifChanged(_ key: String, _ backend: some WizardBackend, _ read: () throws -> [Event]) rethrows -> [Event] {
+        guard backend.mayHaveChanged(key: key) else { return [] }
+        let version = backend.changeVersion()
+        let events = try read()
+        backend.markRead(version, key: key)
+        return events
     }
 
     /// Runs a connection test; the result or the failure comes back as one event.

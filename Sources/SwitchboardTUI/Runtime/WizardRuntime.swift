@@ -17,6 +17,10 @@ final class WizardRuntime<Backend: WizardBackend> {
 
     /// How often `.tick` is sent: live logs appear within a second.
     private let tickInterval = Duration.milliseconds(500)
+    /// Every store effect runs here, in order, off the terminal's thread: a database busy
+    /// for 15 seconds (another process holding the write lock) or a slow disk never
+    /// freezes keys, resizing or Ctrl-C; results come back through the inbox.
+    private let storeQueue = DispatchQueue(label: "switchboard.wizard.store")
 
     init(backend: Backend, role: Role, theme: Theme, instance: String?) {
         self.backend = backend
@@ -57,6 +61,7 @@ final class WizardRuntime<Backend: WizardBackend> {
         }
         terminal.stop()
         stopConnect(waiting: true)
+        finishStoreEffects()
         if let draft = state.currentDraft {
             let name = state.instance?.summary.name ?? draft.instance
             FileHandle.standardError.write(Data((TerminalText.escaped("switchboard: unsaved input for \(name) kept as a draft; it will be offered next time") + "\n").utf8))
@@ -111,12 +116,19 @@ final class WizardRuntime<Backend: WizardBackend> {
                 Task.detached {
                     inbox.post(await EffectPerformer.performDisconnect(instance: instance, variable: variable, backend: backend))
                 }
+            case .loadInstancePage:
+                // The first frame's rows: one short read, kept on this thread so the first
+                // frame already shows them.
+                for event in EffectPerformer.perform(effect, backend: backend) { queue += state.handle(event) }
             case .copyToClipboard(let text):
                 terminal.copyToClipboard(text)
             case .printOutside(let text):
                 terminal.printOutside(text)
             default:
-                for event in EffectPerformer.perform(effect, backend: backend) { queue += state.handle(event) }
+                let backend = self.backend, inbox = self.inbox
+                storeQueue.async {
+                    for event in EffectPerformer.perform(effect, backend: backend) { inbox.post(event) }
+                }
             }
         }
     }
@@ -139,11 +151,20 @@ final class WizardRuntime<Backend: WizardBackend> {
         _ = done.wait(timeout: .now() + 3)
     }
 
+    /// Lets queued store effects (a draft being saved, say) finish before the process
+    /// ends, for at most the store's busy timeout and a little more.
+    private func finishStoreEffects() {
+        let done = DispatchSemaphore(value: 0)
+        storeQueue.async { done.signal() }
+        _ = done.wait(timeout: .now() + 20)
+    }
+
     /// A signal or a vanished terminal: give the terminal back first, then keep unsaved
     /// input as a draft, then exit with the shell's status for that signal.
     private func end(signal number: Int32) -> Int32 {
         terminal.stop()
         stopConnect(waiting: true)
+        finishStoreEffects()
         if let draft = state.currentDraft {
             do {
                 try backend.saveDraft(draft)

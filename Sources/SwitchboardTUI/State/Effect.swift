@@ -9,12 +9,17 @@ package enum Effect: Equatable, Sendable {
     /// The first rows of the home list, for the first frame.
     case loadInstancePage(limit: Int)
     case refreshInstance(id: String)
+    /// The periodic refresh of the open instance's badges: skipped when nothing was
+    /// committed since they were last read.
+    case refreshInstanceIfChanged(id: String)
     case loadDeployChoices
     case deploy(integration: String, customer: String)
     case openConnection(instance: String, variable: String)
     case save(instance: String, variable: String, changes: [String: String], expectedRevision: Int)
     case test(instance: String, variable: String)
     case loadLogs(instance: String, variable: String, limit: Int)
+    /// The periodic refresh of the log pane, skipped when nothing was committed since.
+    case reloadLogsIfChanged(instance: String, variable: String, limit: Int)
     case loadDraft(instance: String)
     case saveDraft(Draft)
     case deleteDraft(instance: String)

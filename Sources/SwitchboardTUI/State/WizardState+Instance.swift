@@ -149,10 +149,11 @@ extension WizardState {
             instance = wizard
         }
         if let variable = wizard.selectedVariable {
+            // Each tick asks; the runtime reads only when something was committed since.
             if wizard.logVisible {
-                effects.append(.loadLogs(instance: wizard.instanceID, variable: variable, limit: Self.logLimit))
+                effects.append(.reloadLogsIfChanged(instance: wizard.instanceID, variable: variable, limit: Self.logLimit))
             }
-            if ticks % 4 == 0 { effects.append(.refreshInstance(id: wizard.instanceID)) }
+            if ticks % 2 == 0 { effects.append(.refreshInstanceIfChanged(id: wizard.instanceID)) }
         }
         return effects
     }

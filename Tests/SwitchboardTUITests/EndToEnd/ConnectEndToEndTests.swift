@@ -33,8 +33,9 @@ import Testing
             #expect(browser.status == 0, "oauth-browser.py: \(browser.stderr)")
             #expect(browser.stderr.contains("Authorization completed successfully"))
 
-            try await session.waitFor("Connected confidential: configured", "[ RECONNECT ]")
-            let connected = try await session.capture()
+            // The log pane is re-read off the terminal's thread: it follows within a moment.
+            let connected = try await session.waitFor("Connected confidential: configured", "[ RECONNECT ]",
+                                                      "Connected (authorization code): tokens stored encrypted")
             #expect(connected.split(separator: "\n").contains { $0.contains("│ [ configured ]") })
             #expect(connected.contains("Connected (authorization code): tokens stored encrypted"))
             try await session.press("q")
