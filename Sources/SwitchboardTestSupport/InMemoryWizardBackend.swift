@@ -68,9 +68,21 @@ package final class InMemoryWizardBackend: WizardBackend, @unchecked Sendable {
         locked { stored.filter(isVisible).map(summary).sorted { $0.name < $1.name } }
     }
 
-    package func instancePage(limit: Int) throws -> InstancePage {
+    package func instancePage(_ request: InstancePageRequest) throws -> InstancePage {
         let all = try instances()
-        return InstancePage(instances: Array(all.prefix(limit)), total: all.count)
+        let needle = request.filter.lowercased()
+        let matching = needle.isEmpty ? all : all.filter {
+            $0.name.lowercased().contains(needle) || $0.integration.lowercased().contains(needle)
+        }
+        let limit = max(0, request.limit)
+        var start = max(0, request.offset)
+        if let around = request.around {
+            start = max(0, matching.count(where: { $0.name < around }) - limit / 2)
+        }
+        start = max(0, min(start, matching.count - limit))
+        let rows = Array(matching[start..<min(matching.count, start + limit)])
+        return InstancePage(instances: rows, total: all.count, matching: matching.count, offset: start,
+                            waitingDraft: all.first(where: \.hasDraft)?.name)
     }
 
     package func instance(id: String) throws -> InstanceSummary {

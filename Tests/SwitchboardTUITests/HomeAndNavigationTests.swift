@@ -6,7 +6,7 @@ import SwitchboardTestSupport
 @Suite struct HomeAndNavigationTests {
     @Test func startLoadsTheInstancesWithABadgePerConnection() {
         let h = Harness()
-        #expect(h.effects.first == .loadInstancePage(limit: WizardState.firstPageSize))
+        #expect(h.effects.first == .loadInstancePage(HomeState.firstRequest(limit: WizardState.firstPageSize)))
         #expect(h.state.home.instances.count == 4)
         #expect(h.screen.contains("acme/sync-invoices"))
         #expect(h.screen.contains("crm [ ok ] store [ unconfigured ]"))
@@ -30,19 +30,20 @@ import SwitchboardTestSupport
         var h = Harness()
         h.press(.char("/"))
         h.type("glob")
-        #expect(h.state.home.matches.count == 1)
+        #expect(h.state.home.matchCount == 1)
         #expect(h.screen.contains("1 of 4"))
         h.press(.enter)
         #expect(!h.state.home.isFiltering)
         #expect(h.state.home.selectedInstance?.name == "globex/sync-invoices")
         h.press(.escape)
-        #expect(h.state.home.matches.count == 4)
+        #expect(h.state.home.matchCount == 4)
         #expect(h.state.home.selectedInstance?.name == "globex/sync-invoices")
     }
 
     @Test func longListsScrollOnlyWhenTheSelectionLeavesTheWindow() {
         var home = HomeState()
-        home.setInstances((0..<100).map { InstanceSummary(id: "\($0)", name: "c\($0)/x", customer: "c", integration: "x", version: 1, connections: []) })
+        let rows = (0..<100).map { InstanceSummary(id: "\($0)", name: "c\($0)/x", customer: "c", integration: "x", version: 1, connections: []) }
+        home.receive(InstancePage(instances: rows, total: rows.count), request: 0, rows: 10)
         home.select(9, rows: 10)
         #expect(home.scroll == 0)
         home.select(10, rows: 10)
@@ -153,39 +154,32 @@ import SwitchboardTestSupport
         #expect(state.instance?.summary.name == "globex/sync-invoices")
     }
 
-    @Test func theFirstFrameNeedsOnlyTheFirstPageAndTheWholeListFollows() throws {
+    @Test func theFirstFrameNeedsOnlyTheFirstPage() throws {
         let backend = InMemoryWizardBackend.demo()
         let all = try backend.instances()
         var state = WizardState(size: Size(width: 80, height: 24), role: .team)
-        #expect(state.start() == [.loadInstancePage(limit: WizardState.firstPageSize), .loadInstances])
-        _ = state.handle(.instancePageLoaded(InstancePage(instances: Array(all.prefix(2)), total: all.count)))
-        var screen = render(state, theme: .mono).text
+        #expect(state.start() == [.loadInstancePage(HomeState.firstRequest(limit: WizardState.firstPageSize))])
+        _ = state.handle(.instancePageLoaded(InstancePage(instances: Array(all.prefix(2)), total: all.count), request: 0))
+        let screen = render(state, theme: .mono).text
         #expect(screen.contains("\(all.count) instances"))
         #expect(screen.contains(all[1].name) && !screen.contains(all[2].name))
-        _ = state.handle(.key(.down))
-        _ = state.handle(.instancesLoaded(all))
-        screen = render(state, theme: .mono).text
-        #expect(screen.contains(all[3].name))
-        #expect(state.home.selectedInstance?.id == all[1].id, "the selection survives the whole list")
-        // A late first page never replaces the whole list.
-        _ = state.handle(.instancePageLoaded(InstancePage(instances: Array(all.prefix(1)), total: all.count)))
-        #expect(state.home.instances.count == all.count)
     }
 
     @Test func thePeriodicRefreshMayBeSkippedButAskingAlwaysReads() throws {
-        let backend = InMemoryWizardBackend.demo()
-        var state = WizardState(size: Size(width: 80, height: 24), role: .team)
-        _ = state.start()
-        _ = state.handle(.instancesLoaded(try backend.instances()))
-        var periodic: [Effect] = []
-        for _ in 0..<10 { periodic += state.handle(.tick) }
-        #expect(periodic == [.reloadInstancesIfChanged])
-        #expect(state.handle(.key(.char("r"))) == [.loadInstances])
+        var h = Harness()
+        h.press(.down)
+        h.effects = []
+        for _ in 0..<10 { h.send(.tick) }
+        let periodic = h.effects.compactMap { if case .reloadInstancesIfChanged(let request) = $0 { request } else { nil } }
+        #expect(periodic.count == 1)
+        #expect(periodic.first?.around == h.state.home.selectedInstance?.name, "the refresh keeps the selection")
+        let asked = h.state.handle(.key(.char("r")))
+        guard case .loadInstances? = asked.first else { Issue.record("r does not read: \(asked)"); return }
     }
 
     @Test func configureInstanceOpensItWithoutWaitingForTheList() {
         let state = WizardState(size: Size(width: 80, height: 24), role: .team, openInstance: "globex/sync-invoices")
-        #expect(state.start() == [.loadInstancePage(limit: WizardState.firstPageSize),
-                                  .refreshInstance(id: "globex/sync-invoices"), .loadInstances])
+        #expect(state.start() == [.loadInstancePage(HomeState.firstRequest(limit: WizardState.firstPageSize)),
+                                  .refreshInstance(id: "globex/sync-invoices")])
     }
 }

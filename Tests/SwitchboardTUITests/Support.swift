@@ -55,10 +55,10 @@ struct BackendHarness<Backend: WizardBackend> {
 
     /// Opens the instance named `name` from the home list.
     mutating func open(_ name: String) {
-        guard let index = state.home.matches.firstIndex(where: { state.home.instances[$0].name == name }) else {
+        guard let index = state.home.instances.firstIndex(where: { $0.name == name }) else {
             fatalError("no instance \(name)")
         }
-        state.home.select(index, rows: 100)
+        perform(state.home.select(state.home.offset + index, rows: 100).map { [.loadInstances($0)] } ?? [])
         press(.enter)
     }
 

@@ -35,10 +35,18 @@ package struct StoreWizardBackend: WizardBackend {
     package func markRead(_ version: Int?, key: String) { changes?.markRead(version, key: key) }
     package func mayHaveChanged(key: String) -> Bool { changes?.hasChanged(key: key) ?? true }
 
-    package func instancePage(limit: Int) throws -> InstancePage {
-        let page = try store.statusPage(limit: limit)
+    package func instancePage(_ request: InstancePageRequest) throws -> InstancePage {
+        let version = changes?.version()
+        let page = try store.statusPage(offset: request.offset, limit: request.limit, filter: request.filter, around: request.around)
         let drafts = try store.draftInstances()
-        return InstancePage(instances: page.instances.map { summary($0, hasDraft: drafts.contains($0.id)) }, total: page.total)
+        let rows = page.instances.map { summary($0, hasDraft: drafts.contains($0.id)) }
+        // Drafts are few (one OS user's unsaved input): name the first even off this page.
+        var waiting = rows.first(where: \.hasDraft)?.name
+        if waiting == nil, !drafts.isEmpty {
+            waiting = drafts.compactMap { try? store.status(instance: $0).first?.name }.min()
+        }
+        changes?.markRead(version)
+        return InstancePage(instances: rows, total: page.total, matching: page.matching, offset: page.offset, waitingDraft: waiting)
     }
 
     package func instance(id: String) throws -> InstanceSummary {

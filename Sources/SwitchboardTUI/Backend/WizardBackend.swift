@@ -6,17 +6,19 @@ import SwitchboardCore
 /// Implementations apply the role themselves (instances of that customer only, customer
 /// fields only); the wizard filters again so a slip never reaches the screen.
 package protocol WizardBackend: Sendable {
-    /// Instances the role may see, sorted for display.
+    /// Instances the role may see, sorted for display (every one: the wizard reads pages).
     func instances() throws -> [InstanceSummary]
-    /// False when nothing was committed since `instances()` last succeeded, so a periodic
-    /// re-read can be skipped; true before any successful read and whenever in doubt.
+    /// False when nothing was committed since `instances()` or `instancePage(_:)` last
+    /// succeeded, so a periodic re-read can be skipped; true before any successful read and
+    /// whenever in doubt.
     func instancesMayHaveChanged() -> Bool
     /// Requirements so a backend's own answers are used (defaults below always read).
     func changeVersion() -> Int?
     func markRead(_ version: Int?, key: String)
     func mayHaveChanged(key: String) -> Bool
-    /// The first `limit` of `instances()` and the count of all: cheap whatever the total.
-    func instancePage(limit: Int) throws -> InstancePage
+    /// The rows of `instances()` that `request` asks for, with the counts: cheap whatever
+    /// the total (the home list holds a window, never every instance).
+    func instancePage(_ request: InstancePageRequest) throws -> InstancePage
     /// One instance, re-read to refresh its badges.
     func instance(id: String) throws -> InstanceSummary
     func integrations() throws -> [WizardIntegration]

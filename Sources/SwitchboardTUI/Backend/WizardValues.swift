@@ -24,15 +24,44 @@ package struct InstanceSummary: Hashable, Sendable, Codable {
     }
 }
 
-/// The first instances of the home list and how many there are in all (the first frame
-/// needs no more; the whole list follows).
+/// A window of the home list: rows from `offset` among the instances matching the filter
+/// it was asked with, how many match, and how many there are in all.
 package struct InstancePage: Hashable, Sendable {
     package var instances: [InstanceSummary]
+    /// Every instance in reach.
     package var total: Int
+    /// The instances matching the filter (`total` without one).
+    package var matching: Int
+    /// Where `instances` starts among the matching instances, in name order.
+    package var offset: Int
+    /// An instance in reach (any, not only one of these rows) with unsaved input, by name.
+    package var waitingDraft: String?
 
-    package init(instances: [InstanceSummary], total: Int) {
+    package init(instances: [InstanceSummary], total: Int, matching: Int? = nil, offset: Int = 0, waitingDraft: String? = nil) {
         self.instances = instances
         self.total = total
+        self.matching = matching ?? total
+        self.offset = offset
+        self.waitingDraft = waitingDraft ?? instances.first(where: \.hasDraft)?.name
+    }
+}
+
+/// What the home list asks for: `limit` rows from `offset` among the instances whose name
+/// or integration contains `filter` (case-insensitive), or, with `around`, the rows around
+/// where the instance of that name sorts. `id` tells a late answer from the current one.
+package struct InstancePageRequest: Hashable, Sendable {
+    package var id: Int
+    package var offset: Int
+    package var limit: Int
+    package var filter: String
+    package var around: String?
+
+    package init(id: Int, offset: Int = 0, limit: Int, filter: String = "", around: String? = nil) {
+        self.id = id
+        self.offset = offset
+        self.limit = limit
+        self.filter = filter
+        self.around = around
     }
 }
 

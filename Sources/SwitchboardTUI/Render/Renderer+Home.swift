@@ -16,10 +16,10 @@ extension Renderer {
         } else {
             frame.write(" / to filter", x: 0, y: 1, style: .dim)
         }
-        let all = home.pageTotal ?? home.instances.count
-        let count = home.matches.count == home.instances.count
+        let all = home.total
+        let count = home.matchCount == all
             ? "\(all) instance\(all == 1 ? "" : "s")"
-            : "\(home.matches.count) of \(all)" + (home.pageTotal == nil ? "" : " (loading)")
+            : "\(home.matchCount) of \(all)"
         if home.isLoaded { frame.writeRight(count + " ", right: width, y: 1, style: .dim) }
 
         let columns = homeColumns
@@ -31,8 +31,8 @@ extension Renderer {
             frame.write(" Loading…", x: 0, y: 3, style: .dim)
             return
         }
-        if home.matches.isEmpty {
-            let empty = home.instances.isEmpty
+        if home.matchCount == 0 {
+            let empty = home.total == 0
                 ? "No instances yet. Press n to deploy one."
                 : "No instance matches “\(home.filter.text)”."
             frame.write(" " + empty, x: 0, y: 3, maxWidth: width, style: .dim)
@@ -40,8 +40,10 @@ extension Renderer {
         }
         for row in 0..<rows {
             let index = home.scroll + row
-            guard home.matches.indices.contains(index) else { break }
-            drawInstanceRow(home.instances[home.matches[index]], y: 3 + row, selected: index == home.selected, columns: columns)
+            // Rows not held yet are on their way (never while the window covers the screen).
+            guard index < home.matchCount else { break }
+            guard let instance = home.instance(at: index) else { continue }
+            drawInstanceRow(instance, y: 3 + row, selected: index == home.selected, columns: columns)
         }
     }
 

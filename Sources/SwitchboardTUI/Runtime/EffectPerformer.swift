@@ -8,13 +8,11 @@ package enum EffectPerformer {
     package static func perform(_ effect: Effect, backend: some WizardBackend) -> [Event] {
         do {
             switch effect {
-            case .loadInstances:
-                return [.instancesLoaded(try backend.instances())]
-            case .reloadInstancesIfChanged:
-                guard backend.instancesMayHaveChanged() else { return [] }
-                return [.instancesLoaded(try backend.instances())]
-            case .loadInstancePage(let limit):
-                return [.instancePageLoaded(try backend.instancePage(limit: limit))]
+            case .loadInstances(let request), .loadInstancePage(let request):
+                return page(request, backend: backend)
+            case .reloadInstancesIfChanged(let request):
+                guard backend.instancesMayHaveChanged() else { return [.instancePageSkipped(request: request.id)] }
+                return page(request, backend: backend)
             case .refreshInstance(let id):
                 return [.instanceRefreshed(try backend.instance(id: id))]
             case .refreshInstanceIfChanged(let id):
@@ -61,6 +59,15 @@ package enum EffectPerformer {
             }
         } catch {
             return [.failed(sentence(error))]
+        }
+    }
+
+    /// A page of the home list; a failure is reported and the request marked answered.
+    static func page(_ request: InstancePageRequest, backend: some WizardBackend) -> [Event] {
+        do {
+            return [.instancePageLoaded(try backend.instancePage(request), request: request.id)]
+        } catch {
+            return [.failed(sentence(error)), .instancePageSkipped(request: request.id)]
         }
     }
 

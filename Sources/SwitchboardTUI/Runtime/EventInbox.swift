@@ -7,25 +7,21 @@ final class EventInbox: Sendable {
     /// Which CONNECT flow is current: a cancelled one's late events are dropped, so they
     /// can never land on the screen of the attempt that replaced it.
     private let connectGeneration = Mutex(0)
-    /// A whole-list read is in flight (one at a time: with 10,000 instances it takes a while).
-    private let listing = Mutex(false)
+    /// The home list's latest page request: earlier ones still queued are skipped.
+    private let latestPage = Mutex(0)
 
     func post(_ event: Event) {
         events.withLock { $0.append(event) }
     }
 
-    /// Claims the whole-list read; false when one is already running.
-    func beginListing() -> Bool {
-        listing.withLock { busy in
-            defer { busy = true }
-            return !busy
-        }
+    /// Notes the home list's newest page request (made on the terminal's thread).
+    func notePageRequest(_ id: Int) {
+        latestPage.withLock { $0 = max($0, id) }
     }
 
-    /// Hands over the whole-list read's events and frees the claim.
-    func endListing(posting list: [Event]) {
-        events.withLock { $0 += list }
-        listing.withLock { $0 = false }
+    /// Whether no later page request was made than `id` (a superseded one is not read).
+    func isLatestPage(_ id: Int) -> Bool {
+        latestPage.withLock { $0 <= id }
     }
 
     /// Makes a new CONNECT generation current (and every earlier one stale).

@@ -78,16 +78,15 @@ final class WizardRuntime<Backend: WizardBackend> {
             case .quit:
                 quitting = true
                 return
-            case .loadInstances, .reloadInstancesIfChanged:
-                // Off the terminal's thread: the first frame (from the first page) and
-                // typing never wait for a long list.
-                guard inbox.beginListing() else { continue }
+            case .loadInstances(let request), .reloadInstancesIfChanged(let request):
+                // A window of the home list, read in order with the other store effects,
+                // off the terminal's thread; one superseded while queued (keys held down,
+                // a filter being typed) is skipped, as its answer would be dropped anyway.
+                inbox.notePageRequest(request.id)
                 let backend = self.backend, inbox = self.inbox
-                Task.detached {
-                    // The periodic refresh skips the read when nothing was committed since
-                    // the last one: on 10,000 instances that read costs a quarter second.
-                    let events = EffectPerformer.perform(effect, backend: backend)
-                    inbox.endListing(posting: events)
+                storeQueue.async {
+                    guard inbox.isLatestPage(request.id) else { return }
+                    for event in EffectPerformer.perform(effect, backend: backend) { inbox.post(event) }
                 }
             case .test(let instance, let variable):
                 let backend = self.backend, inbox = self.inbox

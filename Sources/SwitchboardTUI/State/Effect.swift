@@ -1,13 +1,14 @@
 /// What the wizard wants done, never how: the runtime performs these through the
 /// `WizardBackend` and answers with events.
 package enum Effect: Equatable, Sendable {
-    /// The whole home list (the runtime reads it off the terminal's thread).
-    case loadInstances
-    /// The whole home list again, unless nothing was committed since it was last read
-    /// (the periodic refresh; what a person asks for is always `loadInstances`).
-    case reloadInstancesIfChanged
-    /// The first rows of the home list, for the first frame.
-    case loadInstancePage(limit: Int)
+    /// A window of the home list (the runtime reads it off the terminal's thread; a
+    /// request superseded before it is read is skipped).
+    case loadInstances(InstancePageRequest)
+    /// The same, unless nothing was committed since the list was last read (the periodic
+    /// refresh; what a person asks for is always `loadInstances`).
+    case reloadInstancesIfChanged(InstancePageRequest)
+    /// The first rows of the home list, for the first frame (read at once).
+    case loadInstancePage(InstancePageRequest)
     case refreshInstance(id: String)
     /// The periodic refresh of the open instance's badges: skipped when nothing was
     /// committed since they were last read.

@@ -8,8 +8,11 @@ package enum Event: Equatable, Sendable {
     /// About every 500 ms: drives live logs and badge refresh.
     case tick
 
-    case instancesLoaded([InstanceSummary])
-    case instancePageLoaded(InstancePage)
+    /// The answer to the home list's request `request`.
+    case instancePageLoaded(InstancePage, request: Int)
+    /// No answer to `request` is coming: nothing changed since the last read, or the read
+    /// failed (reported on its own).
+    case instancePageSkipped(request: Int)
     case instanceRefreshed(InstanceSummary)
     case deployChoicesLoaded(integrations: [WizardIntegration], customers: [String])
     case deployed(InstanceSummary)

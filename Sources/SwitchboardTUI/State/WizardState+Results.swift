@@ -4,30 +4,19 @@ extension WizardState {
     /// Results of effects, fed back by the runtime.
     mutating func handleResult(_ event: Event) -> [Effect] {
         switch event {
-        case .instancesLoaded(let list):
-            // The first whole list (after none, or after the first page).
-            let wasWhole = home.isLoaded && home.pageTotal == nil
-            home.setInstances(list)
-            if !wasWhole, message == nil, let waiting = list.first(where: \.hasDraft) {
-                show("✎ \(waiting.name) has unsaved input; open it to restore", ticksLeft: 30)
-            }
-            home.select(home.selected, rows: Layout.homeListRows(size))
-            if let wanted = openWhenLoaded {
-                openWhenLoaded = nil
-                if let summary = list.first(where: { $0.id == wanted || $0.name == wanted }) { return openInstance(summary) }
-                show("No instance named \(wanted)", isError: true)
-            }
-        case .instancePageLoaded(let page):
+        case .instancePageLoaded(let page, let request):
             let firstLoad = !home.isLoaded
-            home.setPage(page)
-            if firstLoad, let waiting = page.instances.first(where: \.hasDraft) {
-                show("✎ \(waiting.name) has unsaved input; open it to restore", ticksLeft: 30)
+            guard home.receive(page, request: request, rows: Layout.homeListRows(size)) else { return [] }
+            if firstLoad, message == nil, let waiting = page.waitingDraft {
+                show("✎ \(waiting) has unsaved input; open it to restore", ticksLeft: 30)
             }
-            home.select(home.selected, rows: Layout.homeListRows(size))
+            return openIfWaiting()
+        case .instancePageSkipped(let request):
+            if home.skipped(request: request) { return openIfWaiting() }
         case .instanceRefreshed(let summary):
             if let wanted = openWhenLoaded, summary.id == wanted || summary.name == wanted {
                 openWhenLoaded = nil
-                home.update(summary, appendIfMissing: true)
+                home.update(summary)
                 return openInstance(summary)
             }
             updateSummary(summary)
@@ -38,7 +27,7 @@ extension WizardState {
             if integrations.isEmpty { show("No integrations yet: import one with `switchboard import FILE`", isError: true) }
         case .deployed(let summary):
             deploy = nil
-            home.update(summary, appendIfMissing: true)
+            home.update(summary)
             let effects = openInstance(summary)
             show("Deployed \(summary.name)")
             return effects
@@ -108,7 +97,13 @@ extension WizardState {
             return handleConnectResult(event)
         case .failed(let text):
             deploy?.isDeploying = false
-            show(text, isError: true)
+            if let wanted = openWhenLoaded {
+                // The instance named on the command line could not be read.
+                openWhenLoaded = nil
+                show("No instance named \(wanted)", isError: true)
+            } else {
+                show(text, isError: true)
+            }
         default:
             break
         }

@@ -35,15 +35,15 @@ package struct WizardState: Equatable, Sendable {
         openWhenLoaded = openInstance
     }
 
-    /// Instances read for the first frame; the whole list follows.
+    /// Instances read for the first frame; further windows are read as the selection moves.
     package static let firstPageSize = 100
 
     /// The effects that start a session: the first page of the home list for the first
-    /// frame (and the instance to open, if one was named), then the whole list.
+    /// frame (and the instance to open, if one was named).
     package func start() -> [Effect] {
-        var effects: [Effect] = [.loadInstancePage(limit: max(Self.firstPageSize, Layout.homeListRows(size)))]
+        var effects: [Effect] = [.loadInstancePage(HomeState.firstRequest(limit: max(Self.firstPageSize, Layout.homeListRows(size))))]
         if let openWhenLoaded { effects.append(.refreshInstance(id: openWhenLoaded)) }
-        return effects + [.loadInstances]
+        return effects
     }
 
     package var isTooSmall: Bool {
@@ -67,8 +67,7 @@ package struct WizardState: Equatable, Sendable {
             return handlePaste(text)
         case .resized(let newSize):
             size = newSize
-            home.select(home.selected, rows: Layout.homeListRows(size))
-            return []
+            return moveHomeSelection(to: home.selected)
         case .tick:
             return handleTick()
         default:
@@ -135,8 +134,7 @@ package struct WizardState: Equatable, Sendable {
         switch screen {
         case .home where home.isFiltering:
             home.filter.insert(singleLine)
-            home.refilter()
-            home.select(home.selected, rows: Layout.homeListRows(size))
+            return [.loadInstances(home.filterRequest(rows: Layout.homeListRows(size)))]
         case .deploy where deploy?.step == .customer:
             deploy?.customerEditor.insert(singleLine)
             deploy?.customerIndex = nil
@@ -159,7 +157,9 @@ package struct WizardState: Equatable, Sendable {
         switch screen {
         case .home:
             // Badges change under us (runs, refreshes, other sessions); re-read now and then.
-            return ticks % 10 == 0 && home.isLoaded ? [.reloadInstancesIfChanged] : []
+            // Skipped while a page is on its way: it brings fresh rows anyway.
+            guard ticks % 10 == 0, home.isLoaded, !home.isRequesting else { return [] }
+            return [.reloadInstancesIfChanged(home.reloadRequest(rows: Layout.homeListRows(size)))]
         case .deploy:
             return []
         case .instance:
