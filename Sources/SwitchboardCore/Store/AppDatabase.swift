@@ -23,7 +23,7 @@ package struct AppDatabase: Sendable {
             config.readonly = true
             do {
                 let queue = try DatabaseQueue(path: path, configuration: config)
-                if try queue.read({ try Migrations.migrator.hasCompletedMigrations($0) }) {
+                if try queue.read({ try hasCompletedMigrations($0) }) {
                     return AppDatabase(writer: queue, path: path)
                 }
             } catch let error as DatabaseError {
@@ -58,6 +58,22 @@ package struct AppDatabase: Sendable {
         } catch let error as DatabaseError {
             throw SwitchboardError.database("cannot open database \(path): \(error.message ?? "\(error.resultCode)")")
         }
+    }
+
+    /// GRDB's `hasCompletedMigrations` (every registered migration applied) over rows.
+    /// GRDB reads the identifiers with `fetchSet`, whose generic cursor the Swift runtime
+    /// instantiates on first use by checking it against every protocol conformance in the
+    /// binary: 0.64 M instructions, 5% of a `logs` call (callgrind); rows are read anyway.
+    static func hasCompletedMigrations(_ db: Database) throws -> Bool {
+        let applied: [String]
+        do {
+            applied = try Row.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").map { try $0.decode(atIndex: 0) }
+        } catch {
+            // As GRDB: a database without the table has no migration applied yet.
+            if (try? !db.tableExists("grdb_migrations")) ?? false { return false }
+            throw error
+        }
+        return Migrations.migrator.migrations.allSatisfy(applied.contains)
     }
 
     package static func missing(_ path: String) -> SwitchboardError {

@@ -60,10 +60,12 @@ extension Store {
             sql += " ORDER BY l.id DESC LIMIT ?"
             arguments += [limit]
             let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            // By position, in the order both SELECTs above name the columns: a lookup by
+            // name costs ~1,700 instructions a value (callgrind), a fifth of the listing.
             var entries = rows.map { row in
                 LogEntry(
-                    id: row["id"], time: row["time"], instance: instance.name, variable: row["variable"],
-                    level: LogLevel(rawValue: row["level"]) ?? .info, source: row["source"], user: row["user"], message: row["message"])
+                    id: row[0], time: row[1], instance: instance.name, variable: row[6],
+                    level: LogLevel(rawValue: row[2]) ?? .info, source: row[3], user: row[4], message: row[5])
             }
             if actor.role.isCustomer {
                 let redactors = try hiddenFieldRedactors(db, instance: instance)
@@ -71,7 +73,7 @@ extension Store {
                     let applicable = entries[index].variable.flatMap { redactors[$0].map { [$0] } } ?? Array(redactors.values)
                     // Rendered from its parts for the customer; a row from before parts
                     // existed goes through the redactor as it always did.
-                    if let message = Message.decode(json: rows[index]["parts"]) {
+                    if let message = Message.decode(json: rows[index][7]) {
                         entries[index].message = message.rendered(for: .customer(HiddenFieldRedactor(merging: applicable)))
                     } else {
                         for redactor in applicable { entries[index].message = redactor.redact(entries[index].message) }

@@ -17,32 +17,17 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "The customer: who you act as with --role customer; the deploy target for deploy.")
     var customer: String?
 
-    func resolvedRole() throws -> Role {
-        switch role {
-        case .team:
-            // In team role --customer only names a deploy target.
-            return .team
-        case .customer:
-            guard let customer, !customer.isEmpty else { throw SwitchboardError.usage("--role customer needs --customer NAME") }
-            return .customer(customer)
-        }
-    }
+    /// The same options as a plain value: what the store is opened with. The hot commands'
+    /// quick path (`QuickCommands`) builds it without ArgumentParser.
+    var storeOptions: StoreOptions { StoreOptions(db: db, role: role, customer: customer) }
 
-    func databaseExists() -> Bool {
-        FileManager.default.fileExists(atPath: Paths.database(option: db))
-    }
+    func resolvedRole() throws -> Role { try storeOptions.resolvedRole() }
 
-    /// `readOnly` for commands that only list or show: they open without taking a write lock.
-    /// Only commands that start a store (`import`, the wizard, the refresher and the
-    /// callback server) create a missing database; any other says so (exit 4) and creates nothing.
+    func databaseExists() -> Bool { storeOptions.databaseExists() }
+
+    /// See `StoreOptions.store(source:readOnly:createIfMissing:)`.
     func store(source: String, readOnly: Bool = false, createIfMissing: Bool = false) throws -> Store {
-        let role = try resolvedRole()
-        let path = Paths.database(option: db)
-        if !createIfMissing && !databaseExists() { throw AppDatabase.missing(path) }
-        let database = try AppDatabase.open(path: path, readOnly: readOnly)
-        return Store(database: database, actor: Actor(user: Actor.osUser(), role: role, source: source)) {
-            try MasterKey.load()
-        }
+        try storeOptions.store(source: source, readOnly: readOnly, createIfMissing: createIfMissing)
     }
 }
 
