@@ -68,6 +68,10 @@ extension Store {
     /// What both listings read, over the instances `instances` names (a table or a
     /// subquery), as `i`; conditions on it may follow. `fetchStatuses` reads the columns by
     /// these names. An instance whose steps use no connection still has its row (LEFT JOIN).
+    /// Where `statusQuery`'s `healthColumns` start.
+    static let statusHealthBase = 14
+
+    /// `foldStatuses` reads these columns by position: keep the order.
     static func statusQuery(instances: String) -> String {
         """
         SELECT i.id AS instanceId, i.name AS instanceName, i.customer AS customer,
@@ -100,23 +104,24 @@ extension Store {
             try body(done)
         }
         let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY i.name, c.id", arguments: arguments)
+        // Read by position, in `statusQuery`'s column order (by name, GRDB lowercases and
+        // hashes each column name of each row: a tenth of the listing's time).
         while let row = try rows.next() {
-            let id: String = row["instanceId"]
+            let id: String = row[0]
             if current?.id != id {
                 try finish()
-                current = InstanceStatus(id: id, name: row["instanceName"], integration: row["integration"], version: row["version"],
-                                         customer: row["customer"], connections: [])
+                current = InstanceStatus(id: id, name: row[1], integration: row[3], version: row[4], customer: row[2], connections: [])
             }
             // NULL when the instance has no connection at all.
-            guard let variable: String = row["variable"] else { continue }
-            let complete: Bool = row["complete"]
-            let outcome = ConnectionOutcome(rawValue: row["outcome"]) ?? .none
-            let health = Self.health(row)
+            guard let variable: String = row[5] else { continue }
+            let complete: Bool = row[8]
+            let outcome = ConnectionOutcome(rawValue: row[9]) ?? .none
+            let health = Self.health(row, at: Self.statusHealthBase)
             current?.connections.append(ConnectionStatusRow(
-                variable: variable, component: row["component"], connection: row["connectionType"],
+                variable: variable, component: row[6], connection: row[7],
                 status: StatusRule.status(complete: complete, outcome: outcome),
-                reason: row["reason"], expiresAt: row["expiresAt"], updatedAt: row["updatedAt"], refresh: health?.0,
-                reasonParts: row["reasonParts"], lastErrorParts: health?.lastError))
+                reason: row[10], expiresAt: row[11], updatedAt: row[12], refresh: health?.0,
+                reasonParts: row[13], lastErrorParts: health?.lastError))
         }
         try finish()
     }
