@@ -71,8 +71,11 @@ extension Store {
     }
 
     func oauthConnection(_ db: Database, connectionId: Int64, cache: IntegrationCache? = nil) throws -> OAuthConnection {
-        guard let connection = try ConnectionRecord.fetchOne(db, key: connectionId),
-              let instance = try InstanceRecord.fetchOne(db, key: connection.instanceId) else {
+        // Cached statements: a refresh pass loads one connection per lease, and compiling
+        // the query interface's SQL anew each time cost more than the rest of the load.
+        guard let connection = try ConnectionRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM connection WHERE id = ?"), arguments: [connectionId]),
+              let instance = try InstanceRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM instance WHERE id = ?"),
+                                                         arguments: [connection.instanceId]) else {
             throw SwitchboardError.notFound("connection \(connectionId) no longer exists")
         }
         let box = try cache?.box ?? secretBox(db)
@@ -86,16 +89,24 @@ extension Store {
         guard let variable = resolved.variable(connection.variable) else {
             throw SwitchboardError.notFound("\(instance.name) has no connection '\(connection.variable)' any more")
         }
-        return try oauthConnection(db, instance: instance, resolved: resolved, connection: connection, variable: variable, box: box)
+        return try oauthConnection(db, instance: instance, resolved: resolved, connection: connection, variable: variable, box: box, cache: cache)
     }
 
     func oauthConnection(_ db: Database, instance: InstanceRecord, resolved: ResolvedIntegration, connection: ConnectionRecord,
-                         variable: ResolvedVariable, box: SecretBox, discovery fresh: AuthorizationServerMetadata? = nil) throws -> OAuthConnection {
+                         variable: ResolvedVariable, box: SecretBox, discovery fresh: AuthorizationServerMetadata? = nil,
+                         cache: IntegrationCache? = nil) throws -> OAuthConnection {
         guard variable.connectionType.oauth2 != nil else {
             throw SwitchboardError.usage("\(instance.name) \(variable.key) is a \(variable.connectionType.label) connection, not OAuth 2.0; it needs no CONNECT")
         }
-        let stored = try storedValues(db, connectionId: connection.id!, box: box)
-        let states = FieldStates.compute(variable: variable, stored: stored)
+        let (stored, customerWritten) = try storedValuesAndWriters(db, connectionId: connection.id!, box: box)
+        let memo = IntegrationCache.VariableKey(version: instance.integrationVersionId, variable: variable.key)
+        let states: [FieldState]
+        if let known = cache?.fieldStates(memo, stored: stored) {
+            states = known
+        } else {
+            states = FieldStates.compute(variable: variable, stored: stored)
+            cache?.remember(states, for: memo, stored: stored)
+        }
         if let invalid = states.first(where: { $0.error != nil }), let error = invalid.error {
             // A customer is not told which field only the team sees is wrong, or its label.
             let what = actor.role.isCustomer && !invalid.customerVisible
@@ -116,8 +127,15 @@ extension Store {
             secrets += token?.secretValues ?? []
         }
         let metadata = try connection.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
-        let provenance = try provenance(db, connectionId: connection.id!, states: states)
-        let client = try OAuthClient(type: variable.connectionType, values: values, discovery: try fresh ?? discovery(db, connectionId: connection.id!))
+        let provenance = ValueProvenance(states: states, customerWritten: customerWritten)
+        let metadataFound = try fresh ?? discovery(db, connectionId: connection.id!)
+        let client: OAuthClient
+        if let known = cache?.client(memo, values: values, discovery: metadataFound) {
+            client = known
+        } else {
+            client = try OAuthClient(type: variable.connectionType, values: values, discovery: metadataFound)
+            cache?.remember(client, for: memo, values: values, discovery: metadataFound)
+        }
         // Whoever set the issuer chose the server whose metadata and answers come back.
         let endpoints = client.destination("tokenUrl") + client.destination("deviceAuthorizationUrl", template: variable.connectionType.oauth2?.deviceAuthorizationUrl)
             + (client.issuer == nil ? [] : ["issuer"])
@@ -130,6 +148,26 @@ extension Store {
             endpointsChosenByCustomer: provenance.chosenByCustomer(endpoints))
         built.customerSeesScopes = variable.isCustomerVisible("scopes")
         return built
+    }
+
+    /// What `storedValues` and `customerWrittenKeys` answer, read in one cached query:
+    /// the stored values (secrets opened) and the keys a customer entered.
+    private func storedValuesAndWriters(_ db: Database, connectionId: Int64, box: SecretBox) throws -> ([String: String], Set<String>) {
+        var values: [String: String] = [:]
+        var customerWritten: Set<String> = []
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT key, value, sealed, updatedBy LIKE '% (customer %)' AS byCustomer FROM fieldValue WHERE connectionId = ?
+            """), arguments: [connectionId])
+        while let row = try rows.next() {
+            let key: String = row["key"]
+            if let sealed: Data = row["sealed"] {
+                values[key] = try box.open(sealed)
+            } else if let value: String = row["value"] {
+                values[key] = value
+            }
+            if row["byCustomer"] as Bool? == true { customerWritten.insert(key) }
+        }
+        return (values, customerWritten)
     }
 
     /// Appends to the connection's log; its outside parts lose every known secret, and `more`.
@@ -158,15 +196,76 @@ extension Store {
 }
 
 /// Resolved integrations by version id, for loops over many connections (refresh): a
-/// stored version never changes, so decoding it once per run is enough.
+/// stored version never changes, so decoding it once per run is enough. Also what is
+/// derived from a connection variable of a version and its values alone (the field states,
+/// the client), remembered for the values last seen: pure functions of them, so
+/// connections with the same values (one client shared by many instances) derive them once.
 final class IntegrationCache: Sendable {
-    private let integrations = Mutex<[Int64: ResolvedIntegration]>([:])
+    struct VariableKey: Hashable, Sendable {
+        var version: Int64
+        var variable: String
+    }
+
+    private struct Derived: Sendable {
+        var stored: [String: String]?
+        var states: [FieldState] = []
+        var clientInputs: ClientInputs?
+        var client: OAuthClient?
+    }
+
+    private struct ClientInputs: Sendable, Equatable {
+        var values: [String: String]
+        var discovery: AuthorizationServerMetadata?
+    }
+
+    private final class Storage: Sendable {
+        let integrations = Mutex<[Int64: ResolvedIntegration]>([:])
+        let derived = Mutex<[VariableKey: Derived]>([:])
+    }
+
+    private let storage: Storage
     let box: SecretBox?
 
-    init(box: SecretBox?) { self.box = box }
+    init(box: SecretBox?) {
+        self.box = box
+        storage = Storage()
+    }
 
-    func integration(_ id: Int64) -> ResolvedIntegration? { integrations.withLock { $0[id] } }
-    func remember(_ integration: ResolvedIntegration, for id: Int64) { integrations.withLock { $0[id] = integration } }
+    private init(box: SecretBox?, storage: Storage) {
+        self.box = box
+        self.storage = storage
+    }
+
+    /// The same remembered values, with `box` to open secrets.
+    func using(_ box: SecretBox) -> IntegrationCache { IntegrationCache(box: box, storage: storage) }
+
+    func integration(_ id: Int64) -> ResolvedIntegration? { storage.integrations.withLock { $0[id] } }
+    func remember(_ integration: ResolvedIntegration, for id: Int64) { storage.integrations.withLock { $0[id] = integration } }
+
+    func fieldStates(_ key: VariableKey, stored: [String: String]) -> [FieldState]? {
+        storage.derived.withLock { entries in
+            guard let entry = entries[key], entry.stored == stored else { return nil }
+            return entry.states
+        }
+    }
+
+    func remember(_ states: [FieldState], for key: VariableKey, stored: [String: String]) {
+        storage.derived.withLock { $0[key, default: Derived()].stored = stored; $0[key]?.states = states }
+    }
+
+    func client(_ key: VariableKey, values: [String: String], discovery: AuthorizationServerMetadata?) -> OAuthClient? {
+        storage.derived.withLock { entries in
+            guard let entry = entries[key], entry.clientInputs == ClientInputs(values: values, discovery: discovery) else { return nil }
+            return entry.client
+        }
+    }
+
+    func remember(_ client: OAuthClient, for key: VariableKey, values: [String: String], discovery: AuthorizationServerMetadata?) {
+        storage.derived.withLock { entries in
+            entries[key, default: Derived()].clientInputs = ClientInputs(values: values, discovery: discovery)
+            entries[key]?.client = client
+        }
+    }
 }
 
 extension Store {

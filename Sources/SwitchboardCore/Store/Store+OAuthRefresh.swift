@@ -73,10 +73,17 @@ extension Store {
     /// the conditional UPDATE is the cross-process lock, and the due check is re-read under
     /// it, so a connection another process refreshed a moment ago is skipped.
     package func acquireRefreshLeases(_ ids: [Int64], owner: String, selection: RefreshSelection, leaseDuration: TimeInterval, now: Date = Date()) throws -> [RefreshLease] {
+        try acquireRefreshLeases(ids, owner: owner, selection: selection, leaseDuration: leaseDuration, now: now, integrations: nil)
+    }
+
+    /// `integrations`: decoded versions and derived values shared by the batches of one
+    /// pass (used with the box this batch verified).
+    func acquireRefreshLeases(_ ids: [Int64], owner: String, selection: RefreshSelection, leaseDuration: TimeInterval, now: Date,
+                              integrations: IntegrationCache?) throws -> [RefreshLease] {
         guard !ids.isEmpty else { return [] }
         return try database.write { db in
             let box = try secretBox(db, writing: true)
-            let cache = IntegrationCache(box: box)
+            let cache = integrations?.using(box) ?? IntegrationCache(box: box)
             let nowText = Timestamp.string(from: now)
             let horizon = Timestamp.string(from: now.addingTimeInterval(selection.within))
             var leases: [RefreshLease] = []
@@ -121,12 +128,13 @@ extension Store {
         }
     }
 
-    /// Stores a refresh's tokens, first and alone in their own transaction: the rotated
-    /// refresh token is committed before anything else happens; a response without a new
-    /// refresh token keeps the old one, one without `scope` the granted scope. False when
-    /// the tokens changed meanwhile (a reconnect, or another process that refreshed after
-    /// this lease expired). Then, apart: the health bookkeeping that needs the connection
-    /// row (a red badge from the give-up period turns back, a shrunken grant turns red).
+    /// Stores a refresh's tokens and its bookkeeping in one transaction: the token row
+    /// first, then (in a savepoint, so a failure there cannot take the rotated refresh
+    /// token with it) the health bookkeeping that needs the connection row (a red badge
+    /// from the give-up period turns back, a shrunken grant turns red) and the log line.
+    /// A response without a new refresh token keeps the old one, one without `scope` the
+    /// granted scope. Nil when the tokens changed meanwhile (a reconnect, or another
+    /// process that refreshed after this lease expired).
     package func storeRefreshedTokens(_ lease: RefreshLease, _ response: TokenResponse, receivedAt: Date? = nil) throws -> StoredToken? {
         let receivedAt = receivedAt ?? clock.now()
         let old = lease.connection.token
@@ -136,21 +144,33 @@ extension Store {
             accessToken: response.accessToken, tokenType: response.tokenType,
             refreshToken: response.refreshToken ?? old?.refreshToken, scope: response.scope ?? old?.scope,
             expiresAt: expiresAt, expiryAssumed: assumed)
-        let sealed = try lease.box.seal(token.encoded())
+        let sealed = try lease.box.seal(Self.sealedJSON(token))
+        assert((try? StoredToken.decode(Self.sealedJSON(token))) == token, "sealedJSON does not decode to the token")
+        var note = response.refreshToken == nil ? "refresh token kept" : (response.refreshToken == old?.refreshToken ? "same refresh token" : "refresh token rotated")
+        if lease.grant == .clientCredentials { note = "new client credentials token" }
+        let expiry = token.expiresAt.map { "access token expires at \($0)" } ?? "access token without an expiry"
+        // A refresh cannot widen a grant, but a provider may narrow it (RFC 6749 §6).
+        let missing = GrantedScopes.missing(requested: lease.connection.client.scopes, granted: response.scope, aliases: options.scopeAliases ?? [:])
+        let connectionId = lease.connection.connectionId
+        var bookkeepingError: (any Error)?
         let stored: Bool = try database.write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE token SET sealed = ?, expiresAt = ?, obtainedAt = ?, generation = generation + 1,
                     refreshFailures = 0, retryAt = NULL, failingSince = NULL, lastSuccessAt = ?, renewBy = ?,
                     leaseOwner = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseOwner END,
                     leaseUntil = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseUntil END
                 WHERE connectionId = ? AND generation = ?
-                """, arguments: [sealed, token.expiresAt, now(), Timestamp.string(from: receivedAt), Self.renewBy(options, from: receivedAt),
-                                 lease.owner, lease.owner, lease.connection.connectionId, lease.generation])
+                """).execute(arguments: [sealed, token.expiresAt, now(), Timestamp.string(from: receivedAt), Self.renewBy(options, from: receivedAt),
+                                         lease.owner, lease.owner, connectionId, lease.generation])
             guard db.changesCount == 1 else { return false }
-            // With the tokens, so a crash right after cannot lose the recovery; a recovery
-            // that also turns the badge back is recorded with that change below.
-            if try !hasGivenUp(db, lease), try lastRefreshEventIsFailure(db, connectionId: lease.connection.connectionId) {
-                try appendEvent(db, connectionId: lease.connection.connectionId, kind: .refreshRecovered, reason: recovered(lease))
+            do {
+                try db.inSavepoint {
+                    try refreshBookkeeping(db, lease, response, token: token, expiry: expiry, note: note, missing: missing)
+                    return .commit
+                }
+            } catch {
+                // The tokens are committed all the same; the caller hears of the failure.
+                bookkeepingError = error
             }
             return true
         }
@@ -158,54 +178,154 @@ extension Store {
             try logRefresh(lease, level: .warning, "Token refresh result discarded: the connection's tokens changed while it ran (reconnected?)", extra: token.secretValues)
             return nil
         }
-        var note = response.refreshToken == nil ? "refresh token kept" : (response.refreshToken == old?.refreshToken ? "same refresh token" : "refresh token rotated")
-        if lease.grant == .clientCredentials { note = "new client credentials token" }
-        let expiry = token.expiresAt.map { "access token expires at \($0)" } ?? "access token without an expiry"
-        // A refresh cannot widen a grant, but a provider may narrow it (RFC 6749 §6).
-        let missing = GrantedScopes.missing(requested: lease.connection.client.scopes, granted: response.scope, aliases: options.scopeAliases ?? [:])
-        try database.write { db in
-            let redactor = lease.connection.redactor(token.secretValues)
-            try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .info,
-                          message: redactor.redactOutside("Token refreshed: \(name: expiry), \(outside: note)"))
-            guard var record = try ConnectionRecord.fetchOne(db, key: lease.connection.connectionId) else { return }
-            var changed = false, kind = ConnectionEvent.Kind.status, cause: Message?
-            if !response.metadata.isEmpty {
-                let metadata = lease.connection.metadata.merging(response.metadata) { _, new in new }
-                record.metadata = try JSON.encode(metadata)
-                changed = true
-            }
-            let gaveUp = try hasGivenUp(db, lease)
-            if gaveUp {
-                try db.execute(sql: "UPDATE token SET gaveUpAt = NULL WHERE connectionId = ?", arguments: [lease.connection.connectionId])
-            }
-            if !missing.isEmpty {
-                let reason = Self.missingScopes(missing, connection: lease.connection)
-                if record.outcome != .error || record.reasonParts != reason.json {
-                    try appendLog(db, instanceId: lease.connection.instanceId, connectionId: lease.connection.connectionId, level: .error,
-                                  message: redactor.redactOutside("Token refreshed with fewer scopes than requested: " + reason))
-                }
-                record.outcome = .error
-                record.setReason(reason)
-                changed = true
-            } else if gaveUp && record.outcome == .error {
-                // The red badge was the give-up period's: working again, it goes back.
-                record.outcome = .none
-                record.setReason(nil as Message?)
-                kind = .refreshRecovered
-                cause = recovered(lease)
-                changed = true
-            }
-            if changed {
-                record.updatedAt = now()
-                try updateConnection(db, record, event: kind, because: cause)
-            }
-            // A give-up whose badge did not turn back here (a narrowed grant keeps it red)
-            // still ends its failures in the feed.
-            if gaveUp && kind != .refreshRecovered, try lastRefreshEventIsFailure(db, connectionId: lease.connection.connectionId) {
-                try appendEvent(db, connectionId: lease.connection.connectionId, kind: .refreshRecovered, reason: recovered(lease))
-            }
-        }
+        if let bookkeepingError { throw bookkeepingError }
         return token
+    }
+
+    /// What a stored refresh changes besides the token row, in the same transaction.
+    private func refreshBookkeeping(_ db: Database, _ lease: RefreshLease, _ response: TokenResponse, token: StoredToken, expiry: String, note: String,
+                                    missing: [String]) throws {
+        let connectionId = lease.connection.connectionId
+        let gaveUp = try hasGivenUp(db, lease)
+        // With the tokens, so a crash right after cannot lose the recovery; a recovery
+        // that also turns the badge back is recorded with that change below.
+        if !gaveUp, try lastRefreshEventIsFailure(db, connectionId: connectionId) {
+            try appendEvent(db, connectionId: connectionId, kind: .refreshRecovered, reason: recovered(lease))
+        }
+        let redactor = lease.connection.redactor(token.secretValues)
+        // `appendLog`'s row through a cached statement: the record's generic insert cost
+        // more than the rest of this transaction.
+        let logged = redactor.redactOutside("Token refreshed: \(name: expiry), \(outside: note)")
+        try db.cachedStatement(sql: """
+            INSERT INTO logEntry (instanceId, connectionId, time, level, source, user, message, parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [lease.connection.instanceId, connectionId, now(), LogLevel.info.rawValue, actor.source, actor.logUser,
+                                     logged.rendered(for: .team), Self.partsJSON(logged)])
+        let metadataChanged = !response.metadata.isEmpty
+        // The common case (nothing to change, nothing given up) needs no connection row.
+        guard metadataChanged || gaveUp || !missing.isEmpty else { return }
+        guard var record = try ConnectionRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM connection WHERE id = ?"), arguments: [connectionId]) else { return }
+        var changed = false, kind = ConnectionEvent.Kind.status, cause: Message?
+        if metadataChanged {
+            let metadata = lease.connection.metadata.merging(response.metadata) { _, new in new }
+            record.metadata = try JSON.encode(metadata)
+            changed = true
+        }
+        if gaveUp {
+            try db.execute(sql: "UPDATE token SET gaveUpAt = NULL WHERE connectionId = ?", arguments: [connectionId])
+        }
+        if !missing.isEmpty {
+            let reason = Self.missingScopes(missing, connection: lease.connection)
+            if record.outcome != .error || record.reasonParts != reason.json {
+                try appendLog(db, instanceId: lease.connection.instanceId, connectionId: connectionId, level: .error,
+                              message: redactor.redactOutside("Token refreshed with fewer scopes than requested: " + reason))
+            }
+            record.outcome = .error
+            record.setReason(reason)
+            changed = true
+        } else if gaveUp && record.outcome == .error {
+            // The red badge was the give-up period's: working again, it goes back.
+            record.outcome = .none
+            record.setReason(nil as Message?)
+            kind = .refreshRecovered
+            cause = recovered(lease)
+            changed = true
+        }
+        if changed {
+            record.updatedAt = now()
+            try updateConnection(db, record, event: kind, because: cause)
+        }
+        // A give-up whose badge did not turn back here (a narrowed grant keeps it red)
+        // still ends its failures in the feed.
+        if gaveUp && kind != .refreshRecovered, try lastRefreshEventIsFailure(db, connectionId: connectionId) {
+            try appendEvent(db, connectionId: connectionId, kind: .refreshRecovered, reason: recovered(lease))
+        }
+    }
+
+    /// `Message.json` written directly for a message of text and outside parts (what a
+    /// refresh logs), byte for byte what its `JSONEncoder` writes; other messages, and text
+    /// with control characters, go through `Message.json`.
+    static func partsJSON(_ message: Message) -> String {
+        var out = "["
+        for part in message.parts {
+            let name: String, text: String
+            switch part {
+            case .text(let value): (name, text) = ("text", value)
+            case .outside(let value): (name, text) = ("outside", value)
+            case .field, .value, .perAudience: return message.json
+            }
+            if text.unicodeScalars.contains(where: { $0.value < 0x20 }) { return message.json }
+            if out.utf8.count > 1 { out += "," }
+            out += "{\"\(name)\":{\"_0\":\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "/": out += "\\/"
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            out += "\"}}"
+        }
+        out += "]"
+        assert(out == message.json, "partsJSON differs from Message.json: \(out) vs \(message.json)")
+        return out
+    }
+
+    /// `StoredToken.encoded()` written directly (sorted keys, absent values left out, as
+    /// `JSON.encode` writes it): a refresh seals one per token, and the generic encoder
+    /// cost more than the sealing.
+    static func sealedJSON(_ token: StoredToken) -> String {
+        var out = "{"
+        func field(_ name: String, _ value: String?) {
+            guard let value else { return }
+            if out.utf8.count > 1 { out += "," }
+            out += "\"\(name)\":"
+            appendJSONString(value, to: &out)
+        }
+        field("accessToken", token.accessToken)
+        field("expiresAt", token.expiresAt)
+        if let assumed = token.expiryAssumed {
+            if out.utf8.count > 1 { out += "," }
+            out += assumed ? "\"expiryAssumed\":true" : "\"expiryAssumed\":false"
+        }
+        field("refreshToken", token.refreshToken)
+        field("scope", token.scope)
+        field("tokenType", token.tokenType)
+        return out + "}"
+    }
+
+    /// A JSON string literal of `value` (quotes, backslashes and control characters escaped).
+    private static func appendJSONString(_ value: String, to out: inout String) {
+        out += "\""
+        var plainStart = value.unicodeScalars.startIndex
+        var index = plainStart
+        let scalars = value.unicodeScalars
+        while index != scalars.endIndex {
+            let scalar = scalars[index]
+            let escaped: String?
+            switch scalar {
+            case "\"": escaped = "\\\""
+            case "\\": escaped = "\\\\"
+            case "\n": escaped = "\\n"
+            case "\r": escaped = "\\r"
+            case "\t": escaped = "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    escaped = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    escaped = nil
+                }
+            }
+            if let escaped {
+                out.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
+                out += escaped
+                plainStart = scalars.index(after: index)
+            }
+            index = scalars.index(after: index)
+        }
+        out.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
+        out += "\""
     }
 
     /// When a type's keep-alive wants tokens obtained at `date` used again; nil without one.

@@ -72,6 +72,8 @@ package struct TokenRefresher: Sendable {
         var queue = try store.dueRefreshes(selection, now: store.clock.now())[...]
         var report = RefreshReport()
         var leased: [RefreshLease] = []
+        // Integration versions decoded once per pass, not once per batch.
+        let integrations = IntegrationCache(box: nil)
         try await withThrowingTaskGroup(of: RefreshResult.self) { group in
             var running = 0
             while true {
@@ -81,7 +83,7 @@ package struct TokenRefresher: Sendable {
                         let batch = Array(queue.prefix(batchSize))
                         queue = queue.dropFirst(batch.count)
                         leased = try store.acquireRefreshLeases(batch, owner: owner, selection: selection, leaseDuration: leaseDuration,
-                                                                now: store.clock.now())
+                                                                now: store.clock.now(), integrations: integrations)
                         report.skipped += batch.count - leased.count
                         leased.reverse()
                         continue
