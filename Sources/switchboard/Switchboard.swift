@@ -43,6 +43,10 @@ struct Switchboard: AsyncParsableCommand {
                 // instructions, callgrind) that the exit makes moot; it wrote nothing.
                 withExtendedLifetime(store) { Glibc.exit(0) }
             }
+            if let status = QuickCommands.status(arguments) {
+                try status.run()
+                Glibc.exit(0)
+            }
             var command: any ParsableCommand
             if let parsed = parseNamedSubcommand(arguments) {
                 command = parsed

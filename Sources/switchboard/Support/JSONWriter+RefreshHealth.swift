@@ -4,14 +4,14 @@ extension JSONWriter {
     /// `"refresh": {...}` as `show` and `status` print it (docs/json-output.md), or
     /// `"refresh": null` for a connection without tokens.
     mutating func refreshField(_ health: RefreshHealth?) {
-        key("refresh")
+        key(literal: "refresh")
         guard let health else { return null() }
         beginObject()
-        field("state", health.state.rawValue)
-        field("lastSuccessAt", health.lastSuccessAt); field("lastFailureAt", health.lastFailureAt)
-        field("failures", health.failures); field("lastError", health.lastError)
-        field("nextAttemptAt", health.nextAttemptAt); field("failingSince", health.failingSince)
-        field("keepAliveBy", health.keepAliveBy); field("note", health.note)
+        field(literal: "state", health.state.rawValue)
+        field(literal: "lastSuccessAt", health.lastSuccessAt); field(literal: "lastFailureAt", health.lastFailureAt)
+        field(literal: "failures", health.failures); field(literal: "lastError", health.lastError)
+        field(literal: "nextAttemptAt", health.nextAttemptAt); field(literal: "failingSince", health.failingSince)
+        field(literal: "keepAliveBy", health.keepAliveBy); field(literal: "note", health.note)
         endObject()
     }
 }
