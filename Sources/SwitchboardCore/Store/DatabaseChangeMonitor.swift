@@ -10,10 +10,9 @@ import Synchronization
 /// Take `version()` before a read and pass it to `markRead(_:)` once the read succeeded.
 package final class DatabaseChangeMonitor: Sendable {
     private let connection: DatabaseQueue
-    private let lastRead = Mutex<Int?>(nil)
-    /// The same, per reader of something narrower than the whole list (a log pane, one
-    /// instance's badges): each tells its own "changed since I last read".
-    private let lastReadByKey = Mutex<[String: Int]>([:])
+    /// The version each reader last marked read: the whole list (key "") and narrower
+    /// reads (a log pane, one instance's badges) each tell their own "changed since".
+    private let lastRead = Mutex<[String: Int]>([:])
 
     init(path: String) throws {
         var config = AppDatabase.configuration()
@@ -26,24 +25,15 @@ package final class DatabaseChangeMonitor: Sendable {
         (try? connection.read { try Int.fetchOne($0, sql: "PRAGMA data_version") }) ?? nil
     }
 
-    package func markRead(_ version: Int?) {
-        lastRead.withLock { $0 = version }
+    package func markRead(_ version: Int?, key: String = "") {
+        lastRead.withLock { $0[key] = version }
     }
 
-    /// False only when the version is readable and equals the one last marked read.
-    package func hasChanged() -> Bool {
+    /// False only when the version is readable and equals the one reader `key` last
+    /// marked read.
+    package func hasChanged(key: String = "") -> Bool {
         guard let current = version() else { return true }
-        return lastRead.withLock { $0 } != current
-    }
-
-    package func markRead(_ version: Int?, key: String) {
-        lastReadByKey.withLock { $0[key] = version }
-    }
-
-    /// `hasChanged` for the reader `key`.
-    package func hasChanged(key: String) -> Bool {
-        guard let current = version() else { return true }
-        return lastReadByKey.withLock { $0[key] } != current
+        return lastRead.withLock { $0[key] } != current
     }
 }
 

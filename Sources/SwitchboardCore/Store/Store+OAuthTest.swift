@@ -26,9 +26,6 @@ package struct TestSubject: Sendable {
 }
 
 extension Store {
-    /// RFC 3986 unreserved characters: what a value may keep as is inside a URL.
-    static let unreservedCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
     package func testSubject(instance reference: String, variable: String) throws -> TestSubject {
         try database.read { db in
             let (instance, _) = try resolveInstance(db, reference)
@@ -52,10 +49,10 @@ extension Store {
             // provider the connection is configured for; a field of the same name wins.
             var metadata = try connection.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
             // Whoever completed the browser step wrote the callback's values (a pasted URL is
-            // typed): percent-encoded, one stays one path segment (`realmId`), never a path,
-            // query or host of its own.
+            // typed): percent-encoded outside RFC 3986's unreserved set, one stays one path
+            // segment (`realmId`), never a path, query or host of its own.
             for key in resolvedVariable.connectionType.oauth2?.callbackMetadata ?? [] {
-                metadata[key] = metadata[key]?.addingPercentEncoding(withAllowedCharacters: Self.unreservedCharacters)
+                metadata[key] = metadata[key].map(FormEncoding.escape)
             }
             let values = FieldStates.effectiveValues(states).merging(metadata) { field, _ in field }
             return TestSubject(

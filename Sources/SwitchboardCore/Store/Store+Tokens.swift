@@ -60,11 +60,15 @@ extension Store {
 
     /// The reason of a grant that lacks requested scopes: which, and how to get them.
     static func missingScopes(_ missing: [String], connection: OAuthConnection) -> Message {
-        let list = missing.joined(separator: " ")
-        // Scope names a customer may not see as a field stay the team's here too.
-        let named: Message.Part = connection.customerSeesScopes ? .outside(list) : .perAudience(team: list, customer: "some of the scopes the team set")
-        return Message([.text("the provider did not grant "), named])
+        Message([.text("the provider did not grant "), scopeNames(missing, customerSees: connection.customerSeesScopes)])
             + "; reconnect and approve every scope: switchboard connect \(name: connection.instanceName) \(name: connection.variable) (c in the wizard)"
+    }
+
+    /// Scope names in a reason: a customer who may not see the Scopes field is not told
+    /// them here either.
+    static func scopeNames(_ scopes: [String], customerSees: Bool) -> Message.Part {
+        let list = scopes.joined(separator: " ")
+        return customerSees ? .outside(list) : .perAudience(team: list, customer: "scopes the team set")
     }
 
     /// Adds what a post-CONNECT lookup found (`MetadataLookup`) to the connection's

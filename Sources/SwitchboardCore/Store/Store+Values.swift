@@ -164,9 +164,8 @@ extension Store {
                     connection.revision += 1
                     let ungranted = try scopesNotGranted(db, connectionId: connection.id!, variable: variable, box: box)
                     connection.outcome = ungranted.isEmpty ? .none : .error
-                    let list = ungranted.joined(separator: " ")
-                    let named: Message.Part = variable.isCustomerVisible("scopes") ? .outside(list) : .perAudience(team: list, customer: "scopes the team set")
-                    connection.setReason(ungranted.isEmpty ? nil : Message([.text("the requested scopes now include "), named])
+                    connection.setReason(ungranted.isEmpty ? nil : Message([.text("the requested scopes now include "),
+                                                                              Self.scopeNames(ungranted, customerSees: variable.isCustomerVisible("scopes"))])
                         + ", which this connection's grant lacks; reconnect: switchboard connect \(name: instance.name) \(name: variable.key) (c in the wizard)")
                     connection.updatedAt = now()
                     try recomputeCompleteness(db, connection: &connection, variable: variable, box: box)

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 @testable import SwitchboardCore
 import Testing
 
@@ -134,12 +135,22 @@ extension Result {
     }
 
     @Test func callbackValuesInATestURLStayOnePathSegment() throws {
+        // The example's client-credentials type, declaring a callback value.
+        var text = try String(contentsOfFile: Checkout.root + "/examples/local-oauth.yaml", encoding: .utf8)
+        let anchor = "      grant: client_credentials\n"
+        let range = try #require(text.range(of: anchor))
+        text.replaceSubrange(range, with: anchor + "      callbackMetadata: [site]\n")
         let f = try OAuthStoreFixture()
-        try f.store.storeTokens(f.connection(), TokenResponse(accessToken: "AT-1", refreshToken: "RT-1", scope: "read write", expiresIn: 3600),
-                                source: .authorizationCode, callbackMetadata: [:])
-        // The example keeps no callback metadata; the encoding rule itself:
-        #expect("127.0.0.1:9/steal?x#y".addingPercentEncoding(withAllowedCharacters: Store.unreservedCharacters) == "127.0.0.1%3A9%2Fsteal%3Fx%23y")
-        #expect("9130357948451234".addingPercentEncoding(withAllowedCharacters: Store.unreservedCharacters) == "9130357948451234")
+        _ = try f.store.importDefinitions([(path: "local-oauth.yaml", text: text)])
+        _ = try f.store.deploy(integration: "local-oauth-demo", customer: "acme", name: "acme/steered")
+        try f.store.configure(instance: "acme/steered", changes: [FieldChange(variable: "service", field: "baseUrl", value: f.base)])
+        try f.store.storeTokens(f.store.oauthConnection(instance: "acme/steered", variable: "service"),
+                                TokenResponse(accessToken: "AT-1", scope: "read write", expiresIn: 3600), source: .clientCredentials,
+                                callbackMetadata: ["site": "127.0.0.1:9/steal?x#y"])
+        let subject = try f.store.testSubject(instance: "acme/steered", variable: "service")
+        #expect(subject.values["site"] == "127.0.0.1%3A9%2Fsteal%3Fx%23y")
+        #expect(try f.store.oauthConnection(instance: "acme/steered", variable: "service").metadata["site"] == "127.0.0.1:9/steal?x#y",
+                "stored as sent: step code gets the value itself")
     }
 
     @Test func aHeaderWithALineBreakIsNeverSent() async throws {
