@@ -150,26 +150,6 @@ extension Store {
         return built
     }
 
-    /// What `storedValues` and `customerWrittenKeys` answer, read in one cached query:
-    /// the stored values (secrets opened) and the keys a customer entered.
-    private func storedValuesAndWriters(_ db: Database, connectionId: Int64, box: SecretBox) throws -> ([String: String], Set<String>) {
-        var values: [String: String] = [:]
-        var customerWritten: Set<String> = []
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT key, value, sealed, updatedBy LIKE '% (customer %)' AS byCustomer FROM fieldValue WHERE connectionId = ?
-            """), arguments: [connectionId])
-        while let row = try rows.next() {
-            let key: String = row["key"]
-            if let sealed: Data = row["sealed"] {
-                values[key] = try box.open(sealed)
-            } else if let value: String = row["value"] {
-                values[key] = value
-            }
-            if row["byCustomer"] as Bool? == true { customerWritten.insert(key) }
-        }
-        return (values, customerWritten)
-    }
-
     /// Appends to the connection's log; its outside parts lose every known secret, and `more`.
     package func logOAuth(_ connection: OAuthConnection, level: LogLevel, _ message: Message, redacting more: [String] = []) throws {
         let text = connection.redactor(more).redactOutside(connection.forAudiences(message))

@@ -77,10 +77,13 @@ extension Store {
             tokenExpiresAt: token?.expiresAt, metadata: metadata, grantedScopes: granted)
     }
 
-    /// Keys of the connection's stored values that a customer entered (`updatedBy` is the
-    /// actor's log user, "user (customer NAME)" for customers).
+    /// Whether a `fieldValue` row was written by a customer, as SQL: `updatedBy` is the
+    /// actor's log user, "user (customer NAME)" for customers.
+    static let writtenByCustomer = "updatedBy LIKE '% (customer %)'"
+
+    /// Keys of the connection's stored values that a customer entered.
     func customerWrittenKeys(_ db: Database, connectionId: Int64) throws -> Set<String> {
-        Set(try String.fetchAll(db, sql: "SELECT key FROM fieldValue WHERE connectionId = ? AND updatedBy LIKE '% (customer %)'",
+        Set(try String.fetchAll(db.cachedStatement(sql: "SELECT key FROM fieldValue WHERE connectionId = ? AND \(Self.writtenByCustomer)"),
                                 arguments: [connectionId]))
     }
 
@@ -90,15 +93,27 @@ extension Store {
 
     /// Stored values of a connection, secrets opened.
     func storedValues(_ db: Database, connectionId: Int64, box: SecretBox) throws -> [String: String] {
+        try storedValuesAndWriters(db, connectionId: connectionId, box: box).0
+    }
+
+    /// What `storedValues` and `customerWrittenKeys` answer, read in one cached query:
+    /// the stored values (secrets opened) and the keys a customer entered.
+    func storedValuesAndWriters(_ db: Database, connectionId: Int64, box: SecretBox) throws -> ([String: String], Set<String>) {
         var values: [String: String] = [:]
-        for record in try FieldValueRecord.filter(FieldValueRecord.Columns.connectionId == connectionId).fetchAll(db) {
-            if let sealed = record.sealed {
-                values[record.key] = try box.open(sealed)
-            } else if let value = record.value {
-                values[record.key] = value
+        var customerWritten: Set<String> = []
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT key, value, sealed, \(Self.writtenByCustomer) AS byCustomer FROM fieldValue WHERE connectionId = ?
+            """), arguments: [connectionId])
+        while let row = try rows.next() {
+            let key: String = row["key"]
+            if let sealed: Data = row["sealed"] {
+                values[key] = try box.open(sealed)
+            } else if let value: String = row["value"] {
+                values[key] = value
             }
+            if row["byCustomer"] as Bool? == true { customerWritten.insert(key) }
         }
-        return values
+        return (values, customerWritten)
     }
 
     /// Applies changes all or nothing. Every value is validated for its field's type and
