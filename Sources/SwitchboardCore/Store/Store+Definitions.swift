@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 package struct ImportResult: Sendable, Codable, Equatable {
     package struct Item: Sendable, Codable, Equatable {
@@ -71,22 +70,23 @@ extension Store {
                 var component = located.value
                 let secrets = SecretDefaults.extract(from: &component)
                 let json = try JSON.encode(component)
-                let existing = try ComponentRecord.fetchOne(db, key: component.key)
+                let existing = try db.record(ComponentRecord.self, "SELECT * FROM \"component\" WHERE \"key\" = ?", [component.key])
                 let action = existing == nil ? "added" : (existing?.definition == json ? "unchanged" : "updated")
-                try ComponentRecord(
+                let record = ComponentRecord(
                     key: component.key, label: component.label, definition: json,
                     sealedSecrets: secrets.isEmpty ? nil : try box.seal(JSON.encode(secrets)),
-                    importedAt: now, importedBy: actor.user
-                ).save(db)
+                    importedAt: now, importedBy: actor.user)
+                // Saved: updated when the key is stored (read above, in this transaction), else inserted.
+                if existing == nil { try record.insert(db) } else { try record.update(db) }
                 items.append(.init(kind: "component", key: component.key, version: nil, action: action))
             }
             for located in batch.integrations {
                 var resolved = try DefinitionValidator.resolve(located, components: lookup)
                 let secrets = SecretDefaults.extract(from: &resolved)
                 let json = try JSON.encode(resolved)
-                let latest = try IntegrationVersionRecord
-                    .filter(IntegrationVersionRecord.Columns.key == resolved.key)
-                    .order(IntegrationVersionRecord.Columns.version.desc).fetchOne(db)
+                let latest = try db.record(
+                    IntegrationVersionRecord.self,
+                    "SELECT * FROM \"integrationVersion\" WHERE \"key\" = ? ORDER BY \"version\" DESC LIMIT 1", [resolved.key])
                 if let latest, latest.definition == json,
                    try latest.sealedSecrets.map({ try box.open($0) }) == (secrets.isEmpty ? nil : try JSON.encode(secrets)) {
                     items.append(.init(kind: "integration", key: resolved.key, version: latest.version, action: "unchanged"))
@@ -96,16 +96,16 @@ extension Store {
                     id: nil, key: resolved.key, version: (latest?.version ?? 0) + 1, name: resolved.name, definition: json,
                     sealedSecrets: secrets.isEmpty ? nil : try box.seal(JSON.encode(secrets)),
                     importedAt: now, importedBy: actor.user)
-                try record.insert(db)
+                record.id = try record.insert(db)
                 items.append(.init(kind: "integration", key: resolved.key, version: record.version, action: latest == nil ? "added" : "updated"))
             }
             return ImportResult(items: items)
         }
     }
 
-    func storedComponents(_ db: Database, box: SecretBox?) throws -> [String: Component] {
+    func storedComponents(_ db: any SQLConnection, box: SecretBox?) throws -> [String: Component] {
         var result: [String: Component] = [:]
-        for record in try ComponentRecord.fetchAll(db) {
+        for record in try db.records(ComponentRecord.self, "SELECT * FROM \"component\"") {
             var component = try JSON.decode(Component.self, from: record.definition)
             if let sealed = record.sealedSecrets, let box {
                 SecretDefaults.restore(into: &component, try JSON.decode([String: String].self, from: box.open(sealed)))
@@ -150,7 +150,7 @@ extension Store {
 
     package func integrations() throws -> [IntegrationSummary] {
         try database.read { db in
-            let records = try IntegrationVersionRecord.order(IntegrationVersionRecord.Columns.key, IntegrationVersionRecord.Columns.version).fetchAll(db)
+            let records = try db.records(IntegrationVersionRecord.self, "SELECT * FROM \"integrationVersion\" ORDER BY \"key\", \"version\"")
             var result: [IntegrationSummary] = []
             for (key, versions) in Dictionary(grouping: records, by: \.key).sorted(by: { $0.key < $1.key }) {
                 guard let latest = versions.last else { continue }
@@ -164,8 +164,8 @@ extension Store {
     }
 
     /// A stored integration version with its secret defaults restored.
-    func integrationVersion(_ db: Database, id: Int64, box: SecretBox?) throws -> (record: IntegrationVersionRecord, resolved: ResolvedIntegration) {
-        guard let record = try IntegrationVersionRecord.fetchOne(db, key: id) else {
+    func integrationVersion(_ db: any SQLConnection, id: Int64, box: SecretBox?) throws -> (record: IntegrationVersionRecord, resolved: ResolvedIntegration) {
+        guard let record = try db.record(IntegrationVersionRecord.self, "SELECT * FROM \"integrationVersion\" WHERE \"id\" = ?", [id]) else {
             throw SwitchboardError.notFound("integration version \(id) is missing from the database")
         }
         var resolved = try JSON.decode(ResolvedIntegration.self, from: record.definition)

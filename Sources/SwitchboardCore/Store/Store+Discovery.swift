@@ -1,12 +1,10 @@
 import Foundation
-import GRDB
 
 extension Store {
     /// The issuer's metadata cached at the last CONNECT (`AuthorizationServerMetadata`);
     /// nil before the first CONNECT or for a connection without `issuer`.
-    func discovery(_ db: Database, connectionId: Int64) throws -> AuthorizationServerMetadata? {
-        let statement = try db.cachedStatement(sql: "SELECT discovery FROM connection WHERE id = ?")
-        guard let json = try String.fetchOne(statement, arguments: [connectionId]) else { return nil }
+    func discovery(_ db: any SQLConnection, connectionId: Int64) throws -> AuthorizationServerMetadata? {
+        guard let json = try db.value(String.self, "SELECT \"discovery\" FROM \"connection\" WHERE \"id\" = ?", [connectionId]) else { return nil }
         // A cache: one that no longer decodes is fetched again at the next CONNECT.
         return try? JSON.decode(AuthorizationServerMetadata.self, from: json)
     }
@@ -14,7 +12,7 @@ extension Store {
     /// Caches what discovery found, logged with the document's address.
     func saveDiscovery(_ connection: OAuthConnection, _ metadata: AuthorizationServerMetadata) throws {
         try database.write { db in
-            try db.execute(sql: "UPDATE connection SET discovery = ? WHERE id = ?", arguments: [try JSON.encode(metadata), connection.connectionId])
+            try db.execute("UPDATE \"connection\" SET \"discovery\" = ? WHERE \"id\" = ?", [try JSON.encode(metadata), connection.connectionId])
             let found = [("authorization", metadata.authorizationEndpoint), ("token", metadata.tokenEndpoint),
                          ("revocation", metadata.revocationEndpoint), ("device authorization", metadata.deviceAuthorizationEndpoint)]
                 .filter { $0.1 != nil }.map(\.0).joined(separator: ", ")

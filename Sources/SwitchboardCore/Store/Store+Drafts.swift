@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension Store {
     /// Keeps unsaved wizard input (sealed: it may hold secrets typed but not saved) so the
@@ -8,14 +7,19 @@ extension Store {
         try database.write { db in
             let instance = try findInstance(db, reference)
             let box = try secretBox(db, writing: true)
-            try DraftRecord(instanceId: instance.id, user: actor.draftOwner, sealed: box.seal(contents), savedAt: now()).save(db)
+            // One draft per instance and user: a newer one replaces the stored one.
+            try db.execute("""
+                INSERT INTO "draft" ("instanceId", "user", "sealed", "savedAt") VALUES (?, ?, ?, ?)
+                ON CONFLICT ("instanceId", "user") DO UPDATE SET "sealed" = excluded."sealed", "savedAt" = excluded."savedAt"
+                """, [instance.id, actor.draftOwner, try box.seal(contents), now()])
         }
     }
 
     package func loadDraft(instance reference: String) throws -> (contents: String, savedAt: String)? {
         try database.read { db in
             let instance = try findInstance(db, reference)
-            guard let record = try DraftRecord.fetchOne(db, key: ["instanceId": instance.id, "user": actor.draftOwner]) else { return nil }
+            guard let record = try db.record(DraftRecord.self, "SELECT * FROM \"draft\" WHERE \"instanceId\" = ? AND \"user\" = ?",
+                                             [instance.id, actor.draftOwner]) else { return nil }
             return (try secretBox(db).open(record.sealed), record.savedAt)
         }
     }
@@ -23,7 +27,7 @@ extension Store {
     package func deleteDraft(instance reference: String) throws {
         try database.write { db in
             let instance = try findInstance(db, reference)
-            _ = try DraftRecord.deleteOne(db, key: ["instanceId": instance.id, "user": actor.draftOwner])
+            try db.execute("DELETE FROM \"draft\" WHERE \"instanceId\" = ? AND \"user\" = ?", [instance.id, actor.draftOwner])
         }
     }
 }
@@ -32,7 +36,7 @@ extension Store {
     /// Ids of the instances where this OS user, in this role, left unsaved input.
     package func draftInstances() throws -> Set<String> {
         try database.read { db in
-            Set(try String.fetchAll(db, sql: "SELECT instanceId FROM draft WHERE user = ?", arguments: [actor.draftOwner]))
+            Set(try db.values(String.self, "SELECT \"instanceId\" FROM \"draft\" WHERE \"user\" = ?", [actor.draftOwner]))
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension Store {
     /// Events with an id above `after`, oldest first, at most `limit`: those of the
@@ -11,43 +10,46 @@ extension Store {
         guard limit > 0, limit <= 10_000 else { throw SwitchboardError.usage("--limit must be between 1 and 10000") }
         return try database.read { db in
             var sql = """
-                SELECT e.id, e.time, e.instanceId, i.name AS instance, i.customer, e.variable, e.kind, e.fromStatus, e.toStatus,
-                       e.reason, e.reasonParts, e.source, e.user
-                FROM connectionEvent e JOIN instance i ON i.id = e.instanceId
-                WHERE e.id > ?
+                SELECT e."id", e."time", e."instanceId", i."name" AS instance, i."customer", e."variable", e."kind", e."fromStatus",
+                       e."toStatus", e."reason", e."reasonParts", e."source", e."user"
+                FROM "connectionEvent" e JOIN "instance" i ON i."id" = e."instanceId"
+                WHERE e."id" > ?
                 """
-            var arguments: StatementArguments = [after]
+            var arguments: SQLArguments = [after]
             if let reference = filter.instance {
                 let instance = try findInstance(db, reference)
-                sql += " AND e.instanceId = ?"
+                sql += " AND e.\"instanceId\" = ?"
                 arguments += [instance.id]
                 if let variable = filter.variable {
                     // Asked of the definition, so a misspelt variable is an error, not silence.
                     let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: nil)
                     _ = try resolveConnection(db, instance, resolved, variable: variable)
-                    sql += " AND e.variable = ?"
+                    sql += " AND e.\"variable\" = ?"
                     arguments += [variable]
                 }
             } else if let customer = actor.role.customerName {
-                sql += " AND i.customer = ?"
+                sql += " AND i.\"customer\" = ?"
                 arguments += [customer]
             }
-            sql += " ORDER BY e.id LIMIT ?"
+            sql += " ORDER BY e.\"id\" LIMIT ?"
             arguments += [limit]
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            let rows = try db.rows(sql, arguments)
             var reasons = CustomerReasons(store: self)
             return try rows.map { row in
-                let parts: String? = row["reasonParts"]
-                let instanceId: String = row["instanceId"]
-                let variable: String = row["variable"]
+                let parts: String? = try row.get("reasonParts")
+                let instanceId: String = try row.get("instanceId")
+                let variable: String = try row.get("variable")
+                let text: String? = try row.get("reason")
                 let reason: String? = try actor.role.isCustomer
-                    ? reasons.render(db, instanceId: instanceId, variable: variable, parts: parts, text: row["reason"])
-                    : row["reason"]
+                    ? reasons.render(db, instanceId: instanceId, variable: variable, parts: parts, text: text)
+                    : text
                 return ConnectionEvent(
-                    id: row["id"], time: row["time"], instanceId: instanceId, instance: row["instance"], customer: row["customer"],
-                    variable: variable, kind: ConnectionEvent.Kind(rawValue: row["kind"]) ?? .status,
-                    from: ConnectionStatus(rawValue: row["fromStatus"]) ?? .unconfigured, to: ConnectionStatus(rawValue: row["toStatus"]) ?? .unconfigured,
-                    reason: reason, source: row["source"], user: row["user"])
+                    id: try row.get("id"), time: try row.get("time"), instanceId: instanceId, instance: try row.get("instance"),
+                    customer: try row.get("customer"), variable: variable,
+                    kind: ConnectionEvent.Kind(rawValue: try row.get("kind", as: String.self)) ?? .status,
+                    from: ConnectionStatus(rawValue: try row.get("fromStatus", as: String.self)) ?? .unconfigured,
+                    to: ConnectionStatus(rawValue: try row.get("toStatus", as: String.self)) ?? .unconfigured,
+                    reason: reason, source: try row.get("source"), user: try row.get("user"))
             }
         }
     }
@@ -56,13 +58,13 @@ extension Store {
     /// that wants only what happens from now on starts (`--since now`).
     package func latestEventId() throws -> Int64 {
         try database.read { db in
-            var sql = "SELECT MAX(e.id) FROM connectionEvent e"
-            var arguments: StatementArguments = []
+            var sql = "SELECT MAX(e.\"id\") FROM \"connectionEvent\" e"
+            var arguments: SQLArguments = []
             if let customer = actor.role.customerName {
-                sql += " JOIN instance i ON i.id = e.instanceId WHERE i.customer = ?"
+                sql += " JOIN \"instance\" i ON i.\"id\" = e.\"instanceId\" WHERE i.\"customer\" = ?"
                 arguments += [customer]
             }
-            return try Int64.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+            return try db.value(Int64.self, sql, arguments) ?? 0
         }
     }
 }
@@ -75,7 +77,7 @@ private struct CustomerReasons {
     let store: Store
     var redactors: [String: [String: HiddenFieldRedactor]] = [:]
 
-    mutating func render(_ db: Database, instanceId: String, variable: String, parts: String?, text: String?) throws -> String? {
+    mutating func render(_ db: any SQLConnection, instanceId: String, variable: String, parts: String?, text: String?) throws -> String? {
         guard let message = Message.decode(json: parts) else {
             return try text.map { try redactor(db, instanceId, variable).redact($0) }
         }
@@ -84,9 +86,11 @@ private struct CustomerReasons {
         return message.rendered(for: audience, limit: ConnectionEventRecord.reasonLimit)
     }
 
-    private mutating func redactor(_ db: Database, _ instanceId: String, _ variable: String) throws -> HiddenFieldRedactor {
+    private mutating func redactor(_ db: any SQLConnection, _ instanceId: String, _ variable: String) throws -> HiddenFieldRedactor {
         if redactors[instanceId] == nil {
-            guard let instance = try InstanceRecord.fetchOne(db, key: instanceId) else { return HiddenFieldRedactor(hidden: []) }
+            guard let instance = try db.record(InstanceRecord.self, "SELECT * FROM \"instance\" WHERE \"id\" = ?", [instanceId]) else {
+                return HiddenFieldRedactor(hidden: [])
+            }
             redactors[instanceId] = try store.hiddenFieldRedactors(db, instance: instance)
         }
         return redactors[instanceId]?[variable] ?? HiddenFieldRedactor(hidden: [])

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What a step's code is handed (SPEC §7), plus what `run` needs to report on it.
 package struct ExecutionContext: Sendable {
@@ -30,7 +29,7 @@ extension Store {
                 document["variable"] = NSNull()
                 // Its stderr may still quote any secret of the instance's connections.
                 var secrets: [String] = []
-                for connection in try ConnectionRecord.filter(ConnectionRecord.Columns.instanceId == instance.id).fetchAll(db) {
+                for connection in try db.records(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"instanceId\" = ? ORDER BY \"id\"", [instance.id]) {
                     secrets += try redactor(db, connectionId: connection.id!, resolved: resolved, box: box).secretValues
                 }
                 return ExecutionContext(instance: info, step: step.key, variable: nil, payload: try Self.json(document), redactor: Redactor(secrets: secrets))
@@ -42,7 +41,7 @@ extension Store {
             document["status"] = connection.status.rawValue
             document["fields"] = FieldStates.effectiveValues(states)
             document["metadata"] = try connection.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
-            if let record = try TokenRecord.fetchOne(db, key: connection.id!) {
+            if let record = try db.record(TokenRecord.self, "SELECT * FROM \"token\" WHERE \"connectionId\" = ?", [connection.id!]) {
                 let token = try StoredToken.decode(box.open(record.sealed))
                 document["token"] = Self.tokenDocument(token, now: clock.now())
             } else {
@@ -128,7 +127,7 @@ extension Store {
                 changed.updatedAt = now()
                 try updateConnection(db, changed, because: message)
             }
-            var record = ExecutionRecord(
+            let record = ExecutionRecord(
                 id: nil, connectionId: connectionId, instanceId: instance.id, step: context.step,
                 command: Self.cut(context.redactor.redact(command), to: 500), exitCode: exitCode, outcome: outcome,
                 startedAt: startedAt, finishedAt: now(), user: actor.logUser)

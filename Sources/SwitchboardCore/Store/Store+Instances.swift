@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 package struct InstanceInfo: Sendable, Codable, Equatable {
     package var id: String
@@ -28,19 +27,24 @@ extension Store {
             throw SwitchboardError.forbidden("in customer role instance names start with \(customer)/ (found '\(TerminalText.escaped(instanceName))')")
         }
         return try database.write { db in
-            var request = IntegrationVersionRecord.filter(IntegrationVersionRecord.Columns.key == key)
-            if let version { request = request.filter(IntegrationVersionRecord.Columns.version == version) }
-            guard let record = try request.order(IntegrationVersionRecord.Columns.version.desc).fetchOne(db) else {
+            var sql = "SELECT * FROM \"integrationVersion\" WHERE \"key\" = ?"
+            var arguments: SQLArguments = [key]
+            if let version {
+                sql += " AND \"version\" = ?"
+                arguments.append(version)
+            }
+            sql += " ORDER BY \"version\" DESC LIMIT 1"
+            guard let record = try db.record(IntegrationVersionRecord.self, sql, arguments) else {
                 if let version { throw SwitchboardError.notFound("integration \(key) has no version \(version)") }
                 throw SwitchboardError.notFound("unknown integration '\(key)' (see: switchboard integrations)")
             }
-            if try InstanceRecord.filter(InstanceRecord.Columns.name == instanceName).fetchCount(db) > 0 {
+            if try (db.value(Int.self, "SELECT COUNT(*) FROM \"instance\" WHERE \"name\" = ?", [instanceName]) ?? 0) > 0 {
                 throw SwitchboardError.conflict("an instance named \(instanceName) already exists; choose another with --name")
             }
             let box = try secretBox(db, writing: true)
             let (_, resolved) = try integrationVersion(db, id: record.id!, box: box)
             let now = now()
-            if try CustomerRecord.fetchOne(db, key: customer) == nil {
+            if try db.record(CustomerRecord.self, "SELECT * FROM \"customer\" WHERE \"name\" = ?", [customer]) == nil {
                 try CustomerRecord(name: customer, createdAt: now).insert(db)
             }
             let instance = InstanceRecord(
@@ -50,7 +54,7 @@ extension Store {
             for variable in resolved.variables {
                 var connection = ConnectionRecord.new(instanceId: instance.id, variable: variable, now: now)
                 try recomputeCompleteness(db, connection: &connection, variable: variable, box: box)
-                try connection.insert(db)
+                connection.id = try connection.insert(db)
                 try appendLog(db, instanceId: instance.id, connectionId: connection.id, level: .info,
                               message: "Deployed \(name: key) v\(record.version) for customer \(name: customer) as \(name: instanceName)")
             }
@@ -63,9 +67,9 @@ extension Store {
     package func upgrade(instance reference: String) throws -> InstanceInfo {
         try database.write { db in
             let (instance, current) = try resolveInstance(db, reference)
-            guard let latest = try IntegrationVersionRecord
-                .filter(IntegrationVersionRecord.Columns.key == current.key)
-                .order(IntegrationVersionRecord.Columns.version.desc).fetchOne(db) else {
+            guard let latest = try db.record(
+                IntegrationVersionRecord.self,
+                "SELECT * FROM \"integrationVersion\" WHERE \"key\" = ? ORDER BY \"version\" DESC LIMIT 1", [current.key]) else {
                 throw SwitchboardError.notFound("integration \(current.key) no longer exists")
             }
             let info = InstanceInfo(id: instance.id, name: instance.name, customer: instance.customer, integration: latest.key, version: latest.version)
@@ -75,7 +79,7 @@ extension Store {
             var updated = instance
             updated.integrationVersionId = latest.id!
             try updated.update(db)
-            let existing = try ConnectionRecord.filter(ConnectionRecord.Columns.instanceId == instance.id).fetchAll(db)
+            let existing = try db.records(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"instanceId\" = ?", [instance.id])
             for old in existing where !resolved.variables.contains(where: { $0.key == old.variable && $0.component == old.component && $0.connectionType.key == old.connectionType }) {
                 _ = try old.delete(db)
             }
@@ -89,7 +93,7 @@ extension Store {
                 } else {
                     var connection = ConnectionRecord.new(instanceId: instance.id, variable: variable, now: now)
                     try recomputeCompleteness(db, connection: &connection, variable: variable, box: box)
-                    try connection.insert(db)
+                    connection.id = try connection.insert(db)
                     // Same variable, another component or type: the old connection ended here.
                     if let replaced = existing.first(where: { $0.variable == variable.key }) {
                         try appendReplacement(db, old: replaced, new: connection,
@@ -107,15 +111,15 @@ extension Store {
     /// default applies again (a customer's token URL must not outlive the team hiding it);
     /// a value of a field that became a password is sealed, and one that stopped being
     /// one is opened; values of fields that are gone, or became templates, are dropped.
-    func carryValuesOver(_ db: Database, connectionId: Int64, to variable: ResolvedVariable, box: SecretBox) throws {
+    func carryValuesOver(_ db: any SQLConnection, connectionId: Int64, to variable: ResolvedVariable, box: SecretBox) throws {
         let customerWritten = try customerWrittenKeys(db, connectionId: connectionId)
         let stored = try storedValues(db, connectionId: connectionId, box: box)
-        let records = try FieldValueRecord.filter(FieldValueRecord.Columns.connectionId == connectionId).fetchAll(db)
+        let records = try db.records(FieldValueRecord.self, "SELECT * FROM \"fieldValue\" WHERE \"connectionId\" = ?", [connectionId])
         for record in records {
             guard let field = variable.connectionType.field(record.key), field.type != .template,
                   !(customerWritten.contains(record.key) && !variable.isCustomerVisible(record.key)),
                   let value = stored[record.key] else {
-                try db.execute(sql: "DELETE FROM fieldValue WHERE connectionId = ? AND key = ?", arguments: [connectionId, record.key])
+                try db.execute("DELETE FROM \"fieldValue\" WHERE \"connectionId\" = ? AND \"key\" = ?", [connectionId, record.key])
                 continue
             }
             if field.type.isSecret != (record.sealed != nil) {
@@ -129,35 +133,36 @@ extension Store {
 
     /// Finds an instance by id or name, within the role's reach. Customers get "not found"
     /// for other customers' instances, never a hint that they exist.
-    func findInstance(_ db: Database, _ reference: String) throws -> InstanceRecord {
-        // SQL rather than the query interface: building that request introspected the
-        // schema (the table's primary key, for the region a fetch observes) at every start,
-        // 4.1 M of the 37 M instructions of a `logs` call (callgrind).
-        var sql = "SELECT * FROM instance WHERE (id = ? OR name = ?)"
-        var arguments: StatementArguments = [reference, reference]
+    func findInstance(_ db: any SQLConnection, _ reference: String) throws -> InstanceRecord {
+        // SQL rather than GRDB's query interface (already before the engine-neutral layer):
+        // building that request introspected the schema (the table's primary key, for the
+        // region a fetch observes) at every start, 4.1 M of the 37 M instructions of a `logs`
+        // call (callgrind).
+        var sql = "SELECT * FROM \"instance\" WHERE (\"id\" = ? OR \"name\" = ?)"
+        var arguments: SQLArguments = [reference, reference]
         if let customer = actor.role.customerName {
-            sql += " AND customer = ?"
+            sql += " AND \"customer\" = ?"
             arguments += [customer]
         }
         sql += " LIMIT 1"
-        guard let instance = try InstanceRecord.fetchOne(db, sql: sql, arguments: arguments) else {
+        guard let instance = try db.record(InstanceRecord.self, sql, arguments) else {
             throw SwitchboardError.notFound("unknown instance '\(reference)' (see: switchboard instances)")
         }
         return instance
     }
 
     /// The instance and its integration version's definition (secret defaults not restored).
-    func resolveInstance(_ db: Database, _ reference: String) throws -> (InstanceRecord, ResolvedIntegration) {
+    func resolveInstance(_ db: any SQLConnection, _ reference: String) throws -> (InstanceRecord, ResolvedIntegration) {
         let instance = try findInstance(db, reference)
         let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: nil)
         return (instance, resolved)
     }
 
-    func resolveConnection(_ db: Database, _ instance: InstanceRecord, _ resolved: ResolvedIntegration, variable key: String) throws -> (ConnectionRecord, ResolvedVariable) {
+    func resolveConnection(_ db: any SQLConnection, _ instance: InstanceRecord, _ resolved: ResolvedIntegration, variable key: String) throws -> (ConnectionRecord, ResolvedVariable) {
         guard let variable = resolved.variable(key),
-              let connection = try ConnectionRecord
-                .filter(ConnectionRecord.Columns.instanceId == instance.id && ConnectionRecord.Columns.variable == key)
-                .fetchOne(db) else {
+              let connection = try db.record(
+                ConnectionRecord.self,
+                "SELECT * FROM \"connection\" WHERE \"instanceId\" = ? AND \"variable\" = ? LIMIT 1", [instance.id, key]) else {
             let known = resolved.variables.map(\.key).joined(separator: ", ")
             throw SwitchboardError.notFound("instance \(instance.name) has no connection '\(key)' (has: \(known))")
         }
@@ -167,14 +172,14 @@ extension Store {
     package func instance(_ reference: String) throws -> InstanceInfo {
         try database.read { db in
             let (instance, resolved) = try resolveInstance(db, reference)
-            let version = try Int.fetchOne(db, sql: "SELECT version FROM integrationVersion WHERE id = ?", arguments: [instance.integrationVersionId]) ?? 0
+            let version = try db.value(Int.self, "SELECT \"version\" FROM \"integrationVersion\" WHERE \"id\" = ?", [instance.integrationVersionId]) ?? 0
             return InstanceInfo(id: instance.id, name: instance.name, customer: instance.customer, integration: resolved.key, version: version)
         }
     }
 
     package func customers() throws -> [String] {
         if let only = actor.role.customerName { return [only] }
-        return try database.read { db in try String.fetchAll(db, sql: "SELECT name FROM customer ORDER BY name") }
+        return try database.read { db in try db.values(String.self, "SELECT \"name\" FROM \"customer\" ORDER BY \"name\"") }
     }
 
     static func isValidName(_ name: String) -> Bool {

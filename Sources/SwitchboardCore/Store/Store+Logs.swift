@@ -1,11 +1,10 @@
 import Foundation
-import GRDB
 
 extension Store {
     /// Appends one log entry, stored as the team's text and its typed parts. `outside`
     /// parts (stderr, provider bodies) must have gone through `redactor(...)` first.
-    func appendLog(_ db: Database, instanceId: String, connectionId: Int64?, level: LogLevel, message: Message, source: String? = nil) throws {
-        var record = LogEntryRecord(
+    func appendLog(_ db: any SQLConnection, instanceId: String, connectionId: Int64?, level: LogLevel, message: Message, source: String? = nil) throws {
+        let record = LogEntryRecord(
             id: nil, instanceId: instanceId, connectionId: connectionId, time: now(), level: level,
             source: source ?? actor.source, user: actor.logUser, message: message.rendered(for: .team), parts: message.json)
         try record.insert(db)
@@ -14,16 +13,16 @@ extension Store {
 
     /// A redactor for every secret the connection knows: secret field values, secret
     /// defaults and tokens.
-    func redactor(_ db: Database, connectionId: Int64, resolved: ResolvedIntegration, box: SecretBox) throws -> Redactor {
+    func redactor(_ db: any SQLConnection, connectionId: Int64, resolved: ResolvedIntegration, box: SecretBox) throws -> Redactor {
         var secrets = SecretDefaults.values(in: resolved)
-        if let connection = try ConnectionRecord.fetchOne(db, key: connectionId),
+        if let connection = try db.record(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"id\" = ?", [connectionId]),
            let variable = resolved.variable(connection.variable) {
             let stored = try storedValues(db, connectionId: connectionId, box: box)
             for field in variable.connectionType.fields where field.type.isSecret {
                 if let value = stored[field.key] { secrets.append(value) }
             }
         }
-        if let token = try TokenRecord.fetchOne(db, key: connectionId) {
+        if let token = try db.record(TokenRecord.self, "SELECT * FROM \"token\" WHERE \"connectionId\" = ?", [connectionId]) {
             secrets += try StoredToken.decode(box.open(token.sealed)).secretValues
         }
         return Redactor(secrets: secrets)
@@ -35,45 +34,54 @@ extension Store {
         return try database.read { db in
             let instance = try findInstance(db, reference)
             var sql: String
-            var arguments: StatementArguments
+            var arguments: SQLArguments
             if let variable {
                 // A direct lookup: decoding the integration is only needed to explain a miss.
-                let connectionId = try Int64.fetchOne(db, sql: "SELECT id FROM connection WHERE instanceId = ? AND variable = ?", arguments: [instance.id, variable])
+                let connectionId = try db.value(Int64.self, "SELECT \"id\" FROM \"connection\" WHERE \"instanceId\" = ? AND \"variable\" = ?", [instance.id, variable])
                 guard let connectionId else {
                     let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: nil)
                     _ = try resolveConnection(db, instance, resolved, variable: variable)
                     throw SwitchboardError.notFound("instance \(instance.name) has no connection '\(variable)'")
                 }
-                sql = "SELECT l.id, l.time, l.level, l.source, l.user, l.message, ? AS variable, l.parts FROM logEntry l WHERE l.connectionId = ?"
+                // The variable is a bound text (CAST: PostgreSQL gives a bare `?` in the select
+                // list no type to return).
+                sql = """
+                    SELECT l."id", l."time", l."level", l."source", l."user", l."message", CAST(? AS TEXT) AS variable, l."parts"
+                    FROM "logEntry" l WHERE l."connectionId" = ?
+                    """
                 arguments = [variable, connectionId]
             } else {
                 sql = """
-                    SELECT l.id, l.time, l.level, l.source, l.user, l.message, c.variable, l.parts FROM logEntry l
-                    LEFT JOIN connection c ON c.id = l.connectionId WHERE l.instanceId = ?
+                    SELECT l."id", l."time", l."level", l."source", l."user", l."message", c."variable", l."parts" FROM "logEntry" l
+                    LEFT JOIN "connection" c ON c."id" = l."connectionId" WHERE l."instanceId" = ?
                     """
                 arguments = [instance.id]
             }
             if let before {
-                sql += " AND l.id < ?"
+                sql += " AND l.\"id\" < ?"
                 arguments += [before]
             }
-            sql += " ORDER BY l.id DESC LIMIT ?"
+            sql += " ORDER BY l.\"id\" DESC LIMIT ?"
             arguments += [limit]
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            let isCustomer = actor.role.isCustomer
+            var entries: [LogEntry] = []
+            // The typed parts, kept only for a customer's rendering below.
+            var parts: [String?] = []
             // By position, in the order both SELECTs above name the columns: a lookup by
             // name costs ~1,700 instructions a value (callgrind), a fifth of the listing.
-            var entries = rows.map { row in
-                LogEntry(
-                    id: row[0], time: row[1], instance: instance.name, variable: row[6],
-                    level: LogLevel(rawValue: row[2]) ?? .info, source: row[3], user: row[4], message: row[5])
+            try db.forEachRow(sql, arguments) { row in
+                entries.append(LogEntry(
+                    id: try row.get(0), time: try row.get(1), instance: instance.name, variable: try row.get(6),
+                    level: LogLevel(rawValue: try row.get(2)) ?? .info, source: try row.get(3), user: try row.get(4), message: try row.get(5)))
+                if isCustomer { parts.append(try row.get(7)) }
             }
-            if actor.role.isCustomer {
+            if isCustomer {
                 let redactors = try hiddenFieldRedactors(db, instance: instance)
                 for index in entries.indices {
                     let applicable = entries[index].variable.flatMap { redactors[$0].map { [$0] } } ?? Array(redactors.values)
                     // Rendered from its parts for the customer; a row from before parts
                     // existed goes through the redactor as it always did.
-                    if let message = Message.decode(json: rows[index][7]) {
+                    if let message = Message.decode(json: parts[index]) {
                         entries[index].message = message.rendered(for: .customer(HiddenFieldRedactor(merging: applicable)))
                     } else {
                         for redactor in applicable { entries[index].message = redactor.redact(entries[index].message) }
@@ -86,17 +94,17 @@ extension Store {
 
     /// Log lines are written for everyone and may name fields a customer must not see
     /// ("Client ID (clientId) set to ..."): per variable, a redactor over its hidden fields.
-    func hiddenFieldRedactors(_ db: Database, instance: InstanceRecord) throws -> [String: HiddenFieldRedactor] {
+    func hiddenFieldRedactors(_ db: any SQLConnection, instance: InstanceRecord) throws -> [String: HiddenFieldRedactor] {
         let box = try secretBox(db)
         let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
         return try hiddenFieldRedactors(db, instance: instance, resolved: resolved, box: box)
     }
 
     /// The same, with the integration already opened (listings open each version once).
-    func hiddenFieldRedactors(_ db: Database, instance: InstanceRecord, resolved: ResolvedIntegration,
+    func hiddenFieldRedactors(_ db: any SQLConnection, instance: InstanceRecord, resolved: ResolvedIntegration,
                               box: SecretBox) throws -> [String: HiddenFieldRedactor] {
         var result: [String: HiddenFieldRedactor] = [:]
-        for connection in try ConnectionRecord.filter(ConnectionRecord.Columns.instanceId == instance.id).fetchAll(db) {
+        for connection in try db.records(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"instanceId\" = ? ORDER BY \"id\"", [instance.id]) {
             guard let variable = resolved.variable(connection.variable) else { continue }
             let states = FieldStates.compute(variable: variable, stored: try storedValues(db, connectionId: connection.id!, box: box))
             let redactor = HiddenFieldRedactor.customerView(of: states)

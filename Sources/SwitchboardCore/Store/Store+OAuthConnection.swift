@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Synchronization
 
 /// One OAuth connection of an instance with everything a flow needs: the resolved client,
@@ -70,12 +69,11 @@ extension Store {
         }
     }
 
-    func oauthConnection(_ db: Database, connectionId: Int64, cache: IntegrationCache? = nil) throws -> OAuthConnection {
-        // Cached statements: a refresh pass loads one connection per lease, and compiling
-        // the query interface's SQL anew each time cost more than the rest of the load.
-        guard let connection = try ConnectionRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM connection WHERE id = ?"), arguments: [connectionId]),
-              let instance = try InstanceRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM instance WHERE id = ?"),
-                                                         arguments: [connection.instanceId]) else {
+    func oauthConnection(_ db: any SQLConnection, connectionId: Int64, cache: IntegrationCache? = nil) throws -> OAuthConnection {
+        // Fixed SQL the engine keeps compiled: a refresh pass loads one connection per
+        // lease, and compiling the statements anew each time cost more than the rest of the load.
+        guard let connection = try db.record(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"id\" = ?", [connectionId]),
+              let instance = try db.record(InstanceRecord.self, "SELECT * FROM \"instance\" WHERE \"id\" = ?", [connection.instanceId]) else {
             throw SwitchboardError.notFound("connection \(connectionId) no longer exists")
         }
         let box = try cache?.box ?? secretBox(db)
@@ -92,7 +90,7 @@ extension Store {
         return try oauthConnection(db, instance: instance, resolved: resolved, connection: connection, variable: variable, box: box, cache: cache)
     }
 
-    func oauthConnection(_ db: Database, instance: InstanceRecord, resolved: ResolvedIntegration, connection: ConnectionRecord,
+    func oauthConnection(_ db: any SQLConnection, instance: InstanceRecord, resolved: ResolvedIntegration, connection: ConnectionRecord,
                          variable: ResolvedVariable, box: SecretBox, discovery fresh: AuthorizationServerMetadata? = nil,
                          cache: IntegrationCache? = nil) throws -> OAuthConnection {
         guard variable.connectionType.oauth2 != nil else {
@@ -120,10 +118,9 @@ extension Store {
         }
         var token: StoredToken?
         var generation = 0
-        let tokenQuery = try db.cachedStatement(sql: "SELECT sealed, generation FROM token WHERE connectionId = ?")
-        if let row = try Row.fetchOne(tokenQuery, arguments: [connection.id]) {
-            token = try StoredToken.decode(box.open(row["sealed"]))
-            generation = row["generation"]
+        if let row = try db.row("SELECT \"sealed\", \"generation\" FROM \"token\" WHERE \"connectionId\" = ?", [connection.id]) {
+            token = try StoredToken.decode(box.open(row.get(0)))
+            generation = try row.get(1)
             secrets += token?.secretValues ?? []
         }
         let metadata = try connection.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
@@ -164,7 +161,7 @@ extension Store {
         let redactor = connection.redactor(more)
         let message = redactor.redactOutside(connection.forAudiences(message))
         try database.write { db in
-            if setError, var record = try ConnectionRecord.fetchOne(db, key: connection.connectionId) {
+            if setError, var record = try db.record(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"id\" = ?", [connection.connectionId]) {
                 record.outcome = .error
                 record.setReason(message)
                 record.updatedAt = now()
@@ -256,10 +253,9 @@ extension Store {
             let (instance, resolved) = try resolveInstance(db, reference)
             guard let variableKey = resolved.step(stepKey)?.connection,
                   resolved.variable(variableKey)?.connectionType.oauth2 != nil,
-                  let connection = try ConnectionRecord
-                    .filter(ConnectionRecord.Columns.instanceId == instance.id && ConnectionRecord.Columns.variable == variableKey)
-                    .fetchOne(db),
-                  try Bool.fetchOne(db, sql: "SELECT 1 FROM token WHERE connectionId = ?", arguments: [connection.id]) != nil else {
+                  let connection = try db.record(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"instanceId\" = ? AND \"variable\" = ?",
+                                                 [instance.id, variableKey]),
+                  try db.row("SELECT 1 FROM \"token\" WHERE \"connectionId\" = ?", [connection.id]) != nil else {
                 return nil
             }
             return variableKey

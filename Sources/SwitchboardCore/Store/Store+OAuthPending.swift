@@ -1,8 +1,8 @@
 import Foundation
-import GRDB
 
-struct OAuthPendingRecord: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "oauthPending"
+struct OAuthPendingRecord: SQLRecord {
+    static let tableName = "oauthPending"
+    static let primaryKey = ["stateHash"]
     var stateHash: String
     var connectionId: Int64
     var sealedVerifier: Data?
@@ -12,6 +12,21 @@ struct OAuthPendingRecord: Codable, FetchableRecord, PersistableRecord {
     var expiresAt: String
     var sealedCallback: Data?
     var callbackAt: String?
+}
+
+extension OAuthPendingRecord {
+    init(row: SQLRow) throws {
+        self.init(stateHash: try row.get("stateHash"), connectionId: try row.get("connectionId"),
+                  sealedVerifier: try row.get("sealedVerifier"), redirectUri: try row.get("redirectUri"),
+                  createdAt: try row.get("createdAt"), createdBy: try row.get("createdBy"), expiresAt: try row.get("expiresAt"),
+                  sealedCallback: try row.get("sealedCallback"), callbackAt: try row.get("callbackAt"))
+    }
+
+    var columnValues: [(String, any SQLValueConvertible)] {
+        [("stateHash", stateHash), ("connectionId", connectionId), ("sealedVerifier", sealedVerifier), ("redirectUri", redirectUri),
+         ("createdAt", createdAt), ("createdBy", createdBy), ("expiresAt", expiresAt), ("sealedCallback", sealedCallback),
+         ("callbackAt", callbackAt)]
+    }
 }
 
 /// A pending authorization taken out of the database: it can be used once.
@@ -27,7 +42,7 @@ extension Store {
     package func beginAuthorization(_ connection: OAuthConnection, state: AuthorizationState, pkce: PKCE, redirectURI: String, expiresAt: Date) throws {
         try database.write { db in
             let box = try secretBox(db, writing: true)
-            try db.execute(sql: "DELETE FROM oauthPending WHERE expiresAt < ?", arguments: [now()])
+            try db.execute("DELETE FROM \"oauthPending\" WHERE \"expiresAt\" < ?", [now()])
             try OAuthPendingRecord(
                 stateHash: state.hash, connectionId: connection.connectionId,
                 sealedVerifier: pkce.verifier.isEmpty ? nil : try box.seal(pkce.verifier),
@@ -42,11 +57,12 @@ extension Store {
     package func consumeAuthorization(_ connection: OAuthConnection, state: AuthorizationState) throws -> ConsumedAuthorization {
         try database.write { db in
             let box = try secretBox(db, writing: true)
-            guard let record = try OAuthPendingRecord.fetchOne(db, key: state.hash),
+            // Taken and deleted in one statement; a throw below rolls the delete back, as
+            // before (an expired leftover is swept by the next `beginAuthorization`).
+            guard let record = try db.record(OAuthPendingRecord.self, "DELETE FROM \"oauthPending\" WHERE \"stateHash\" = ? RETURNING *", [state.hash]),
                   record.connectionId == connection.connectionId else {
                 throw SwitchboardError.oauth("this authorization was already used, cancelled or replaced by a newer CONNECT; start CONNECT again")
             }
-            try record.delete(db)
             guard record.expiresAt >= now() else {
                 throw SwitchboardError.oauth("this authorization expired (it was started at \(record.createdAt)); start CONNECT again")
             }
@@ -57,7 +73,7 @@ extension Store {
     /// Forgets a pending authorization (cancel, timeout, failure).
     package func cancelAuthorization(state: AuthorizationState) throws {
         try database.write { db in
-            _ = try OAuthPendingRecord.deleteOne(db, key: state.hash)
+            _ = try db.execute("DELETE FROM \"oauthPending\" WHERE \"stateHash\" = ?", [state.hash])
         }
     }
 
@@ -68,12 +84,14 @@ extension Store {
         let hash = AuthorizationState.hash(result.state)
         return try database.write { db in
             let box = try secretBox(db, writing: true)
-            try db.execute(sql: """
-                UPDATE oauthPending SET sealedCallback = ?, callbackAt = ?
-                WHERE stateHash = ? AND callbackAt IS NULL AND expiresAt >= ?
-                """, arguments: [try box.seal(JSON.encode(result)), now(), hash, now()])
-            guard db.changesCount == 1, let record = try OAuthPendingRecord.fetchOne(db, key: hash),
-                  let connection = try ConnectionRecord.fetchOne(db, key: record.connectionId) else { return false }
+            let changed = try db.execute("""
+                UPDATE "oauthPending" SET "sealedCallback" = ?, "callbackAt" = ?
+                WHERE "stateHash" = ? AND "callbackAt" IS NULL AND "expiresAt" >= ?
+                """, [try box.seal(JSON.encode(result)), now(), hash, now()])
+            guard changed == 1,
+                  let record = try db.record(OAuthPendingRecord.self, "SELECT * FROM \"oauthPending\" WHERE \"stateHash\" = ?", [hash]),
+                  let connection = try db.record(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"id\" = ?", [record.connectionId])
+            else { return false }
             try appendLog(db, instanceId: connection.instanceId, connectionId: connection.id, level: .info,
                           message: result.error == nil ? "Callback received by the callback server; handing it to the waiting session"
                                                        : "Callback with a provider error received by the callback server")
@@ -84,7 +102,7 @@ extension Store {
     /// The callback the team server stored for `state`, if it has arrived.
     package func receivedCallback(state: AuthorizationState) throws -> CallbackResult? {
         try database.read { db in
-            guard let sealed = try Data.fetchOne(db, sql: "SELECT sealedCallback FROM oauthPending WHERE stateHash = ?", arguments: [state.hash]) else { return nil }
+            guard let sealed = try db.value(Data.self, "SELECT \"sealedCallback\" FROM \"oauthPending\" WHERE \"stateHash\" = ?", [state.hash]) else { return nil }
             return try JSON.decode(CallbackResult.self, from: secretBox(db).open(sealed))
         }
     }

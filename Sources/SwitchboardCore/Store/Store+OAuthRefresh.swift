@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A connection this process holds the refresh lease of, with what the refresh needs.
 package struct RefreshLease: Sendable {
@@ -37,35 +36,36 @@ extension Store {
     package func dueRefreshes(_ selection: RefreshSelection, now: Date = Date()) throws -> [Int64] {
         try database.read { db in
             var sql = """
-                SELECT t.connectionId FROM token t JOIN connection c ON c.id = t.connectionId
-                WHERE t.refreshable AND t.refreshError IS NULL
+                SELECT t."connectionId" FROM "token" t JOIN "connection" c ON c."id" = t."connectionId"
+                WHERE t."refreshable" AND t."refreshError" IS NULL
                 """
-            var arguments: StatementArguments = []
+            var arguments: SQLArguments = []
             if !selection.force {
                 // Due: the access token expires within the window, or a type's keep-alive
                 // wants the refresh token used (`renewBy`); either way past any backoff.
                 sql += """
-                     AND ((t.expiresAt IS NOT NULL AND t.expiresAt <= ?) OR (t.renewBy IS NOT NULL AND t.renewBy <= ?))
-                     AND (t.retryAt IS NULL OR t.retryAt <= ?)
+                     AND ((t."expiresAt" IS NOT NULL AND t."expiresAt" <= ?) OR (t."renewBy" IS NOT NULL AND t."renewBy" <= ?))
+                     AND (t."retryAt" IS NULL OR t."retryAt" <= ?)
                     """
                 let nowText = Timestamp.string(from: now)
                 arguments += [Timestamp.string(from: now.addingTimeInterval(selection.within)), nowText, nowText]
             }
             if let reference = selection.instance {
                 let (instance, resolved) = try resolveInstance(db, reference)
-                sql += " AND c.instanceId = ?"
+                sql += " AND c.\"instanceId\" = ?"
                 arguments += [instance.id]
                 if let variable = selection.variable {
                     _ = try resolveConnection(db, instance, resolved, variable: variable)
-                    sql += " AND c.variable = ?"
+                    sql += " AND c.\"variable\" = ?"
                     arguments += [variable]
                 }
             } else if let customer = actor.role.customerName {
-                sql += " AND c.instanceId IN (SELECT id FROM instance WHERE customer = ?)"
+                sql += " AND c.\"instanceId\" IN (SELECT \"id\" FROM \"instance\" WHERE \"customer\" = ?)"
                 arguments += [customer]
             }
-            sql += " ORDER BY t.expiresAt, t.connectionId"
-            return try Int64.fetchAll(db, sql: sql, arguments: arguments)
+            // NULLS FIRST: SQLite's order, which PostgreSQL does not share by default.
+            sql += " ORDER BY t.\"expiresAt\" NULLS FIRST, t.\"connectionId\""
+            return try db.values(Int64.self, sql, arguments)
         }
     }
 
@@ -87,42 +87,43 @@ extension Store {
             let nowText = Timestamp.string(from: now)
             let horizon = Timestamp.string(from: now.addingTimeInterval(selection.within))
             var leases: [RefreshLease] = []
-            let take = try db.cachedStatement(sql: """
-                UPDATE token SET leaseOwner = ?, leaseUntil = ?
-                WHERE connectionId = ? AND refreshable AND refreshError IS NULL
-                  AND (leaseUntil IS NULL OR leaseUntil < ?)
-                  AND (? OR (((expiresAt IS NOT NULL AND expiresAt <= ?) OR (renewBy IS NOT NULL AND renewBy <= ?))
-                             AND (retryAt IS NULL OR retryAt <= ?)))
-                """)
+            // One text for every id: the engine caches its compiled statement.
+            let take = """
+                UPDATE "token" SET "leaseOwner" = ?, "leaseUntil" = ?
+                WHERE "connectionId" = ? AND "refreshable" AND "refreshError" IS NULL
+                  AND ("leaseUntil" IS NULL OR "leaseUntil" < ?)
+                  AND (? OR ((("expiresAt" IS NOT NULL AND "expiresAt" <= ?) OR ("renewBy" IS NOT NULL AND "renewBy" <= ?))
+                             AND ("retryAt" IS NULL OR "retryAt" <= ?)))
+                """
             for id in ids {
-                try take.execute(arguments: [owner, Timestamp.string(from: now.addingTimeInterval(leaseDuration)), id, nowText,
-                                             selection.force, horizon, nowText, nowText])
-                guard db.changesCount == 1 else { continue }
+                let taken = try db.execute(take, [owner, Timestamp.string(from: now.addingTimeInterval(leaseDuration)), id, nowText,
+                                                  selection.force, horizon, nowText, nowText])
+                guard taken == 1 else { continue }
                 let connection: OAuthConnection
                 do {
                     connection = try oauthConnection(db, connectionId: id, cache: cache)
                 } catch {
                     // A connection whose fields became invalid cannot refresh; say why once.
                     let message: Message = "Token refresh impossible: \(outside: error); automatic refresh stopped until the connection's values change or it is reconnected"
-                    try db.execute(sql: """
-                        UPDATE token SET leaseOwner = NULL, leaseUntil = NULL, refreshError = ?, lastFailureAt = ?, lastError = ?
-                        WHERE connectionId = ?
-                        """, arguments: ["\(error)", nowText, Message(outside: "\(error)").json, id])
-                    if let record = try ConnectionRecord.fetchOne(db, key: id) {
+                    try db.execute("""
+                        UPDATE "token" SET "leaseOwner" = NULL, "leaseUntil" = NULL, "refreshError" = ?, "lastFailureAt" = ?, "lastError" = ?
+                        WHERE "connectionId" = ?
+                        """, ["\(error)", nowText, Message(outside: "\(error)").json, id])
+                    if let record = try db.record(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"id\" = ?", [id]) {
                         try appendLog(db, instanceId: record.instanceId, connectionId: id, level: .error, message: message)
                         try appendEvent(db, connectionId: id, kind: .refreshFailed, reason: message)
                     }
                     continue
                 }
-                let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT generation, refreshFailures FROM token WHERE connectionId = ?"), arguments: [id])
+                let row = try db.row("SELECT \"generation\", \"refreshFailures\" FROM \"token\" WHERE \"connectionId\" = ?", [id])
                 let grant: TokenGrant
                 if let refreshToken = connection.token?.refreshToken {
                     grant = .refreshToken(refreshToken)
                 } else {
                     grant = .clientCredentials
                 }
-                leases.append(RefreshLease(connection: connection, owner: owner, generation: row?["generation"] ?? 0,
-                                           failures: row?["refreshFailures"] ?? 0, grant: grant, box: box))
+                leases.append(RefreshLease(connection: connection, owner: owner, generation: try row?.get("generation", as: Int?.self) ?? 0,
+                                           failures: try row?.get("refreshFailures", as: Int?.self) ?? 0, grant: grant, box: box))
             }
             return leases
         }
@@ -154,19 +155,18 @@ extension Store {
         let connectionId = lease.connection.connectionId
         var bookkeepingError: (any Error)?
         let stored: Bool = try database.write { db in
-            try db.cachedStatement(sql: """
-                UPDATE token SET sealed = ?, expiresAt = ?, obtainedAt = ?, generation = generation + 1,
-                    refreshFailures = 0, retryAt = NULL, failingSince = NULL, lastSuccessAt = ?, renewBy = ?,
-                    leaseOwner = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseOwner END,
-                    leaseUntil = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseUntil END
-                WHERE connectionId = ? AND generation = ?
-                """).execute(arguments: [sealed, token.expiresAt, now(), Timestamp.string(from: receivedAt), Self.renewBy(options, from: receivedAt),
-                                         lease.owner, lease.owner, connectionId, lease.generation])
-            guard db.changesCount == 1 else { return false }
+            let changed = try db.execute("""
+                UPDATE "token" SET "sealed" = ?, "expiresAt" = ?, "obtainedAt" = ?, "generation" = "generation" + 1,
+                    "refreshFailures" = 0, "retryAt" = NULL, "failingSince" = NULL, "lastSuccessAt" = ?, "renewBy" = ?,
+                    "leaseOwner" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseOwner" END,
+                    "leaseUntil" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseUntil" END
+                WHERE "connectionId" = ? AND "generation" = ?
+                """, [sealed, token.expiresAt, now(), Timestamp.string(from: receivedAt), Self.renewBy(options, from: receivedAt),
+                      lease.owner, lease.owner, connectionId, lease.generation])
+            guard changed == 1 else { return false }
             do {
-                try db.inSavepoint {
+                try db.savepoint {
                     try refreshBookkeeping(db, lease, response, token: token, expiry: expiry, note: note, missing: missing)
-                    return .commit
                 }
             } catch {
                 // The tokens are committed all the same; the caller hears of the failure.
@@ -183,7 +183,7 @@ extension Store {
     }
 
     /// What a stored refresh changes besides the token row, in the same transaction.
-    private func refreshBookkeeping(_ db: Database, _ lease: RefreshLease, _ response: TokenResponse, token: StoredToken, expiry: String, note: String,
+    private func refreshBookkeeping(_ db: any SQLConnection, _ lease: RefreshLease, _ response: TokenResponse, token: StoredToken, expiry: String, note: String,
                                     missing: [String]) throws {
         let connectionId = lease.connection.connectionId
         let gaveUp = try hasGivenUp(db, lease)
@@ -193,17 +193,17 @@ extension Store {
             try appendEvent(db, connectionId: connectionId, kind: .refreshRecovered, reason: recovered(lease))
         }
         let redactor = lease.connection.redactor(token.secretValues)
-        // `appendLog`'s row through a cached statement: the record's generic insert cost
-        // more than the rest of this transaction.
+        // `appendLog`'s row through one fixed statement (cached by the engine): the
+        // record's generic insert cost more than the rest of this transaction.
         let logged = redactor.redactOutside("Token refreshed: \(name: expiry), \(outside: note)")
-        try db.cachedStatement(sql: """
-            INSERT INTO logEntry (instanceId, connectionId, time, level, source, user, message, parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [lease.connection.instanceId, connectionId, now(), LogLevel.info.rawValue, actor.source, actor.logUser,
-                                     logged.rendered(for: .team), Self.partsJSON(logged)])
+        try db.execute("""
+            INSERT INTO "logEntry" ("instanceId", "connectionId", "time", "level", "source", "user", "message", "parts") VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [lease.connection.instanceId, connectionId, now(), LogLevel.info.rawValue, actor.source, actor.logUser,
+                  logged.rendered(for: .team), Self.partsJSON(logged)])
         let metadataChanged = !response.metadata.isEmpty
         // The common case (nothing to change, nothing given up) needs no connection row.
         guard metadataChanged || gaveUp || !missing.isEmpty else { return }
-        guard var record = try ConnectionRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM connection WHERE id = ?"), arguments: [connectionId]) else { return }
+        guard var record = try db.record(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"id\" = ?", [connectionId]) else { return }
         var changed = false, kind = ConnectionEvent.Kind.status, cause: Message?
         if metadataChanged {
             let metadata = lease.connection.metadata.merging(response.metadata) { _, new in new }
@@ -211,7 +211,7 @@ extension Store {
             changed = true
         }
         if gaveUp {
-            try db.execute(sql: "UPDATE token SET gaveUpAt = NULL WHERE connectionId = ?", arguments: [connectionId])
+            try db.execute("UPDATE \"token\" SET \"gaveUpAt\" = NULL WHERE \"connectionId\" = ?", [connectionId])
         }
         if !missing.isEmpty {
             let reason = Self.missingScopes(missing, connection: lease.connection)
@@ -336,9 +336,9 @@ extension Store {
     /// Whether the give-up period turned the badge red during the failures this lease
     /// started after. A values change resets the failure count but not `gaveUpAt`, so
     /// the count decides.
-    func hasGivenUp(_ db: Database, _ lease: RefreshLease) throws -> Bool {
+    func hasGivenUp(_ db: any SQLConnection, _ lease: RefreshLease) throws -> Bool {
         guard lease.failures > 0 else { return false }
-        return try String.fetchOne(db, sql: "SELECT gaveUpAt FROM token WHERE connectionId = ?", arguments: [lease.connection.connectionId]) != nil
+        return try db.value(String.self, "SELECT \"gaveUpAt\" FROM \"token\" WHERE \"connectionId\" = ?", [lease.connection.connectionId]) != nil
     }
 
     func recovered(_ lease: RefreshLease) -> Message {
@@ -349,8 +349,8 @@ extension Store {
     /// Gives a lease back without a result (cancelled before the request was sent).
     package func releaseRefreshLease(_ lease: RefreshLease) throws {
         try database.write { db in
-            try db.execute(sql: "UPDATE token SET leaseOwner = NULL, leaseUntil = NULL WHERE connectionId = ? AND leaseOwner = ?",
-                           arguments: [lease.connection.connectionId, lease.owner])
+            _ = try db.execute("UPDATE \"token\" SET \"leaseOwner\" = NULL, \"leaseUntil\" = NULL WHERE \"connectionId\" = ? AND \"leaseOwner\" = ?",
+                           [lease.connection.connectionId, lease.owner])
         }
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What "Test connection" needs: the declared request, the values for its templates, the
 /// access token for `{{access_token}}`, and the secrets to keep out of the result.
@@ -36,7 +35,7 @@ extension Store {
             var secrets = SecretDefaults.values(in: resolved)
             for state in states where state.isSecret { if let value = state.effectiveValue { secrets.append(value) } }
             var token: StoredToken?
-            if let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM token WHERE connectionId = ?", arguments: [connection.id]) {
+            if let sealed = try db.value(Data.self, "SELECT \"sealed\" FROM \"token\" WHERE \"connectionId\" = ?", [connection.id]) {
                 token = try StoredToken.decode(box.open(sealed))
                 secrets += token?.secretValues ?? []
             }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension Store {
     /// Records what happened when the connection was used (execution, test, refresh) and

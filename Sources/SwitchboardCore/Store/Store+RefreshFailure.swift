@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What a failed refresh did to the connection.
 package enum RecordedRefreshFailure: Sendable, Equatable {
@@ -31,24 +30,24 @@ extension Store {
         let delay = min(backoffBase * pow(2, Double(min(lease.failures, 10))), 15 * 60)
         let retryAt = now.addingTimeInterval(delay)
         let nowText = Timestamp.string(from: now)
-        return try database.write { db in
+        return try database.write { db -> RecordedRefreshFailure? in
             // A run of failures starts over when the count was reset (a success, new values,
             // a reconnect), whatever an older run left in `failingSince` and `gaveUpAt`.
-            try db.execute(sql: """
-                UPDATE token SET refreshFailures = refreshFailures + 1, retryAt = ?, lastFailureAt = ?, lastError = ?,
-                    failingSince = CASE WHEN refreshFailures = 0 OR failingSince IS NULL THEN ? ELSE failingSince END,
-                    gaveUpAt = CASE WHEN refreshFailures = 0 THEN NULL ELSE gaveUpAt END,
-                    leaseOwner = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseOwner END,
-                    leaseUntil = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseUntil END
-                WHERE connectionId = ? AND generation = ?
-                """, arguments: [Timestamp.string(from: retryAt), nowText, lastError, nowText, lease.owner, lease.owner,
-                                 connection.connectionId, lease.generation])
-            guard db.changesCount == 1,
-                  let row = try Row.fetchOne(db, sql: "SELECT refreshFailures, failingSince, gaveUpAt FROM token WHERE connectionId = ?",
-                                             arguments: [connection.connectionId]) else { return nil }
-            let attempts: Int = row["refreshFailures"]
-            let since: String = row["failingSince"] ?? nowText
-            let alreadyRed = (row["gaveUpAt"] as String?) != nil
+            let changed = try db.execute("""
+                UPDATE "token" SET "refreshFailures" = "refreshFailures" + 1, "retryAt" = ?, "lastFailureAt" = ?, "lastError" = ?,
+                    "failingSince" = CASE WHEN "refreshFailures" = 0 OR "failingSince" IS NULL THEN ? ELSE "failingSince" END,
+                    "gaveUpAt" = CASE WHEN "refreshFailures" = 0 THEN NULL ELSE "gaveUpAt" END,
+                    "leaseOwner" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseOwner" END,
+                    "leaseUntil" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseUntil" END
+                WHERE "connectionId" = ? AND "generation" = ?
+                """, [Timestamp.string(from: retryAt), nowText, lastError, nowText, lease.owner, lease.owner,
+                      connection.connectionId, lease.generation])
+            guard changed == 1,
+                  let row = try db.row("SELECT \"refreshFailures\", \"failingSince\", \"gaveUpAt\" FROM \"token\" WHERE \"connectionId\" = ?",
+                                       [connection.connectionId]) else { return nil }
+            let attempts: Int = try row.get("refreshFailures")
+            let since: String = try row.get("failingSince", as: String?.self) ?? nowText
+            let alreadyRed = try row.get("gaveUpAt", as: String?.self) != nil
             let start = Timestamp.date(from: since) ?? now
             let retry = Timestamp.string(from: retryAt)
             guard alreadyRed || RefreshHealth.givesUp(failingSince: start.timeIntervalSince1970, now: now.timeIntervalSince1970, after: giveUpAfter) else {
@@ -66,8 +65,8 @@ extension Store {
                 try appendEvent(db, connectionId: connection.connectionId, kind: .refreshFailed, reason: message)
                 return .failing(retryAt)
             }
-            try db.execute(sql: "UPDATE token SET gaveUpAt = ? WHERE connectionId = ?", arguments: [nowText, connection.connectionId])
-            if var record = try ConnectionRecord.fetchOne(db, key: connection.connectionId) {
+            try db.execute("UPDATE \"token\" SET \"gaveUpAt\" = ? WHERE \"connectionId\" = ?", [nowText, connection.connectionId])
+            if var record = try db.record(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"id\" = ?", [connection.connectionId]) {
                 record.outcome = .error
                 record.setReason(failing)
                 record.updatedAt = nowText
@@ -84,19 +83,19 @@ extension Store {
         let connection = lease.connection
         let nowText = Timestamp.string(from: now)
         return try database.write { db in
-            try db.execute(sql: """
-                UPDATE token SET refreshError = ?, refreshFailures = refreshFailures + 1, retryAt = NULL, lastFailureAt = ?, lastError = ?,
-                    failingSince = CASE WHEN refreshFailures = 0 OR failingSince IS NULL THEN ? ELSE failingSince END,
-                    leaseOwner = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseOwner END,
-                    leaseUntil = CASE WHEN leaseOwner = ? THEN NULL ELSE leaseUntil END
-                WHERE connectionId = ? AND generation = ?
-                """, arguments: [reason, nowText, lastError, nowText, lease.owner, lease.owner, connection.connectionId, lease.generation])
+            let changed = try db.execute("""
+                UPDATE "token" SET "refreshError" = ?, "refreshFailures" = "refreshFailures" + 1, "retryAt" = NULL, "lastFailureAt" = ?, "lastError" = ?,
+                    "failingSince" = CASE WHEN "refreshFailures" = 0 OR "failingSince" IS NULL THEN ? ELSE "failingSince" END,
+                    "leaseOwner" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseOwner" END,
+                    "leaseUntil" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseUntil" END
+                WHERE "connectionId" = ? AND "generation" = ?
+                """, [reason, nowText, lastError, nowText, lease.owner, lease.owner, connection.connectionId, lease.generation])
             // Another process stored newer tokens meanwhile: this refusal is about old ones.
-            guard db.changesCount == 1 else { return false }
+            guard changed == 1 else { return false }
             let hint = Self.recoveryHint(error, connection)
             // The log line holds the reason whole, so the event to error carries no copy of it.
             let message = connection.forAudiences("Token refresh failed: \(outside: reason); " + hint + "; automatic refresh stopped")
-            if var record = try ConnectionRecord.fetchOne(db, key: connection.connectionId) {
+            if var record = try db.record(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"id\" = ?", [connection.connectionId]) {
                 record.outcome = .error
                 record.setReason(connection.forAudiences("token refresh failed: \(outside: reason); " + hint))
                 record.updatedAt = nowText

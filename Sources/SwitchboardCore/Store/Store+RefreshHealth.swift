@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 // Reading refresh health (`RefreshHealth`) from the token row. The columns are selected
 // under `health*` names by `healthColumns` and read back by `health(_:)`, the one pair
@@ -12,9 +11,9 @@ extension Store {
         try database.read { db in
             let (instance, resolved) = try resolveInstance(db, reference)
             let (connection, _) = try resolveConnection(db, instance, resolved, variable: variable)
-            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.healthColumns("t")) FROM token t WHERE t.connectionId = ?",
-                                             arguments: [connection.id!]),
-                  let (team, lastError) = Self.health(row, at: 0) else { return nil }
+            guard let row = try db.row("SELECT \(Self.healthColumns("t")) FROM \"token\" t WHERE t.\"connectionId\" = ?",
+                                       [connection.id!]),
+                  let (team, lastError) = try Self.health(row, at: 0) else { return nil }
             var health = team
             if actor.role.isCustomer, lastError != nil {
                 let redactor = try? hiddenFieldRedactors(db, instance: instance)[variable] ?? HiddenFieldRedactor(hidden: [])
@@ -24,33 +23,37 @@ extension Store {
         }
     }
 
-    /// The token columns health needs, from the token table aliased `alias`.
+    /// The token columns health needs, from the token table aliased `alias` (the result
+    /// names quoted too, so they keep their case on PostgreSQL).
     static func healthColumns(_ alias: String) -> String {
         ["connectionId", "refreshable", "refreshFailures", "retryAt", "refreshError", "lastSuccessAt", "lastFailureAt", "lastError",
          "failingSince", "gaveUpAt", "renewBy"]
-            .map { "\(alias).\($0) AS health\($0.prefix(1).uppercased())\($0.dropFirst())" }
+            .map { "\(alias).\"\($0)\" AS \"health\($0.prefix(1).uppercased())\($0.dropFirst())\"" }
             .joined(separator: ", ")
     }
 
     /// Health from a row whose columns from `base` on are `healthColumns`, in their order
-    /// (read by position: by name, GRDB lowercases and hashes every column name of every
+    /// (read by position: by name, GRDB lowercased and hashed every column name of every
     /// row, a tenth of `status --json`'s time on 30,000 connections). The last error is
     /// rendered for the team, its parts kept for a customer's rendering; nil when the row
     /// has no token.
-    static func health(_ row: Row, at base: Int) -> (RefreshHealth, lastError: String?)? {
-        guard (row[base] as Int64?) != nil else { return nil }
-        let failures: Int = row[base + 2] ?? 0
-        let stopped = (row[base + 4] as String?) != nil
-        let lastError: String? = row[base + 7]
+    static func health(_ row: SQLRow, at base: Int) throws -> (RefreshHealth, lastError: String?)? {
+        guard try row.get(base, as: Int64?.self) != nil else { return nil }
+        let failures = try row.get(base + 2, as: Int?.self) ?? 0
+        let stopped = try row.get(base + 4, as: String?.self) != nil
+        let lastError = try row.get(base + 7, as: String?.self)
         // `gaveUpAt` counts only during a run of failures: a values change resets the
         // count, not the column.
-        let state = RefreshHealth.state(refreshable: row[base + 1] ?? false, stopped: stopped,
-                                        gaveUp: (row[base + 9] as String?) != nil && failures > 0, failures: failures)
+        let refreshable = try row.get(base + 1, as: Bool?.self) ?? false
+        let gaveUp = try row.get(base + 9, as: String?.self) != nil && failures > 0
+        let state = RefreshHealth.state(refreshable: refreshable, stopped: stopped, gaveUp: gaveUp, failures: failures)
+        let retryAt = try row.get(base + 3, as: String?.self), failingSince = try row.get(base + 8, as: String?.self)
+        let renewBy = try row.get(base + 10, as: String?.self)
         let health = RefreshHealth(
-            state: state, lastSuccessAt: row[base + 5], lastFailureAt: row[base + 6], failures: failures,
+            state: state, lastSuccessAt: try row.get(base + 5), lastFailureAt: try row.get(base + 6), failures: failures,
             lastError: Message.decode(json: lastError)?.rendered(for: .team, limit: 500),
-            nextAttemptAt: stopped ? nil : row[base + 3], failingSince: failures > 0 ? row[base + 8] : nil,
-            keepAliveBy: stopped ? nil : row[base + 10])
+            nextAttemptAt: stopped ? nil : retryAt, failingSince: failures > 0 ? failingSince : nil,
+            keepAliveBy: stopped ? nil : renewBy)
         return (health, lastError)
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 package struct ConnectionStatusRow: Sendable, Codable, Equatable {
     package var variable: String
@@ -43,20 +42,21 @@ extension Store {
     /// streams its output this way). `body` runs inside the read transaction.
     package func forEachStatus(instance reference: String? = nil, filter: String? = nil, _ body: (InstanceStatus) throws -> Void) throws {
         try database.read { db in
-            var sql = Self.statusQuery(instances: "instance")
+            var sql = Self.statusQuery(instances: "\"instance\"")
             var conditions: [String] = []
-            var arguments: StatementArguments = []
+            var arguments: SQLArguments = []
             if let reference {
                 let instance = try findInstance(db, reference)
-                conditions.append("i.id = ?")
+                conditions.append("i.\"id\" = ?")
                 arguments += [instance.id]
             }
             if let customer = actor.role.customerName {
-                conditions.append("i.customer = ?")
+                conditions.append("i.\"customer\" = ?")
                 arguments += [customer]
             }
             if let filter, !filter.isEmpty {
-                conditions.append("(i.name LIKE ? ESCAPE '\\' OR v.key LIKE ? ESCAPE '\\')")
+                // Case-insensitive on both engines (PostgreSQL's LIKE is not).
+                conditions.append("(lower(i.\"name\") LIKE lower(?) ESCAPE '\\' OR lower(v.\"key\") LIKE lower(?) ESCAPE '\\')")
                 let like = "%" + filter.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
                 arguments += [like, like]
             }
@@ -66,36 +66,36 @@ extension Store {
     }
 
     /// What both listings read, over the instances `instances` names (a table or a
-    /// subquery), as `i`; conditions on it may follow. `fetchStatuses` reads the columns by
-    /// these names. An instance whose steps use no connection still has its row (LEFT JOIN).
+    /// subquery), as `i`; conditions on it may follow. `foldStatuses` reads the columns by
+    /// position. An instance whose steps use no connection still has its row (LEFT JOIN).
     /// Where `statusQuery`'s `healthColumns` start.
     static let statusHealthBase = 14
 
     /// `foldStatuses` reads these columns by position: keep the order.
     static func statusQuery(instances: String) -> String {
         """
-        SELECT i.id AS instanceId, i.name AS instanceName, i.customer AS customer,
-               v.key AS integration, v.version AS version,
-               c.variable AS variable, c.component AS component, c.connectionType AS connectionType,
-               c.complete AS complete, c.outcome AS outcome, c.reason AS reason, t.expiresAt AS expiresAt,
-               c.updatedAt AS updatedAt, c.reasonParts AS reasonParts, \(healthColumns("t"))
+        SELECT i."id" AS "instanceId", i."name" AS "instanceName", i."customer" AS "customer",
+               v."key" AS "integration", v."version" AS "version",
+               c."variable" AS "variable", c."component" AS "component", c."connectionType" AS "connectionType",
+               c."complete" AS "complete", c."outcome" AS "outcome", c."reason" AS "reason", t."expiresAt" AS "expiresAt",
+               c."updatedAt" AS "updatedAt", c."reasonParts" AS "reasonParts", \(healthColumns("t"))
         FROM \(instances) i
-        JOIN integrationVersion v ON v.id = i.integrationVersionId
-        LEFT JOIN connection c ON c.instanceId = i.id
-        LEFT JOIN token t ON t.connectionId = c.id
+        JOIN "integrationVersion" v ON v."id" = i."integrationVersionId"
+        LEFT JOIN "connection" c ON c."instanceId" = i."id"
+        LEFT JOIN "token" t ON t."connectionId" = c."id"
         """
     }
 
     /// Runs a `statusQuery` in name order and folds its rows (one per connection) into
     /// instances, reasons filtered for a customer.
-    func fetchStatuses(_ db: Database, sql: String, arguments: StatementArguments) throws -> [InstanceStatus] {
+    func fetchStatuses(_ db: any SQLConnection, sql: String, arguments: SQLArguments) throws -> [InstanceStatus] {
         var result: [InstanceStatus] = []
         try foldStatuses(db, sql: sql, arguments: arguments) { result.append($0) }
         return result
     }
 
     /// The fold itself: each instance goes to `body` once its last row has been read.
-    func foldStatuses(_ db: Database, sql: String, arguments: StatementArguments, _ body: (InstanceStatus) throws -> Void) throws {
+    func foldStatuses(_ db: any SQLConnection, sql: String, arguments: SQLArguments, _ body: (InstanceStatus) throws -> Void) throws {
         var current: InstanceStatus?
         var reasons = StatusRedactionCache()
         func finish() throws {
@@ -103,25 +103,26 @@ extension Store {
             try redactReasonsForCustomer(db, &done, caches: &reasons)
             try body(done)
         }
-        let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY i.name, c.id", arguments: arguments)
-        // Read by position, in `statusQuery`'s column order (by name, GRDB lowercases and
-        // hashes each column name of each row: a tenth of the listing's time).
-        while let row = try rows.next() {
-            let id: String = row[0]
+        // Read by position, in `statusQuery`'s column order (by name, each column name of
+        // each row is looked up: a tenth of the listing's time), and streamed: memory stays
+        // that of one instance.
+        try db.forEachRow(sql + " ORDER BY i.\"name\", c.\"id\"", arguments) { row in
+            let id: String = try row.get(0)
             if current?.id != id {
                 try finish()
-                current = InstanceStatus(id: id, name: row[1], integration: row[3], version: row[4], customer: row[2], connections: [])
+                current = InstanceStatus(id: id, name: try row.get(1), integration: try row.get(3), version: try row.get(4),
+                                         customer: try row.get(2), connections: [])
             }
             // NULL when the instance has no connection at all.
-            guard let variable: String = row[5] else { continue }
-            let complete: Bool = row[8]
-            let outcome = ConnectionOutcome(rawValue: row[9]) ?? .none
-            let health = Self.health(row, at: Self.statusHealthBase)
+            guard let variable = try row.get(5, as: String?.self) else { return }
+            let complete: Bool = try row.get(8)
+            let outcome = ConnectionOutcome(rawValue: try row.get(9)) ?? .none
+            let health = try Self.health(row, at: Self.statusHealthBase)
             current?.connections.append(ConnectionStatusRow(
-                variable: variable, component: row[6], connection: row[7],
+                variable: variable, component: try row.get(6), connection: try row.get(7),
                 status: StatusRule.status(complete: complete, outcome: outcome),
-                reason: row[10], expiresAt: row[11], updatedAt: row[12], refresh: health?.0,
-                reasonParts: row[13], lastErrorParts: health?.lastError))
+                reason: try row.get(10), expiresAt: try row.get(11), updatedAt: try row.get(12), refresh: health?.0,
+                reasonParts: try row.get(13), lastErrorParts: health?.lastError))
         }
         try finish()
     }
@@ -137,10 +138,10 @@ extension Store {
     /// customer's healthy instances cost nothing extra.
     static let withheldReason = "(details withheld: they could not be checked for fields only the team sees)"
 
-    func redactReasonsForCustomer(_ db: Database, _ status: inout InstanceStatus, caches: inout StatusRedactionCache) throws {
+    func redactReasonsForCustomer(_ db: any SQLConnection, _ status: inout InstanceStatus, caches: inout StatusRedactionCache) throws {
         guard actor.role.isCustomer, status.connections.contains(where: { $0.reason != nil || $0.lastErrorParts != nil }) else { return }
         func redactors(for id: String) throws -> [String: HiddenFieldRedactor]? {
-            guard let instance = try InstanceRecord.fetchOne(db, key: id) else { return nil }
+            guard let instance = try db.record(InstanceRecord.self, "SELECT * FROM \"instance\" WHERE \"id\" = ?", [id]) else { return nil }
             if caches.box == nil { caches.box = Result { try secretBox(db) } }
             let opened = try caches.box!.get()
             if caches.integrations[instance.integrationVersionId] == nil {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A window of the status listing and how many instances there are: what a screen showing
 /// a few dozen rows needs, however large the store.
@@ -29,34 +28,35 @@ extension Store {
     package func statusPage(offset: Int, limit: Int, filter: String = "", around: String? = nil) throws -> StatusPage {
         try database.read { db in
             var conditions: [String] = []
-            var arguments: StatementArguments = []
+            var arguments: SQLArguments = []
             if let customer = actor.role.customerName {
-                conditions.append("instance.customer = ?")
+                conditions.append("\"instance\".\"customer\" = ?")
                 arguments += [customer]
             }
             let scope = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM instance \(scope)", arguments: arguments) ?? 0
+            let total = try db.value(Int.self, "SELECT count(*) FROM \"instance\" \(scope)", arguments) ?? 0
             var join = ""
             if !filter.isEmpty {
-                join = "JOIN integrationVersion fv ON fv.id = instance.integrationVersionId"
-                conditions.append("(instance.name LIKE ? ESCAPE '\\' OR fv.key LIKE ? ESCAPE '\\')")
+                join = "JOIN \"integrationVersion\" fv ON fv.\"id\" = \"instance\".\"integrationVersionId\""
+                // Case-insensitive on both engines (PostgreSQL's LIKE is not).
+                conditions.append("(lower(\"instance\".\"name\") LIKE lower(?) ESCAPE '\\' OR lower(fv.\"key\") LIKE lower(?) ESCAPE '\\')")
                 let like = "%" + filter.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
                 arguments += [like, like]
             }
             let matchingScope = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let matching = filter.isEmpty
                 ? total
-                : try Int.fetchOne(db, sql: "SELECT count(*) FROM instance \(join) \(matchingScope)", arguments: arguments) ?? 0
+                : try db.value(Int.self, "SELECT count(*) FROM \"instance\" \(join) \(matchingScope)", arguments) ?? 0
             let limit = max(0, limit)
             var start = max(0, offset)
             if let around {
-                let before = conditions + ["instance.name < ?"]
-                let rank = try Int.fetchOne(db, sql: "SELECT count(*) FROM instance \(join) WHERE \(before.joined(separator: " AND "))",
-                                            arguments: arguments + [around]) ?? 0
+                let before = conditions + ["\"instance\".\"name\" < ?"]
+                let rank = try db.value(Int.self, "SELECT count(*) FROM \"instance\" \(join) WHERE \(before.joined(separator: " AND "))",
+                                        arguments + [around]) ?? 0
                 start = max(0, rank - limit / 2)
             }
             start = max(0, min(start, matching - limit))
-            let page = "(SELECT instance.* FROM instance \(join) \(matchingScope) ORDER BY instance.name LIMIT ? OFFSET ?)"
+            let page = "(SELECT \"instance\".* FROM \"instance\" \(join) \(matchingScope) ORDER BY \"instance\".\"name\" LIMIT ? OFFSET ?)"
             let result = try fetchStatuses(db, sql: Self.statusQuery(instances: page), arguments: arguments + [limit, start])
             return StatusPage(instances: result, total: total, matching: matching, offset: start)
         }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// How a token response came to be, for the log line and for the rules that differ.
 package enum TokenSource: String, Sendable {
@@ -32,9 +31,9 @@ extension Store {
             let refreshable = token.refreshToken != nil || source == .clientCredentials
             try writeToken(db, connectionId: connection.connectionId, token: token, refreshable: refreshable,
                            renewBy: refreshable ? Self.renewBy(connection.options, from: receivedAt) : nil, box: box)
-            try db.execute(sql: "DELETE FROM oauthPending WHERE connectionId = ?", arguments: [connection.connectionId])
-            guard var record = try ConnectionRecord.fetchOne(db, key: connection.connectionId),
-                  let instance = try InstanceRecord.fetchOne(db, key: record.instanceId) else {
+            try db.execute("DELETE FROM \"oauthPending\" WHERE \"connectionId\" = ?", [connection.connectionId])
+            guard var record = try db.record(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"id\" = ?", [connection.connectionId]),
+                  let instance = try db.record(InstanceRecord.self, "SELECT * FROM \"instance\" WHERE \"id\" = ?", [record.instanceId]) else {
                 throw SwitchboardError.notFound("\(connection.label) was deleted while connecting")
             }
             let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
@@ -75,7 +74,7 @@ extension Store {
     /// metadata, beside what the callback and the token response kept.
     func keepMetadata(_ connection: OAuthConnection, _ kept: [String: String], from url: String) throws {
         try database.write { db in
-            guard var record = try ConnectionRecord.fetchOne(db, key: connection.connectionId) else {
+            guard var record = try db.record(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"id\" = ?", [connection.connectionId]) else {
                 throw SwitchboardError.notFound("\(connection.label) was deleted while connecting")
             }
             let stored = try record.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
@@ -92,17 +91,17 @@ extension Store {
     /// refresh in flight then finds a newer generation and discards its result). The
     /// health history (last success, last failure and its error) stays: it is about the
     /// connection, and a new grant starts a clean run of failures.
-    func writeToken(_ db: Database, connectionId: Int64, token: StoredToken, refreshable: Bool, renewBy: String?, box: SecretBox) throws {
-        try db.execute(sql: """
-            INSERT INTO token (connectionId, sealed, expiresAt, obtainedAt, generation, refreshable, refreshFailures, retryAt, refreshError,
-                               leaseOwner, leaseUntil, renewBy)
+    func writeToken(_ db: any SQLConnection, connectionId: Int64, token: StoredToken, refreshable: Bool, renewBy: String?, box: SecretBox) throws {
+        try db.execute("""
+            INSERT INTO "token" ("connectionId", "sealed", "expiresAt", "obtainedAt", "generation", "refreshable", "refreshFailures", "retryAt",
+                                 "refreshError", "leaseOwner", "leaseUntil", "renewBy")
             VALUES (?, ?, ?, ?, 1, ?, 0, NULL, NULL, NULL, NULL, ?)
-            ON CONFLICT(connectionId) DO UPDATE SET
-                sealed = excluded.sealed, expiresAt = excluded.expiresAt, obtainedAt = excluded.obtainedAt,
-                generation = token.generation + 1, refreshable = excluded.refreshable, refreshFailures = 0,
-                retryAt = NULL, refreshError = NULL, leaseOwner = NULL, leaseUntil = NULL,
-                failingSince = NULL, gaveUpAt = NULL, renewBy = excluded.renewBy
-            """, arguments: [connectionId, try box.seal(token.encoded()), token.expiresAt, now(), refreshable, renewBy])
+            ON CONFLICT ("connectionId") DO UPDATE SET
+                "sealed" = excluded."sealed", "expiresAt" = excluded."expiresAt", "obtainedAt" = excluded."obtainedAt",
+                "generation" = "token"."generation" + 1, "refreshable" = excluded."refreshable", "refreshFailures" = 0,
+                "retryAt" = NULL, "refreshError" = NULL, "leaseOwner" = NULL, "leaseUntil" = NULL,
+                "failingSince" = NULL, "gaveUpAt" = NULL, "renewBy" = excluded."renewBy"
+            """, [connectionId, try box.seal(token.encoded()), token.expiresAt, now(), refreshable, renewBy])
     }
 
     /// DISCONNECT's local part for a connection given by instance and variable. Works even
@@ -144,13 +143,13 @@ extension Store {
             let connection = (connectionId: connectionId, instanceId: instanceId)
             let box = try secretBox(db, writing: true)
             var deleted: StoredToken?
-            if let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM token WHERE connectionId = ?", arguments: [connection.connectionId]) {
+            if let sealed = try db.value(Data.self, "SELECT \"sealed\" FROM \"token\" WHERE \"connectionId\" = ?", [connection.connectionId]) {
                 deleted = try StoredToken.decode(box.open(sealed))
             }
-            try db.execute(sql: "DELETE FROM token WHERE connectionId = ?", arguments: [connection.connectionId])
-            try db.execute(sql: "DELETE FROM oauthPending WHERE connectionId = ?", arguments: [connection.connectionId])
-            guard var record = try ConnectionRecord.fetchOne(db, key: connection.connectionId),
-                  let instance = try InstanceRecord.fetchOne(db, key: record.instanceId) else { return deleted }
+            try db.execute("DELETE FROM \"token\" WHERE \"connectionId\" = ?", [connection.connectionId])
+            try db.execute("DELETE FROM \"oauthPending\" WHERE \"connectionId\" = ?", [connection.connectionId])
+            guard var record = try db.record(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"id\" = ?", [connection.connectionId]),
+                  let instance = try db.record(InstanceRecord.self, "SELECT * FROM \"instance\" WHERE \"id\" = ?", [record.instanceId]) else { return deleted }
             let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
             let (_, variable) = try resolveConnection(db, instance, resolved, variable: record.variable)
             record.outcome = .none
@@ -181,7 +180,7 @@ extension Store {
 
     func tokens(connectionId: Int64) throws -> StoredToken? {
         try database.read { db in
-            guard let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM token WHERE connectionId = ?", arguments: [connectionId]) else { return nil }
+            guard let sealed = try db.value(Data.self, "SELECT \"sealed\" FROM \"token\" WHERE \"connectionId\" = ?", [connectionId]) else { return nil }
             return try StoredToken.decode(secretBox(db).open(sealed))
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One connection of an instance, as the wizard and `show` present it.
 package struct ConnectionDetail: Sendable, Equatable {
@@ -51,7 +50,7 @@ extension Store {
         }
     }
 
-    func detail(_ db: Database, instance: InstanceRecord, resolved: ResolvedIntegration, connection: ConnectionRecord, variable: ResolvedVariable, box: SecretBox) throws -> ConnectionDetail {
+    func detail(_ db: any SQLConnection, instance: InstanceRecord, resolved: ResolvedIntegration, connection: ConnectionRecord, variable: ResolvedVariable, box: SecretBox) throws -> ConnectionDetail {
         let stored = try storedValues(db, connectionId: connection.id!, box: box)
         var fields = FieldStates.compute(variable: variable, stored: stored)
         var reason = connection.reason
@@ -63,8 +62,8 @@ extension Store {
                 ?? reason.map(redactor.redact)
             fields = fields.filter(\.customerVisible)
         }
-        let token = try TokenRecord.fetchOne(db, key: connection.id!)
-        let version = try Int.fetchOne(db, sql: "SELECT version FROM integrationVersion WHERE id = ?", arguments: [instance.integrationVersionId]) ?? 0
+        let token = try db.record(TokenRecord.self, "SELECT * FROM \"token\" WHERE \"connectionId\" = ?", [connection.id!])
+        let version = try db.value(Int.self, "SELECT \"version\" FROM \"integrationVersion\" WHERE \"id\" = ?", [instance.integrationVersionId]) ?? 0
         let metadata = try connection.metadata.map { try JSON.decode([String: String].self, from: $0) } ?? [:]
         // Scopes a customer may not see as a field stay unseen as a grant too.
         let scopesHidden = actor.role.isCustomer && !variable.isCustomerVisible("scopes")
@@ -79,39 +78,41 @@ extension Store {
 
     /// Whether a `fieldValue` row was written by a customer, as SQL: `updatedBy` is the
     /// actor's log user, "user (customer NAME)" for customers.
-    static let writtenByCustomer = "updatedBy LIKE '% (customer %)'"
+    /// The program writes that text itself, in fixed case, so a plain `LIKE` matches it on
+    /// both engines.
+    static let writtenByCustomer = "\"updatedBy\" LIKE '% (customer %)'"
 
     /// Keys of the connection's stored values that a customer entered.
-    func customerWrittenKeys(_ db: Database, connectionId: Int64) throws -> Set<String> {
-        Set(try String.fetchAll(db.cachedStatement(sql: "SELECT key FROM fieldValue WHERE connectionId = ? AND \(Self.writtenByCustomer)"),
-                                arguments: [connectionId]))
+    func customerWrittenKeys(_ db: any SQLConnection, connectionId: Int64) throws -> Set<String> {
+        Set(try db.values(String.self, "SELECT \"key\" FROM \"fieldValue\" WHERE \"connectionId\" = ? AND \(Self.writtenByCustomer)",
+                          [connectionId]))
     }
 
-    func provenance(_ db: Database, connectionId: Int64, states: [FieldState]) throws -> ValueProvenance {
+    func provenance(_ db: any SQLConnection, connectionId: Int64, states: [FieldState]) throws -> ValueProvenance {
         ValueProvenance(states: states, customerWritten: try customerWrittenKeys(db, connectionId: connectionId))
     }
 
     /// Stored values of a connection, secrets opened.
-    func storedValues(_ db: Database, connectionId: Int64, box: SecretBox) throws -> [String: String] {
+    func storedValues(_ db: any SQLConnection, connectionId: Int64, box: SecretBox) throws -> [String: String] {
         try storedValuesAndWriters(db, connectionId: connectionId, box: box).0
     }
 
-    /// What `storedValues` and `customerWrittenKeys` answer, read in one cached query:
-    /// the stored values (secrets opened) and the keys a customer entered.
-    func storedValuesAndWriters(_ db: Database, connectionId: Int64, box: SecretBox) throws -> ([String: String], Set<String>) {
+    /// What `storedValues` and `customerWrittenKeys` answer, read in one (engine-cached)
+    /// query: the stored values (secrets opened) and the keys a customer entered. Columns
+    /// are read by position.
+    func storedValuesAndWriters(_ db: any SQLConnection, connectionId: Int64, box: SecretBox) throws -> ([String: String], Set<String>) {
         var values: [String: String] = [:]
         var customerWritten: Set<String> = []
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT key, value, sealed, \(Self.writtenByCustomer) AS byCustomer FROM fieldValue WHERE connectionId = ?
-            """), arguments: [connectionId])
-        while let row = try rows.next() {
-            let key: String = row["key"]
-            if let sealed: Data = row["sealed"] {
+        try db.forEachRow("""
+            SELECT "key", "value", "sealed", \(Self.writtenByCustomer) AS by_customer FROM "fieldValue" WHERE "connectionId" = ?
+            """, [connectionId]) { row in
+            let key = try row.get(0, as: String.self)
+            if let sealed = try row.get(2, as: Data?.self) {
                 values[key] = try box.open(sealed)
-            } else if let value: String = row["value"] {
+            } else if let value = try row.get(1, as: String?.self) {
                 values[key] = value
             }
-            if row["byCustomer"] as Bool? == true { customerWritten.insert(key) }
+            if try row.get(3, as: Bool?.self) == true { customerWritten.insert(key) }
         }
         return (values, customerWritten)
     }
@@ -162,7 +163,7 @@ extension Store {
                     try writeValue(db, connectionId: connection.id!, field: field, value: newValue, box: box)
                     if field.key == "issuer" {
                         // Metadata fetched for the old issuer must never serve the new one.
-                        try db.execute(sql: "UPDATE connection SET discovery = NULL WHERE id = ?", arguments: [connection.id])
+                        try db.execute("UPDATE \"connection\" SET \"discovery\" = NULL WHERE \"id\" = ?", [connection.id])
                     }
                     let customerVisible = variable.isCustomerVisible(field.key)
                     var message = Message([.field(key: field.key, label: label, customerVisible: customerVisible)])
@@ -196,10 +197,10 @@ extension Store {
     /// Requested scopes (the values as they are now) that the stored grant lacks: asking
     /// for more scopes needs a new CONNECT, a refresh cannot widen a grant. Empty without
     /// tokens or for other connection types.
-    func scopesNotGranted(_ db: Database, connectionId: Int64, variable: ResolvedVariable, box: SecretBox) throws -> [String] {
+    func scopesNotGranted(_ db: any SQLConnection, connectionId: Int64, variable: ResolvedVariable, box: SecretBox) throws -> [String] {
         guard let options = variable.connectionType.oauth2,
-              let token = try TokenRecord.fetchOne(db, key: connectionId),
-              let granted = try StoredToken.decode(box.open(token.sealed)).scope else { return [] }
+              let sealed = try db.value(Data.self, "SELECT \"sealed\" FROM \"token\" WHERE \"connectionId\" = ?", [connectionId]),
+              let granted = try StoredToken.decode(box.open(sealed)).scope else { return [] }
         let values = FieldStates.effectiveValues(FieldStates.compute(variable: variable, stored: try storedValues(db, connectionId: connectionId, box: box)))
         let requested = OAuthClient.splitScopes(values["scopes"] ?? "", separator: options.scopeSeparator)
         return GrantedScopes.missing(requested: requested, granted: granted, aliases: options.scopeAliases ?? [:])
@@ -210,35 +211,39 @@ extension Store {
     /// secret. One backing off after temporary failures (a wrong token URL fails like a
     /// network outage) is retried at once. If the refresh token itself is dead, the next
     /// attempt says so again.
-    func resumeStoppedRefresh(_ db: Database, instanceId: String, connectionId: Int64) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT refreshError, retryAt FROM token WHERE connectionId = ?", arguments: [connectionId]) else { return }
-        let stopped = (row["refreshError"] as String?) != nil
-        guard stopped || (row["retryAt"] as String?) != nil else { return }
-        try db.execute(sql: "UPDATE token SET refreshError = NULL, refreshFailures = 0, retryAt = NULL WHERE connectionId = ?", arguments: [connectionId])
+    func resumeStoppedRefresh(_ db: any SQLConnection, instanceId: String, connectionId: Int64) throws {
+        guard let row = try db.row("SELECT \"refreshError\", \"retryAt\" FROM \"token\" WHERE \"connectionId\" = ?", [connectionId]) else { return }
+        let stopped = try row.get("refreshError", as: String?.self) != nil
+        let backingOff = try row.get("retryAt", as: String?.self) != nil
+        guard stopped || backingOff else { return }
+        try db.execute("UPDATE \"token\" SET \"refreshError\" = NULL, \"refreshFailures\" = 0, \"retryAt\" = NULL WHERE \"connectionId\" = ?", [connectionId])
         try appendLog(db, instanceId: instanceId, connectionId: connectionId, level: .info,
                       message: stopped ? "Automatic token refresh resumes: the connection's values changed"
                                        : "Token refresh retries without waiting: the connection's values changed")
     }
 
-    func writeValue(_ db: Database, connectionId: Int64, field: FieldDefinition, value: String?, box: SecretBox) throws {
+    func writeValue(_ db: any SQLConnection, connectionId: Int64, field: FieldDefinition, value: String?, box: SecretBox) throws {
         guard let value else {
-            try db.execute(sql: "DELETE FROM fieldValue WHERE connectionId = ? AND key = ?", arguments: [connectionId, field.key])
+            try db.execute("DELETE FROM \"fieldValue\" WHERE \"connectionId\" = ? AND \"key\" = ?", [connectionId, field.key])
             return
         }
-        try FieldValueRecord(
-            connectionId: connectionId, key: field.key,
-            value: field.type.isSecret ? nil : value,
-            sealed: field.type.isSecret ? try box.seal(value) : nil,
-            updatedAt: now(), updatedBy: actor.logUser
-        ).save(db)
+        let plain: String? = field.type.isSecret ? nil : value
+        let sealed: Data? = field.type.isSecret ? try box.seal(value) : nil
+        // Inserted, or written over the stored value of the same field.
+        try db.execute("""
+            INSERT INTO "fieldValue" ("connectionId", "key", "value", "sealed", "updatedAt", "updatedBy") VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT ("connectionId", "key") DO UPDATE SET
+                "value" = excluded."value", "sealed" = excluded."sealed", "updatedAt" = excluded."updatedAt", "updatedBy" = excluded."updatedBy"
+            """, [connectionId, field.key, plain, sealed, now(), actor.logUser])
     }
 
     /// Stores the result of the pure completeness rule with the connection, so status
     /// listings read a column instead of re-validating every field.
-    func recomputeCompleteness(_ db: Database, connection: inout ConnectionRecord, variable: ResolvedVariable, box: SecretBox) throws {
+    func recomputeCompleteness(_ db: any SQLConnection, connection: inout ConnectionRecord, variable: ResolvedVariable, box: SecretBox) throws {
         let stored = try storedValues(db, connectionId: connection.id ?? -1, box: box)
         let fieldsComplete = FieldStates.isComplete(FieldStates.compute(variable: variable, stored: stored))
-        let tokensPresent = try !variable.connectionType.needsTokens || (connection.id != nil && TokenRecord.fetchOne(db, key: connection.id!) != nil)
+        let tokensPresent = try !variable.connectionType.needsTokens
+            || (connection.id != nil && db.value(Int.self, "SELECT 1 FROM \"token\" WHERE \"connectionId\" = ?", [connection.id!]) != nil)
         connection.complete = fieldsComplete && tokensPresent
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Intent-named operations over the database: the only way the CLI and the wizard read or
 /// change stored facts. A value; pass it in (no singletons).
@@ -31,14 +30,14 @@ package struct Store: Sendable {
 
     /// The secret box, verified against the check value the database was first sealed with,
     /// so a wrong key fails clearly instead of producing garbage.
-    func secretBox(_ db: Database, writing: Bool = false) throws -> SecretBox {
+    func secretBox(_ db: any SQLConnection, writing: Bool = false) throws -> SecretBox {
         let box = try loadSecrets()
-        if let check = try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'keyCheck'") {
+        if let check = try db.value(Data.self, "SELECT \"value\" FROM \"meta\" WHERE \"key\" = 'keyCheck'") {
             guard (try? box.open(check)) == Self.keyCheckPlaintext else {
                 throw SwitchboardError.wrongMasterKey(source: box.keySource)
             }
         } else if writing {
-            try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('keyCheck', ?)", arguments: [box.seal(Self.keyCheckPlaintext)])
+            try db.execute("INSERT INTO \"meta\" (\"key\", \"value\") VALUES ('keyCheck', ?) ON CONFLICT DO NOTHING", [box.seal(Self.keyCheckPlaintext)])
         }
         return box
     }

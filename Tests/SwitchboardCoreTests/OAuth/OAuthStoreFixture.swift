@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import GRDB
+import SwitchboardTestSupport
 @testable import SwitchboardCore
 import Testing
 
@@ -40,14 +40,10 @@ struct OAuthStoreFixture {
         try store.logs(instance: instance, variable: variable, limit: 100).map(\.message)
     }
 
-    /// Everything the database file and its WAL hold, as text (for "no plain secrets").
+    /// Everything the store holds, as text (for "no plain secrets"): the SQLite file and
+    /// its WAL, or `pg_dump --data-only`.
     func rawDatabase() throws -> String {
-        let path = store.database.path
-        var data = try Data(contentsOf: URL(fileURLWithPath: path))
-        for suffix in ["-wal", "-shm"] {
-            if let more = try? Data(contentsOf: URL(fileURLWithPath: path + suffix)) { data += more }
-        }
-        return String(decoding: data, as: UTF8.self)
+        try TestDatabase.rawContents(of: store.database.path)
     }
 
     /// Stores tokens as a CONNECT would.
@@ -61,17 +57,17 @@ struct OAuthStoreFixture {
     /// Makes the stored token expire `seconds` from now (as if time had passed).
     func expire(_ variable: String = "confidential", in seconds: TimeInterval) throws {
         let id = try connection(variable).connectionId
-        try store.database.writer.write { db in
-            try db.execute(sql: "UPDATE token SET expiresAt = ? WHERE connectionId = ?",
-                           arguments: [Timestamp.string(from: Date().addingTimeInterval(seconds)), id])
+        _ = try store.database.write { db in
+            try db.execute("UPDATE \"token\" SET \"expiresAt\" = ? WHERE \"connectionId\" = ?",
+                           [Timestamp.string(from: Date().addingTimeInterval(seconds)), id])
         }
     }
 
     /// One column of the connection's token row (nil when there is no row or it is NULL).
     func tokenColumn(_ column: String, _ variable: String = "confidential") throws -> String? {
         let id = try connection(variable).connectionId
-        return try store.database.writer.read { db in
-            try String.fetchOne(db, sql: "SELECT CAST(\(column) AS TEXT) FROM token WHERE connectionId = ?", arguments: [id])
+        return try store.database.read { db in
+            try db.value(String.self, "SELECT CAST(\"\(column)\" AS TEXT) FROM \"token\" WHERE \"connectionId\" = ?", [id])
         }
     }
 }

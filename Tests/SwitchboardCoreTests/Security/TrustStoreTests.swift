@@ -206,7 +206,7 @@ struct UpgradeClassTests {
         #expect(try t.value(instance.id, "v", "endpoint") == "https://team.up.example")
         #expect(try t.value(instance.id, "v", "tok") == "PLAINSECRET-123")
         let plain = try t.store.database.read { db in
-            try String.fetchAll(db, sql: "SELECT coalesce(value, '') FROM fieldValue")
+            try db.values(String.self, "SELECT coalesce(\"value\", '') FROM \"fieldValue\"")
         }
         #expect(!plain.contains("PLAINSECRET-123"))
     }

@@ -1,7 +1,7 @@
 import GRDB
 
 /// Named migrations; never edit one that has landed, add a new one.
-enum Migrations {
+enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: definitions, instances, values, tokens, logs") { db in

@@ -1,0 +1,333 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+import Synchronization
+
+/// The engine for a team on several hosts: PostgreSQL through postgres-nio, run
+/// synchronously (the store's callers are plain threads; each call waits for its
+/// future on the engine's own event loop, never on a caller's).
+///
+/// Writers are serialised by one transaction-scoped advisory lock, as SQLite serialises
+/// them with its write lock: every read-modify-write of the store (revision checks,
+/// leases, single-use authorizations) keeps the meaning it has on SQLite, on any number of
+/// hosts, without each statement having to be written for concurrent writers. Store
+/// writes never wait on the network inside a transaction, so the lock is held for
+/// milliseconds. Reads run in REPEATABLE READ snapshots and never wait for writers.
+final class PostgresEngine: StoreEngine, @unchecked Sendable {
+    // @unchecked: `connection` is only touched with `lock` held.
+    let target: PostgresLocation
+    private let group: MultiThreadedEventLoopGroup
+    private let lock = NSLock()
+    private var connection: PostgresConnection?
+    private var statements: [String: String] = [:]
+    static let logger = Logger(label: "switchboard.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// The advisory lock every write transaction takes (and migrations take for the session).
+    static let writeLockKey: Int64 = 0x5357_4254_4452_0001
+    static let migrationLockKey: Int64 = 0x5357_4254_4452_0002
+    /// The channel every write transaction notifies on commit (`StoreChangeSignal`).
+    static let changeChannel = "switchboard_changes"
+
+    var dialect: SQLDialect { .postgres }
+    var location: String { target.redacted }
+
+    private init(target: PostgresLocation) {
+        self.target = target
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    }
+
+    deinit {
+        try? connection?.close().wait()
+        try? group.syncShutdownGracefully()
+    }
+
+    /// Connects and brings the schema up to date (once, even when several hosts start
+    /// together: the migrations run under a session advisory lock).
+    static func open(url: String) throws -> PostgresEngine {
+        let engine = PostgresEngine(target: try PostgresLocation(url))
+        try engine.withConnection { connection in
+            try PostgresMigrations.migrate(connection, engine: engine)
+        }
+        return engine
+    }
+
+    // MARK: Transactions
+
+    func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+        try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", lockKey: nil, notify: false, body)
+    }
+
+    func write<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+        try transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED", lockKey: Self.writeLockKey, notify: true, body)
+    }
+
+    private func transaction<T>(begin: String, lockKey: Int64?, notify: Bool, _ body: (any SQLConnection) throws -> T) throws -> T {
+        try withConnection { connection in
+            let session = PostgresSession(connection: connection, engine: self)
+            try session.run(begin)
+            do {
+                if let lockKey { try session.run("SELECT pg_advisory_xact_lock(\(lockKey))") }
+                let result = try body(session)
+                if notify { try session.run("NOTIFY \(Self.changeChannel)") }
+                try session.run("COMMIT")
+                return result
+            } catch {
+                try? session.run("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` with the engine's connection (opened on first use, opened again after
+    /// it was lost), one caller at a time. Failures arrive as sentences.
+    func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            if connection == nil || connection?.isClosed == true {
+                connection = try Self.connect(target, on: group.next())
+                statements = [:]
+            }
+            return try body(connection!)
+        } catch {
+            throw Self.wrap(error, target: target)
+        }
+    }
+
+    /// `?` placeholders numbered as PostgreSQL wants them ($1, $2, ...), outside quotes;
+    /// remembered per statement text (callers are locked out meanwhile).
+    func numbered(_ sql: String) -> String {
+        if let known = statements[sql] { return known }
+        var out = ""
+        out.reserveCapacity(sql.utf8.count + 8)
+        var quote: Character?
+        var index = 0
+        for character in sql {
+            if let open = quote {
+                if character == open { quote = nil }
+                out.append(character)
+            } else if character == "'" || character == "\"" {
+                quote = character
+                out.append(character)
+            } else if character == "?" {
+                index += 1
+                out += "$\(index)"
+            } else {
+                out.append(character)
+            }
+        }
+        statements[sql] = out
+        return out
+    }
+
+    static func connect(_ target: PostgresLocation, on eventLoop: any EventLoop) throws -> PostgresConnection {
+        var configuration: PostgresConnection.Configuration
+        if let socket = target.socketDirectory {
+            configuration = .init(unixSocketPath: "\(socket)/.s.PGSQL.\(target.port)", username: target.user,
+                                  password: target.password, database: target.database)
+        } else {
+            configuration = .init(host: target.host, port: target.port, username: target.user, password: target.password,
+                                  database: target.database, tls: try tls(target))
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        return try PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 1, logger: logger).wait()
+    }
+
+    /// libpq's sslmode over swift-nio-ssl: disable; allow and prefer try TLS without
+    /// verifying; require insists on TLS without verifying (as libpq without a root
+    /// certificate); verify-ca checks the chain; verify-full the chain and the host name.
+    static func tls(_ target: PostgresLocation) throws -> PostgresConnection.Configuration.TLS {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch target.tls {
+        case .disable: return .disable
+        case .allow, .prefer, .require: tls.certificateVerification = .none
+        case .verifyCA: tls.certificateVerification = .noHostnameVerification
+        case .verifyFull: tls.certificateVerification = .fullVerification
+        }
+        if let root = target.rootCertificate {
+            guard FileManager.default.isReadableFile(atPath: root) else {
+                throw SwitchboardError.invalidValue("database URL: sslrootcert \(root) is not a readable file")
+            }
+            tls.trustRoots = .file(root)
+        }
+        let context = try NIOSSLContext(configuration: tls)
+        return target.tls == .allow || target.tls == .prefer ? .prefer(context) : .require(context)
+    }
+
+    func changeSignal() throws -> any StoreChangeSignal {
+        try PostgresChangeSignal(target: target, group: group)
+    }
+
+    // MARK: Errors
+
+    /// The sentences SQLite's engine gives where the failure is the same; the others name
+    /// the server and what to check.
+    static func wrap(_ error: any Error, target: PostgresLocation) -> any Error {
+        if error is SwitchboardError { return error }
+        let place = target.socketDirectory ?? "\(target.host):\(target.port)"
+        if let error = error as? PSQLError {
+            switch error.code {
+            case .server:
+                let state = error.serverInfo?[.sqlState] ?? ""
+                let message = error.serverInfo?[.message] ?? "\(error)"
+                switch state {
+                case "55P03", "40001", "40P01", "57014":
+                    return SwitchboardError.database(StoreFailure.busy)
+                case "28P01", "28000":
+                    return SwitchboardError.database("PostgreSQL at \(place) refused the login of \(target.user): \(message)")
+                case "3D000":
+                    return SwitchboardError.database("PostgreSQL at \(place) has no database \(target.database)")
+                case "42501":
+                    return SwitchboardError.database("the database role \(target.user) lacks a privilege: \(message)")
+                case "53100":
+                    return SwitchboardError.database("the disk is full; nothing was saved")
+                default:
+                    return SwitchboardError.database("database error: \(message)")
+                }
+            case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
+                return SwitchboardError.database("the connection to PostgreSQL at \(place) was lost; nothing more was saved, try again")
+            case .sslUnsupported:
+                return SwitchboardError.database("PostgreSQL at \(place) does not offer TLS, which sslmode=\(target.tls.rawValue) requires")
+            case .failedToAddSSLHandler:
+                return SwitchboardError.database("TLS with PostgreSQL at \(place) failed")
+            case .authMechanismRequiresPassword:
+                return SwitchboardError.database("PostgreSQL at \(place) wants a password for \(target.user): put it in the URL or PGPASSWORD")
+            case .connectionError:
+                if let underlying = error.underlying { return connectFailure(underlying, place: place) }
+                return SwitchboardError.database("could not connect to PostgreSQL at \(place)")
+            default:
+                return SwitchboardError.database("database error: \(error.code)")
+            }
+        }
+        return connectFailure(error, place: place)
+    }
+
+    private static func connectFailure(_ error: any Error, place: String) -> SwitchboardError {
+        if error is NIOSSLError || "\(type(of: error))".contains("SSL") || "\(type(of: error))".contains("TLS") {
+            return .database("TLS with PostgreSQL at \(place) failed: \(error)")
+        }
+        if let io = error as? IOError {
+            return .database("could not connect to PostgreSQL at \(place): \(String(cString: strerror(io.errnoCode)))")
+        }
+        return .database("could not connect to PostgreSQL at \(place): \(error)")
+    }
+}
+
+/// The engine's connection inside one transaction.
+final class PostgresSession: SQLConnection {
+    let connection: PostgresConnection
+    let engine: PostgresEngine
+    private var savepoints = 0
+    var dialect: SQLDialect { .postgres }
+
+    init(connection: PostgresConnection, engine: PostgresEngine) {
+        self.connection = connection
+        self.engine = engine
+    }
+
+    func run(_ sql: String) throws {
+        _ = try connection.query(PostgresQuery(unsafeSQL: sql), logger: PostgresEngine.logger).wait()
+    }
+
+    func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
+        let result = try connection.query(try query(sql, arguments), logger: PostgresEngine.logger).wait()
+        return result.metadata.rows ?? 0
+    }
+
+    func forEachRow(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
+        let result = try connection.query(try query(sql, arguments), logger: PostgresEngine.logger).wait()
+        var columns: SQLColumns?
+        for row in result.rows {
+            var values: [SQLValue] = []
+            var names: [String] = []
+            for cell in row {
+                values.append(try Self.value(cell))
+                if columns == nil { names.append(cell.columnName) }
+            }
+            if columns == nil { columns = SQLColumns(names) }
+            try body(SQLRow(values: values, columns: columns!))
+        }
+    }
+
+    func savepoint<T>(_ body: () throws -> T) throws -> T {
+        savepoints += 1
+        let name = "sb_\(savepoints)"
+        try run("SAVEPOINT \(name)")
+        do {
+            let result = try body()
+            try run("RELEASE SAVEPOINT \(name)")
+            return result
+        } catch {
+            try? run("ROLLBACK TO SAVEPOINT \(name)")
+            throw error
+        }
+    }
+
+    private func query(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQuery {
+        var binds = PostgresBindings(capacity: arguments.count)
+        for argument in arguments {
+            switch argument.sqlValue {
+            case .null: binds.appendNull()
+            case .integer(let number): binds.append(number)
+            case .real(let number): binds.append(number)
+            case .text(let text): binds.append(text)
+            case .blob(let data): binds.append(ByteBuffer(bytes: data))
+            case .bool(let flag): binds.append(flag)
+            }
+        }
+        return PostgresQuery(unsafeSQL: engine.numbered(sql), binds: binds)
+    }
+
+    static func value(_ cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2: return .integer(Int64(try cell.decode(Int16.self)))
+        case .int4: return .integer(Int64(try cell.decode(Int32.self)))
+        case .int8: return .integer(try cell.decode(Int64.self))
+        case .bool: return .bool(try cell.decode(Bool.self))
+        case .float4, .float8: return .real(try cell.decode(Double.self))
+        case .bytea: return .blob(Data(try cell.decode(ByteBuffer.self).readableBytesView))
+        case .numeric:
+            let text = try cell.decode(String.self)
+            if let number = Int64(text) { return .integer(number) }
+            return .real(Double(text) ?? 0)
+        default: return .text(try cell.decode(String.self))
+        }
+    }
+}
+
+/// A counter of NOTIFY messages on the store's channel, on a connection of its own: every
+/// write transaction notifies at commit, from any host. While the listening connection is
+/// down the version is unknown (nil), so readers fall back to reading every time.
+final class PostgresChangeSignal: StoreChangeSignal, @unchecked Sendable {
+    // @unchecked: `connection` is set once in init and only closed in deinit.
+    private final class State: Sendable {
+        let notifications = Atomic<Int>(0)
+        let listening = Atomic<Bool>(false)
+    }
+    private let state = State()
+    private let connection: PostgresConnection
+
+    init(target: PostgresLocation, group: MultiThreadedEventLoopGroup) throws {
+        do {
+            connection = try PostgresEngine.connect(target, on: group.next())
+        } catch {
+            throw PostgresEngine.wrap(error, target: target)
+        }
+        let state = self.state
+        connection.addListener(channel: PostgresEngine.changeChannel) { _, _ in
+            state.notifications.add(1, ordering: .relaxed)
+        }
+        state.listening.store(true, ordering: .relaxed)
+        connection.closeFuture.whenComplete { _ in state.listening.store(false, ordering: .relaxed) }
+    }
+
+    deinit { try? connection.close().wait() }
+
+    func version() -> Int? {
+        state.listening.load(ordering: .relaxed) ? state.notifications.load(ordering: .relaxed) : nil
+    }
+}
