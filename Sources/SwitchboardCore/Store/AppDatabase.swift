@@ -25,6 +25,13 @@ package struct AppDatabase: Sendable {
         return AppDatabase(engine: try SQLiteEngine.open(path: location, readOnly: readOnly))
     }
 
+    /// Whether a store is there to open without creating one: a SQLite file that exists.
+    /// A PostgreSQL database is made by whoever runs the server; the schema in it is
+    /// migrated by the first command that opens it, whichever that is.
+    package static func exists(_ location: String) -> Bool {
+        PostgresLocation.isURL(location) || FileManager.default.fileExists(atPath: location)
+    }
+
     package static func missing(_ path: String) -> SwitchboardError {
         .notFound("no database at \(path) yet, so nothing is stored: import definitions first (switchboard import FILE), or choose another with --db or $SWITCHBOARD_DB")
     }

@@ -21,7 +21,7 @@ struct StoreOptions: Sendable {
     }
 
     func databaseExists() -> Bool {
-        FileManager.default.fileExists(atPath: Paths.database(option: db))
+        AppDatabase.exists(Paths.database(option: db))
     }
 
     /// `readOnly` for commands that only list or show: they open without taking a write lock.
@@ -30,7 +30,7 @@ struct StoreOptions: Sendable {
     func store(source: String, readOnly: Bool = false, createIfMissing: Bool = false) throws -> Store {
         let role = try resolvedRole()
         let path = Paths.database(option: db)
-        if !createIfMissing && !FileManager.default.fileExists(atPath: path) { throw AppDatabase.missing(path) }
+        if !createIfMissing && !AppDatabase.exists(path) { throw AppDatabase.missing(path) }
         let database = try AppDatabase.open(path: path, readOnly: readOnly)
         return Store(database: database, actor: Actor(user: Actor.osUser(), role: role, source: source)) {
             try MasterKey.load()

@@ -49,7 +49,9 @@ final class CLISandbox: Sendable {
     let masterKey: String?
     let environment: [String: String]
 
-    var databasePath: String { directory + "/db/switchboard.sqlite" }
+    /// The sandbox's store: a SQLite file under db/, or a PostgreSQL database of its own
+    /// (`TestDatabase`).
+    let databasePath: String
 
     init(masterKey: String? = randomMasterKey(), useDefaultDatabase: Bool = false) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-cli-\(UUID().uuidString)").path
@@ -58,6 +60,8 @@ final class CLISandbox: Sendable {
         }
         self.directory = directory
         self.masterKey = masterKey
+        try FileManager.default.createDirectory(atPath: directory + "/db", withIntermediateDirectories: true)
+        databasePath = try TestDatabase.freshLocation(in: directory + "/db")
         var environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
             "HOME": directory + "/home",
@@ -66,7 +70,7 @@ final class CLISandbox: Sendable {
             "TMPDIR": directory + "/tmp",
             "LANG": "C.UTF-8",
         ]
-        if !useDefaultDatabase { environment["SWITCHBOARD_DB"] = directory + "/db/switchboard.sqlite" }
+        if !useDefaultDatabase { environment["SWITCHBOARD_DB"] = databasePath }
         if let masterKey { environment[MasterKey.environmentVariable] = masterKey }
         self.environment = environment
     }
@@ -189,8 +193,10 @@ final class CLISandbox: Sendable {
         try #require(try await json(["logs"] + arguments)["entries"] as? [[String: Any]])
     }
 
-    /// Every byte of the database files (main, -wal, -shm) that exist.
+    /// Every byte of the database files (main, -wal, -shm) that exist, or on PostgreSQL
+    /// `pg_dump --data-only`.
     func databaseBytes() -> Data {
+        if TestDatabase.isPostgres { return Data(((try? TestDatabase.rawContents(of: databasePath)) ?? "").utf8) }
         var data = Data()
         for suffix in ["", "-wal", "-shm"] {
             if let bytes = FileManager.default.contents(atPath: databasePath + suffix) { data += bytes }

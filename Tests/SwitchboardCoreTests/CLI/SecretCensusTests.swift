@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 import Testing
 @testable import SwitchboardCore
 
@@ -571,6 +572,7 @@ private final class Census {
 
     /// Every file of the database (main, -wal, -shm, anything else beside them) for every secret.
     func searchDatabase() {
+        if TestDatabase.isPostgres { return searchPostgresDump() }
         let directory = (sandbox.databasePath as NSString).deletingLastPathComponent
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
         let base = (sandbox.databasePath as NSString).lastPathComponent
@@ -588,6 +590,20 @@ private final class Census {
         }
         let bytes = sandbox.databaseBytes()
         #expect(bytes.range(of: Data(SecretCensusTests.publicValue.utf8)) != nil, "control: the public value is visible in the raw database files")
+    }
+
+    /// On PostgreSQL: everything stored, as `pg_dump --data-only` writes it, for every secret.
+    func searchPostgresDump() {
+        guard let dump = try? TestDatabase.rawContents(of: sandbox.databasePath), !dump.isEmpty else {
+            unexercised.append("pg_dump of \(sandbox.databasePath) gave nothing to search")
+            return
+        }
+        for plant in SecretCensusTests.plants where plant.valueClass == .secret {
+            checks += 1
+            if dump.contains(plant.value) {
+                leaks.append("database: pg_dump holds the \(plant.name) (\(plant.value)) in plain text")
+            }
+        }
     }
 
     /// Files left in the product's TMPDIR, HOME, XDG config and data directories and its

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 import SwitchboardCore
 import Testing
 
@@ -230,8 +231,8 @@ struct ConnectEndToEndTests {
         #expect(try await child.exitStatus() == 130)
         sandbox.record(child)
         #expect(try await sandbox.logs("confidential").first == "CONNECT cancelled")
-        let pending = try await EndToEnd.run("/usr/bin/sqlite3", [sandbox.databasePath, "SELECT count(*) FROM oauthPending"])
-        #expect(pending.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(pending)")
+        let pending = try TestDatabase.sql(sandbox.databasePath, "SELECT count(*) FROM \"oauthPending\"")
+        #expect(pending.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(pending)")
     }
 
     @Test func runRefreshesATokenNearExpiryFirst() async throws {

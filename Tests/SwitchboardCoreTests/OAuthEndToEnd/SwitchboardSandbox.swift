@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import SwitchboardCore
+import SwitchboardTestSupport
 import Testing
 
 /// One private Switchboard home (database, master key, XDG dirs) driving the BUILT binary
@@ -22,8 +23,9 @@ final class SwitchboardSandbox: Sendable {
             throw EndToEndError("the switchboard binary is missing at \(EndToEnd.binary): run `swift build` first (or set SWITCHBOARD_BIN)")
         }
         directory = try EndToEnd.temporaryDirectory("sb-oauth-e2e")
+        databasePath = try TestDatabase.freshLocation(in: directory)
         var environment = ProcessInfo.processInfo.environment
-        environment["SWITCHBOARD_DB"] = directory + "/switchboard.sqlite"
+        environment["SWITCHBOARD_DB"] = databasePath
         environment["SWITCHBOARD_MASTER_KEY"] = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
         environment["XDG_CONFIG_HOME"] = directory + "/config"
         environment["XDG_DATA_HOME"] = directory + "/data"
@@ -31,7 +33,8 @@ final class SwitchboardSandbox: Sendable {
         self.environment = environment
     }
 
-    var databasePath: String { directory + "/switchboard.sqlite" }
+    /// A SQLite file in the sandbox, or a PostgreSQL database of its own (`TestDatabase`).
+    let databasePath: String
 
     /// Runs `switchboard ARGS` to its end. `secretOutput` keeps the output out of the
     /// transcript (only for `run`, whose job is to hand tokens to code).
@@ -101,11 +104,7 @@ final class SwitchboardSandbox: Sendable {
     func expectNoPlainSecrets(_ secrets: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let secrets = (secrets + Self.clientSecrets).filter { $0.count >= 6 }
         let logText = try await run(["logs", instance, "--json", "--limit", "10000"]).stdout
-        var database = Data()
-        for suffix in ["", "-wal", "-shm"] {
-            if let data = FileManager.default.contents(atPath: databasePath + suffix) { database += data }
-        }
-        let raw = String(decoding: database, as: UTF8.self)
+        let raw = try TestDatabase.rawContents(of: databasePath)
         let outputs = transcript.withLock { $0.joined(separator: "\n") }
         for secret in secrets {
             #expect(!outputs.contains(secret), "a secret (\(secret.prefix(4))…) appeared in switchboard's stdout or stderr", sourceLocation: sourceLocation)
@@ -117,9 +116,8 @@ final class SwitchboardSandbox: Sendable {
     /// Moves every stored token's expiry to `seconds` from now, as if time had passed (the
     /// expiry column is plain; the tokens themselves stay sealed).
     func makeTokensExpire(in seconds: Int) async throws {
-        let result = try await EndToEnd.run("/usr/bin/sqlite3", [databasePath,
-            "UPDATE token SET expiresAt = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+\(seconds) seconds')"])
-        guard result.status == 0 else { throw EndToEndError("sqlite3 failed: \(result.stderr)") }
+        let expiry = Timestamp.string(from: Date().addingTimeInterval(TimeInterval(seconds)))
+        try TestDatabase.sql(databasePath, "UPDATE \"token\" SET \"expiresAt\" = '\(expiry)'")
     }
 
     /// connect → the URL on stdout → the scripted browser approves → exit 0.

@@ -327,7 +327,13 @@ final class PostgresChangeSignal: StoreChangeSignal, @unchecked Sendable {
 
     deinit { try? connection.close().wait() }
 
+    /// One round trip first: PostgreSQL delivers a listening session's pending
+    /// notifications before it answers a query, so the count then includes every commit
+    /// that finished before this call (a commit is never missed, and a read that follows
+    /// never looks changed by a write it already saw).
     func version() -> Int? {
-        state.listening.load(ordering: .relaxed) ? state.notifications.load(ordering: .relaxed) : nil
+        guard state.listening.load(ordering: .relaxed),
+              (try? connection.query("SELECT 1", logger: PostgresEngine.logger).wait()) != nil else { return nil }
+        return state.notifications.load(ordering: .relaxed)
     }
 }
