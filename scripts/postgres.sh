@@ -20,6 +20,9 @@ start)
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   "${as_owner[@]}" "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
+  # One role that must give a password (the wrong-password tests), ahead of the trust lines:
+  # the first line that matches decides.
+  "${as_owner[@]}" sed -i '1i host all sb_password 127.0.0.1/32 scram-sha-256' "$dir/data/pg_hba.conf"
   # Text order must not depend on the server's locale: the schema says COLLATE "C" itself.
   "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \

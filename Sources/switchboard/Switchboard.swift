@@ -18,7 +18,7 @@ struct Switchboard: AsyncParsableCommand {
             DeployCommand.self, InstancesCommand.self, ConfigureCommand.self, ShowCommand.self,
             StatusCommand.self, LogsCommand.self, EventsCommand.self, RunCommand.self,
             ConnectCommand.self, DisconnectCommand.self, TestConnectionCommand.self, RefreshCommand.self,
-            CallbackServerCommand.self,
+            CallbackServerCommand.self, DBCommand.self,
         ],
         defaultSubcommand: WizardCommand.self
     )

@@ -55,14 +55,22 @@ package final class AuthorizationSession: Sendable {
                 let store = self.store, state = self.state
                 let keep = Set(connection.options.callbackMetadata)
                 group.addTask {
-                    // The team server writes the callback into the database: poll for it.
+                    // The team server writes the callback into the store, on this host or
+                    // another: look again whenever a commit is announced (PostgreSQL's
+                    // NOTIFY), and every `pollInterval` in any case.
+                    let monitor = try? store.changeMonitor()
                     while true {
                         if var result = try store.receivedCallback(state: state) {
                             guard state.matches(result.state) else { throw SwitchboardError.oauth("the callback server stored a callback for another state") }
                             result.metadata = result.metadata.filter { keep.contains($0.key) }
                             return Received(callback: result, pasted: false)
                         }
-                        try await Task.sleep(for: pollInterval)
+                        if let monitor {
+                            await monitor.waitForCommit(upTo: pollInterval)
+                            try Task.checkCancellation()
+                        } else {
+                            try await Task.sleep(for: pollInterval)
+                        }
                     }
                 }
             }

@@ -20,6 +20,13 @@ package final class DatabaseChangeMonitor: Sendable {
     /// The current version, or nil when it cannot be read.
     package func version() -> Int? { signal.version() }
 
+    /// Returns when something may have been committed, or after `timeout` at the latest
+    /// (at once on PostgreSQL's NOTIFY; SQLite announces nothing, so there it is the
+    /// timeout: polling).
+    package func waitForCommit(upTo timeout: Duration) async {
+        await signal.waitForCommit(upTo: timeout)
+    }
+
     package func markRead(_ version: Int?, key: String = "") {
         lastRead.withLock { $0[key] = version }
     }

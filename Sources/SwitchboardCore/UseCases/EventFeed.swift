@@ -42,7 +42,8 @@ package struct EventFeed: Sendable {
             // At least one interval between reads, even when the version cannot be read
             // (then every check says "changed").
             repeat {
-                try await Task.sleep(for: pollInterval)
+                await monitor.waitForCommit(upTo: pollInterval)
+                try Task.checkCancellation()
             } while !monitor.hasChanged()
         }
     }

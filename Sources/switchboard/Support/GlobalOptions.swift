@@ -8,7 +8,7 @@ enum RoleName: String, ExpressibleByArgument, CaseIterable {
 
 /// Options every command accepts (SPEC §9, §10).
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Database file (default: $SWITCHBOARD_DB, else $XDG_DATA_HOME/switchboard/switchboard.sqlite).")
+    @Option(name: .long, help: "The store: a SQLite file or a postgres:// URL (default: $SWITCHBOARD_DB, else $XDG_DATA_HOME/switchboard/switchboard.sqlite).")
     var db: String?
 
     @Option(name: .long, help: "Act as a team member (default) or as a customer.")

@@ -359,6 +359,18 @@ struct SecretCensusTests {
             Invocation(["events", instance, "service"], team: .succeeds, customer: .succeeds),
             Invocation(["events", otherInstance], team: .succeeds, customer: .failsAny, customerEchoes: [otherInstance]),
         ]),
+        CensusCommand(name: "db", json: false, invocations: [
+            // The group alone lists its subcommands; it takes no role options.
+            Invocation(["db"], team: .succeeds, customer: .any),
+        ]),
+        CensusCommand(name: "db migrate", json: true, invocations: [
+            Invocation(["db", "migrate"], team: .succeeds, customer: .refused),
+        ]),
+        CensusCommand(name: "db copy", json: true, invocations: [
+            // The whole store into a new file: what it prints is table names and counts;
+            // secrets stay sealed in the copy. `@DB` is the census's store, `@DIR` its sandbox.
+            Invocation(["db", "copy", "@DB", "@DIR/copies/copy-@V.sqlite"], team: .succeeds, customer: .refused),
+        ]),
         CensusCommand(name: "callback-server", json: false, invocations: [
             Invocation(["callback-server", "--listen", "127.0.0.1:0"], team: .succeeds, customer: .refused, serves: true),
         ]),
@@ -519,7 +531,10 @@ private final class Census {
 
     private func argv(_ call: Call, audience: Audience, json: Bool) -> [String] {
         let tag = "\(audience.rawValue)-\(json ? "json" : "text")"
-        var argv = call.arguments.map { $0.replacingOccurrences(of: "@V", with: tag) }
+        var argv = call.arguments.map {
+            $0.replacingOccurrences(of: "@V", with: tag).replacingOccurrences(of: "@DB", with: sandbox.databasePath)
+                .replacingOccurrences(of: "@DIR", with: sandbox.directory)
+        }
         if json { argv.append("--json") }
         if audience == .customer {
             argv += ["--role", "customer"]

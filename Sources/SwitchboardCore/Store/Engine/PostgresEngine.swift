@@ -157,6 +157,10 @@ final class PostgresEngine: StoreEngine, @unchecked Sendable {
         return target.tls == .allow || target.tls == .prefer ? .prefer(context) : .require(context)
     }
 
+    func appliedMigrations() throws -> [String] {
+        try read { db in try db.values(String.self, "SELECT \"identifier\" FROM \"switchboardMigration\" ORDER BY \"position\"") }
+    }
+
     func changeSignal() throws -> any StoreChangeSignal {
         try PostgresChangeSignal(target: target, group: group)
     }
@@ -212,6 +216,16 @@ final class PostgresEngine: StoreEngine, @unchecked Sendable {
         if let io = error as? IOError {
             return .database("could not connect to PostgreSQL at \(place): \(String(cString: strerror(io.errnoCode)))")
         }
+        // NIO's connect tries every address of the host and reports them all in one
+        // debug dump: say what the first attempt's system call said instead.
+        if let failure = error as? NIOConnectionError {
+            if let io = failure.connectionErrors.lazy.compactMap({ $0.error as? IOError }).first {
+                return .database("could not connect to PostgreSQL at \(place): \(String(cString: strerror(io.errnoCode)))")
+            }
+            if failure.connectionErrors.isEmpty && (failure.dnsAError != nil || failure.dnsAAAAError != nil) {
+                return .database("could not connect to PostgreSQL at \(place): the host name does not resolve")
+            }
+        }
         return .database("could not connect to PostgreSQL at \(place): \(error)")
     }
 }
@@ -264,6 +278,11 @@ final class PostgresSession: SQLConnection {
             try? run("ROLLBACK TO SAVEPOINT \(name)")
             throw error
         }
+    }
+
+    func serverTime() throws -> Date? {
+        // clock_timestamp(), not now(): the time of this statement, not of the transaction's start.
+        try value(Double.self, "SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8").map(Date.init(timeIntervalSince1970:))
     }
 
     private func query(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQuery {
@@ -326,6 +345,17 @@ final class PostgresChangeSignal: StoreChangeSignal, @unchecked Sendable {
     }
 
     deinit { try? connection.close().wait() }
+
+    /// Watches the count of notifications (kept in memory by the listening connection, so
+    /// a look costs nothing) every few milliseconds until one arrives or `timeout` passes;
+    /// while the connection is down, only the timeout ends the wait.
+    func waitForCommit(upTo timeout: Duration) async {
+        let seen = state.notifications.load(ordering: .relaxed)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline, state.notifications.load(ordering: .relaxed) == seen {
+            guard (try? await Task.sleep(for: .milliseconds(5))) != nil else { return }
+        }
+    }
 
     /// One round trip first: PostgreSQL delivers a listening session's pending
     /// notifications before it answers a query, so the count then includes every commit

@@ -38,12 +38,21 @@ package struct PostgresLocation: Sendable, Equatable {
         func bad(_ why: String) -> SwitchboardError {
             .invalidValue("database URL: \(why) (expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=MODE])")
         }
-        guard Self.isURL(text), !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
+        guard Self.isURL(text), !Self.hasControl(text) else {
             throw bad("not a postgres:// URL on one line")
         }
         guard let components = URLComponents(string: text) else { throw bad("not a valid URL") }
+        // A part of the URL decoded: one that is not UTF-8 once decoded is refused rather
+        // than dropped, which would quietly connect as another user, to another database or
+        // host, or without the password.
+        func decoded(_ encoded: String?, _ what: String) throws -> String? {
+            guard let encoded else { return nil }
+            guard let text = encoded.removingPercentEncoding else { throw bad("the \(what) is not percent-encoded UTF-8") }
+            return text
+        }
         var query: [String: String] = [:]
         for item in components.queryItems ?? [] {
+            guard !Self.hasControl(item.name + (item.value ?? "")) else { throw bad("a query parameter contains a control character") }
             guard let value = item.value else { throw bad("query parameter '\(item.name)' has no value") }
             query[item.name] = value
         }
@@ -51,29 +60,48 @@ package struct PostgresLocation: Sendable, Equatable {
         if let unknown = query.keys.sorted().first(where: { !known.contains($0) }) {
             throw bad("unknown parameter '\(unknown)'")
         }
-        host = query["host"] ?? components.percentEncodedHost.flatMap { $0.removingPercentEncoding } ?? ""
+        host = try query["host"] ?? decoded(components.percentEncodedHost, "host") ?? ""
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         if host.isEmpty { host = "/var/run/postgresql" }
         if let text = query["port"] {
             guard let number = Int(text), (1...65535).contains(number) else { throw bad("port '\(text)' is not 1-65535") }
             port = number
+        } else if let number = components.port {
+            port = number
+        } else if let range = components.rangeOfPort, let whole = components.string {
+            // Digits too many for an Int: URLComponents has no port then, which is not 5432.
+            throw bad("port '\(whole[range])' is not 1-65535")
         } else {
-            port = components.port ?? 5432
+            port = 5432
         }
         guard (1...65535).contains(port) else { throw bad("port \(port) is not 1-65535") }
-        let urlUser = components.percentEncodedUser?.removingPercentEncoding
+        let urlUser = try decoded(components.percentEncodedUser, "user name")
         user = query["user"] ?? urlUser.flatMap { $0.isEmpty ? nil : $0 } ?? environment["PGUSER"] ?? Self.loginName()
-        password = query["password"] ?? components.percentEncodedPassword?.removingPercentEncoding ?? environment["PGPASSWORD"]
-        let path = components.percentEncodedPath.removingPercentEncoding ?? ""
+        // Never named in a message: a password may hold control characters, but not NUL,
+        // which cannot travel in PostgreSQL's startup message.
+        let urlPassword = try decoded(components.percentEncodedPassword, "password")
+        password = query["password"] ?? urlPassword ?? environment["PGPASSWORD"]
+        guard password?.unicodeScalars.contains("\0") != true else { throw bad("the password contains NUL") }
+        let path = try decoded(components.percentEncodedPath, "database name") ?? ""
         let name = query["dbname"] ?? String(path.drop(while: { $0 == "/" }))
         database = name.isEmpty ? (environment["PGDATABASE"] ?? user) : name
+        // Messages name these: a control character (percent-encoded, or from the
+        // environment) would break their one line.
+        for (what, value) in [("host", host), ("user name", user), ("database name", database)] where Self.hasControl(value) {
+            throw bad("the \(what) contains a control character")
+        }
         guard !database.contains("/") else { throw bad("database name '\(database)' contains '/'") }
         let mode = query["sslmode"] ?? environment["PGSSLMODE"] ?? "prefer"
         guard let tls = TLSMode(rawValue: mode) else {
+            if Self.hasControl(mode) { throw bad("the sslmode contains a control character") }
             throw bad("sslmode '\(mode)' is not one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         self.tls = tls
         rootCertificate = query["sslrootcert"] ?? environment["PGSSLROOTCERT"]
+    }
+
+    private static func hasControl(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7f }
     }
 
     private static func loginName() -> String {

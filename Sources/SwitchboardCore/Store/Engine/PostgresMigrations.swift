@@ -141,6 +141,16 @@ enum PostgresMigrations {
     /// Applies the migrations not yet applied, each in its own transaction, under a
     /// session advisory lock so hosts starting together apply each exactly once.
     static func migrate(_ connection: PostgresConnection, engine: PostgresEngine) throws {
+        do {
+            try apply(connection)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42501" {
+            // A least-privilege role (README, "Several hosts") may read and write rows only.
+            throw SwitchboardError.database("the database role \(engine.target.user) may not change the schema (\(error.serverInfo?[.message] ?? "permission denied")): "
+                                            + "run `switchboard db migrate` once as the role that owns the database")
+        }
+    }
+
+    private static func apply(_ connection: PostgresConnection) throws {
         func run(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws -> PostgresQueryResult {
             try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: PostgresEngine.logger).wait()
         }

@@ -168,6 +168,8 @@ final class SQLiteConnection: SQLConnection {
         return result!
     }
 
+    func serverTime() throws -> Date? { nil }
+
     static func arguments(_ values: SQLArguments) -> StatementArguments {
         StatementArguments(values.map { value -> DatabaseValue in
             switch value.sqlValue {

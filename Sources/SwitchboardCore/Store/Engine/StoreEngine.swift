@@ -13,10 +13,21 @@ package protocol StoreEngine: Sendable {
     func write<T>(_ body: (any SQLConnection) throws -> T) throws -> T
     /// A source of "something was committed" signals from any process or host.
     func changeSignal() throws -> any StoreChangeSignal
+    /// The names of the applied migrations, oldest first.
+    func appliedMigrations() throws -> [String]
 }
 
 /// A number that changes whenever anything is committed to the store, by anyone.
 package protocol StoreChangeSignal: Sendable {
     /// The current number, or nil when it cannot be read.
     func version() -> Int?
+    /// Returns when a commit may have happened: at once on an engine that announces
+    /// commits (PostgreSQL's NOTIFY), else after `timeout` (the polling fallback).
+    func waitForCommit(upTo timeout: Duration) async
+}
+
+extension StoreChangeSignal {
+    package func waitForCommit(upTo timeout: Duration) async {
+        try? await Task.sleep(for: timeout)
+    }
 }
