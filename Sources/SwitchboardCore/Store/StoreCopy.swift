@@ -30,7 +30,10 @@ package enum StoreCopy {
             throw SwitchboardError.invalidValue("db copy: the source and the target are the same store (\(source.path))")
         }
         return try source.engine.read { from in
-            try target.engine.write { to in
+            guard try heldRows(from) != nil else {
+                throw SwitchboardError.invalidValue("db copy: the source \(source.path) holds no store (no rows in any table); nothing to copy")
+            }
+            return try target.engine.write { to in
                 if let held = try heldRows(to) {
                     throw SwitchboardError.conflict("db copy: the target \(target.path) already holds a store (\(held)); copy only into an empty one")
                 }

@@ -156,9 +156,11 @@ package struct WizardState: Equatable, Sendable {
         }
         switch screen {
         case .home:
-            // Badges change under us (runs, refreshes, other sessions); re-read now and then.
-            // Skipped while a page is on its way: it brings fresh rows anyway.
-            guard ticks % 10 == 0, home.isLoaded, !home.isRequesting else { return [] }
+            // Badges change under us (runs, refreshes, other sessions and hosts): ask every
+            // tick, so a change shows within a second; the effect re-reads only when the
+            // store's change monitor saw a commit (one cheap check otherwise). Skipped while
+            // a page is on its way: it brings fresh rows anyway.
+            guard home.isLoaded, !home.isRequesting else { return [] }
             return [.reloadInstancesIfChanged(home.reloadRequest(rows: Layout.homeListRows(size)))]
         case .deploy:
             return []

@@ -26,8 +26,12 @@ struct DBCopyCommand: ParsableCommand {
 
     func run() throws {
         guard role == .team else { throw SwitchboardError.forbidden("db copy is for the team role only") }
+        if let error = AppDatabase.unknownScheme(source) ?? AppDatabase.unknownScheme(target) { throw error }
         guard AppDatabase.exists(source) else { throw AppDatabase.missing(source) }
-        let from = try AppDatabase.open(path: source)
+        guard !AppDatabase.isForeignFile(target) else {
+            throw SwitchboardError.invalidValue("db copy: the target \(target) is a file that is not a Switchboard store; copy into a new file or an empty store")
+        }
+        let from = try AppDatabase.openExisting(path: source)
         let to = try AppDatabase.open(path: target)
         let report = try StoreCopy.copy(from: from, to: to)
         if json {

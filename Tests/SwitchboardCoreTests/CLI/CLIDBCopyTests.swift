@@ -95,4 +95,62 @@ struct CLIDBCopyTests {
         #expect(customer.status == 5, "\(customer)")
         #expect(!FileManager.default.fileExists(atPath: sb.directory + "/copies/c.sqlite"))
     }
+
+    @Test("the source is only read: an empty or outdated store is refused and left as it was; another program's file is not a target")
+    func sourceIsOnlyReadAndTargetsAreStores() async throws {
+        let sb = try CLISandbox()
+        // An empty store (migrated, no rows) is no source.
+        let empty = try TestDatabase.freshLocation(in: sb.directory + "/db")
+        _ = try AppDatabase.open(path: empty)
+        let nothing = try await sb.run(["db", "copy", empty, sb.directory + "/copies/none.sqlite"])
+        #expect(nothing.status == 1 && nothing.errorLine.contains("holds no store"), "\(nothing)")
+
+        // A store of an older version (its last migration not applied) is not migrated by a copy.
+        let instances = try await Self.populate(sb)
+        let file = sb.directory + "/copies/old.sqlite"
+        try await sb.ok(["db", "copy", sb.databasePath, file])
+        let last = try #require(try TestDatabase.sql(file, "SELECT identifier FROM grdb_migrations ORDER BY rowid DESC LIMIT 1")
+            .trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty)
+        try TestDatabase.sql(file, "DELETE FROM grdb_migrations WHERE identifier = '\(last)'")
+        let outdated = try await sb.run(["db", "copy", file, sb.directory + "/copies/new.sqlite"])
+        #expect(outdated.status == 1 && outdated.errorLine.contains("older Switchboard") && outdated.errorLine.contains("db migrate"), "\(outdated)")
+        #expect(try TestDatabase.sql(file, "SELECT COUNT(*) FROM grdb_migrations WHERE identifier = '\(last)'").hasPrefix("0"), "the source was not migrated")
+        #expect(!FileManager.default.fileExists(atPath: sb.directory + "/copies/new.sqlite"))
+
+        // Another program's SQLite file: refused before anything is written to it.
+        let foreign = sb.directory + "/copies/other-app.db"
+        try TestDatabase.sql(foreign, "CREATE TABLE notes (body TEXT)")
+        let refused = try await sb.run(["db", "copy", sb.databasePath, foreign])
+        #expect(refused.status == 1 && refused.errorLine.contains("not a Switchboard store"), "\(refused)")
+        #expect(try TestDatabase.sql(foreign, "SELECT name FROM sqlite_master WHERE type = 'table'").trimmingCharacters(in: .whitespacesAndNewlines) == "notes")
+        _ = instances
+    }
+
+    @Test("a location that is a URL of another scheme is refused naming only the scheme: no file is created, the password never shown")
+    func mistypedSchemeIsRefused() async throws {
+        let sb = try CLISandbox()
+        let typo = "postgress://team:Hunter2-SECRET@db.internal/switchboard"
+        for arguments in [["status", "--db", typo], ["import", try sb.write("test-api.yaml", Fixtures.testAPI), "--db", typo],
+                          ["db", "migrate", "--db", typo], ["db", "copy", sb.databasePath, typo], ["db", "copy", typo, sb.directory + "/x.sqlite"]] {
+            let result = try await sb.run(arguments, environment: ["SWITCHBOARD_DB": nil])
+            #expect(result.status != 0 && result.stderr.contains("'postgress://'"), "\(arguments): \(result.stderr)")
+            #expect(!result.stdout.contains("Hunter2") && !result.stderr.contains("Hunter2"), "the password was shown: \(result)")
+        }
+        let made = try FileManager.default.subpathsOfDirectory(atPath: sb.directory).filter { $0.contains("postgress") || $0.contains("Hunter2") }
+        #expect(made.isEmpty, "created: \(made)")
+    }
+
+    @Test("db copy walks every table of the schema (a new table cannot be left behind silently)")
+    func copyWalksEveryTable() throws {
+        let database = try AppDatabase.open(path: FileManager.default.temporaryDirectory.appendingPathComponent("sb-tables-\(UUID().uuidString).sqlite").path)
+        defer { try? FileManager.default.removeItem(atPath: database.path) }
+        let tables = try database.read { db in
+            try db.values(String.self, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations' ORDER BY name")
+        }
+        #expect(tables == StoreCopy.tables.map(\.name).sorted())
+    }
+}
+
+private extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -75,7 +75,10 @@ final class CLISandbox: Sendable {
         self.environment = environment
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
+    deinit {
+        TestDatabase.release(databasePath)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
 
     /// Writes a file into the sandbox and returns its path.
     @discardableResult

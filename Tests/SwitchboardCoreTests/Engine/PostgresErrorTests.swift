@@ -103,10 +103,27 @@ struct PostgresErrorTests {
           arguments: ["require", "verify-ca", "verify-full"])
     func tlsRequired(mode: String) throws {
         let database = try Self.emptyDatabase()
-        let message = Self.failure(opening: Self.url(password: "pw-tls", database: database, query: "sslmode=\(mode)"))
+        // The verifying modes need a root certificate before they try (as libpq): the system's here.
+        let query = mode == "require" ? "sslmode=\(mode)" : "sslmode=\(mode)&sslrootcert=system"
+        let message = Self.failure(opening: Self.url(password: "pw-tls", database: database, query: query))
         #expect(message == "PostgreSQL at \(Self.place) does not offer TLS, which sslmode=\(mode) requires")
         #expect(message?.contains("pw-tls") == false)
         #expect(try Self.tableCount(database) == 0, "nothing was migrated into \(database)")
+    }
+
+    @Test("given a verifying sslmode and no root certificate, then it says which file it needs, as libpq does")
+    func verifyingNeedsARootCertificate() throws {
+        let database = try Self.emptyDatabase()
+        for mode in ["verify-ca", "verify-full"] {
+            do {
+                _ = try AppDatabase.open(path: Self.url(password: "pw-root", database: database, query: "sslmode=\(mode)&sslrootcert=/nonexistent/root.crt"))
+                Issue.record("\(mode) opened without a root certificate")
+            } catch let error as SwitchboardError {
+                #expect(error.description == "database URL: sslmode=\(mode) needs the server's root certificate: /nonexistent/root.crt is not a readable file (sslrootcert=FILE, or sslrootcert=system for the system's roots)")
+                #expect(!error.description.contains("pw-root"))
+            }
+        }
+        #expect(try Self.tableCount(database) == 0)
     }
 
     @Test("given an sslmode that only tries TLS against a server without it, then the store opens in the clear",

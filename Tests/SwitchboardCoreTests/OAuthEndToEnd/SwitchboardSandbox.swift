@@ -130,7 +130,10 @@ final class SwitchboardSandbox: Sendable {
         #expect(status == 0, "connect exited \(status): \(child.stderr)", sourceLocation: sourceLocation)
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: directory) }
+    func remove() {
+        TestDatabase.release(databasePath)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
 }
 
 /// The scripted browser (scripts/oauth-browser.py): logs in as alice, answers the real

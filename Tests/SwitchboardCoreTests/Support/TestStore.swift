@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 @testable import SwitchboardCore
 
 /// A random master key as `SWITCHBOARD_MASTER_KEY` expects it: base64 of 32 bytes.
@@ -26,7 +27,10 @@ final class TestStore: Sendable {
         self.store = Store(database: database, actor: Actor(user: user, role: .team, source: "test")) { box }
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
+    deinit {
+        TestDatabase.release(store.database.path)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
 
     /// The same database seen by someone else (another role, user or key).
     func acting(as role: Role, user: String = "tester") -> Store {

@@ -19,7 +19,8 @@ import Synchronization
 final class PostgresEngine: StoreEngine, @unchecked Sendable {
     // @unchecked: `connection` is only touched with `lock` held.
     let target: PostgresLocation
-    private let group: MultiThreadedEventLoopGroup
+    private let loop = PostgresEventLoop()
+    private var group: MultiThreadedEventLoopGroup { loop.group }
     private let lock = NSLock()
     private var connection: PostgresConnection?
     private var statements: [String: String] = [:]
@@ -36,20 +37,23 @@ final class PostgresEngine: StoreEngine, @unchecked Sendable {
 
     private init(target: PostgresLocation) {
         self.target = target
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     }
 
     deinit {
         try? connection?.close().wait()
-        try? group.syncShutdownGracefully()
     }
 
     /// Connects and brings the schema up to date (once, even when several hosts start
     /// together: the migrations run under a session advisory lock).
-    static func open(url: String) throws -> PostgresEngine {
+    /// With `migrate: false` the schema must already be current (`db copy`'s source).
+    static func open(url: String, migrate: Bool = true) throws -> PostgresEngine {
         let engine = PostgresEngine(target: try PostgresLocation(url))
         try engine.withConnection { connection in
-            try PostgresMigrations.migrate(connection, engine: engine)
+            if migrate {
+                try PostgresMigrations.migrate(connection, engine: engine)
+            } else if try !PostgresMigrations.isCurrent(connection) {
+                throw AppDatabase.outdated(engine.location)
+            }
         }
         return engine
     }
@@ -72,10 +76,14 @@ final class PostgresEngine: StoreEngine, @unchecked Sendable {
                 if let lockKey { try session.run("SELECT pg_advisory_xact_lock(\(lockKey))") }
                 let result = try body(session)
                 if notify { try session.run("NOTIFY \(Self.changeChannel)") }
-                try session.run("COMMIT")
+                // PostgreSQL answers COMMIT of a transaction an earlier statement aborted with
+                // ROLLBACK, not an error: that must not pass for saved.
+                guard try session.run("COMMIT") == "COMMIT" else {
+                    throw SwitchboardError.database("database error: a statement of this change failed, so PostgreSQL rolled it back; nothing was saved")
+                }
                 return result
             } catch {
-                try? session.run("ROLLBACK")
+                if !connection.isClosed { _ = try? session.run("ROLLBACK") }
                 throw error
             }
         }
@@ -132,7 +140,18 @@ final class PostgresEngine: StoreEngine, @unchecked Sendable {
             configuration = .init(host: target.host, port: target.port, username: target.user, password: target.password,
                                   database: target.database, tls: try tls(target))
         }
-        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.connectTimeout = .seconds(Int64(target.connectTimeout))
+        // Set for the session at login, no round trip of their own. A lock held by another
+        // host is waited for as long as SQLite waits for its write lock, then reported
+        // busy; a session that stalls inside a transaction (its host hung or cut off) is
+        // ended by the server after a minute, which frees the write lock for every other
+        // host; keepalives find a peer that vanished without closing the connection.
+        configuration.options.additionalStartupParameters = [
+            ("application_name", target.applicationName),
+            ("lock_timeout", "15s"),
+            ("idle_in_transaction_session_timeout", "60s"),
+            ("tcp_keepalives_idle", "30"), ("tcp_keepalives_interval", "10"), ("tcp_keepalives_count", "3"),
+        ]
         return try PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 1, logger: logger).wait()
     }
 
@@ -143,15 +162,28 @@ final class PostgresEngine: StoreEngine, @unchecked Sendable {
         var tls = TLSConfiguration.makeClientConfiguration()
         switch target.tls {
         case .disable: return .disable
-        case .allow, .prefer, .require: tls.certificateVerification = .none
+        case .allow, .prefer: tls.certificateVerification = .none
+        // As libpq: require checks the chain when a root certificate is given.
+        case .require: tls.certificateVerification = target.rootCertificate == nil ? .none : .noHostnameVerification
         case .verifyCA: tls.certificateVerification = .noHostnameVerification
         case .verifyFull: tls.certificateVerification = .fullVerification
         }
-        if let root = target.rootCertificate {
-            guard FileManager.default.isReadableFile(atPath: root) else {
-                throw SwitchboardError.invalidValue("database URL: sslrootcert \(root) is not a readable file")
+        // libpq's default root file; "system" for the system's roots. verify-ca and
+        // verify-full without either fail, as with libpq (any public certificate would do).
+        let root = target.rootCertificate ?? (target.tls == .verifyCA || target.tls == .verifyFull ? Self.defaultRootCertificate() : nil)
+        switch root {
+        case "system":
+            tls.trustRoots = .default
+        case let file?:
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                if target.tls == .verifyCA || target.tls == .verifyFull {
+                    throw SwitchboardError.invalidValue("database URL: sslmode=\(target.tls.rawValue) needs the server's root certificate: \(TerminalText.escaped(file)) is not a readable file (sslrootcert=FILE, or sslrootcert=system for the system's roots)")
+                }
+                throw SwitchboardError.invalidValue("database URL: sslrootcert \(TerminalText.escaped(file)) is not a readable file")
             }
-            tls.trustRoots = .file(root)
+            tls.trustRoots = .file(file)
+        case nil:
+            break
         }
         let context = try NIOSSLContext(configuration: tls)
         return target.tls == .allow || target.tls == .prefer ? .prefer(context) : .require(context)
@@ -161,8 +193,26 @@ final class PostgresEngine: StoreEngine, @unchecked Sendable {
         try read { db in try db.values(String.self, "SELECT \"identifier\" FROM \"switchboardMigration\" ORDER BY \"position\"") }
     }
 
+    /// `~/.postgresql/root.crt`, where libpq looks when the URL names none.
+    static func defaultRootCertificate() -> String {
+        (ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()) + "/.postgresql/root.crt"
+    }
+
     func changeSignal() throws -> any StoreChangeSignal {
-        try PostgresChangeSignal(target: target, group: group)
+        try PostgresChangeSignal(target: target, loop: loop)
+    }
+
+    /// The longest a statement may go unanswered: then the connection is closed (and
+    /// opened again by the next call), so a host cut off from the server fails in one
+    /// sentence instead of hanging with the store's lock held.
+    static let statementDeadline: TimeAmount = .seconds(120)
+
+    /// Waits for `future` on a caller's thread, closing `connection` if no answer comes
+    /// within `deadline`.
+    static func answer<T: Sendable>(_ future: EventLoopFuture<T>, on connection: PostgresConnection, deadline: TimeAmount = statementDeadline) throws -> T {
+        let timer = future.eventLoop.scheduleTask(in: deadline) { connection.close().whenComplete { _ in } }
+        defer { timer.cancel() }
+        return try future.wait()
     }
 
     // MARK: Errors
@@ -178,8 +228,14 @@ final class PostgresEngine: StoreEngine, @unchecked Sendable {
                 let state = error.serverInfo?[.sqlState] ?? ""
                 let message = error.serverInfo?[.message] ?? "\(error)"
                 switch state {
-                case "55P03", "40001", "40P01", "57014":
+                case "55P03":
                     return SwitchboardError.database(StoreFailure.busy)
+                case "40001", "40P01":
+                    return SwitchboardError.database("another session's change collided with this one; nothing was saved, try again")
+                case "57014":
+                    return SwitchboardError.database("PostgreSQL at \(place) cancelled the statement (an administrator or a timeout); nothing was saved")
+                case "25P03", "57P01", "57P02", "57P03":
+                    return SwitchboardError.database("PostgreSQL at \(place) ended the session (\(message)); nothing was saved, try again")
                 case "28P01", "28000":
                     return SwitchboardError.database("PostgreSQL at \(place) refused the login of \(target.user): \(message)")
                 case "3D000":
@@ -242,17 +298,19 @@ final class PostgresSession: SQLConnection {
         self.engine = engine
     }
 
-    func run(_ sql: String) throws {
-        _ = try connection.query(PostgresQuery(unsafeSQL: sql), logger: PostgresEngine.logger).wait()
+    /// Runs a statement without arguments; returns its command tag ("COMMIT", "ROLLBACK", ...).
+    @discardableResult
+    func run(_ sql: String) throws -> String {
+        try PostgresEngine.answer(connection.query(PostgresQuery(unsafeSQL: sql), logger: PostgresEngine.logger), on: connection).metadata.command
     }
 
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
-        let result = try connection.query(try query(sql, arguments), logger: PostgresEngine.logger).wait()
+        let result = try PostgresEngine.answer(connection.query(try query(sql, arguments), logger: PostgresEngine.logger), on: connection)
         return result.metadata.rows ?? 0
     }
 
     func forEachRow(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
-        let result = try connection.query(try query(sql, arguments), logger: PostgresEngine.logger).wait()
+        let result = try PostgresEngine.answer(connection.query(try query(sql, arguments), logger: PostgresEngine.logger), on: connection)
         var columns: SQLColumns?
         for row in result.rows {
             var values: [SQLValue] = []
@@ -275,7 +333,7 @@ final class PostgresSession: SQLConnection {
             try run("RELEASE SAVEPOINT \(name)")
             return result
         } catch {
-            try? run("ROLLBACK TO SAVEPOINT \(name)")
+            _ = try? run("ROLLBACK TO SAVEPOINT \(name)")
             throw error
         }
     }
@@ -292,7 +350,10 @@ final class PostgresSession: SQLConnection {
             case .null: binds.appendNull()
             case .integer(let number): binds.append(number)
             case .real(let number): binds.append(number)
-            case .text(let text): binds.append(text)
+            // PostgreSQL's text cannot hold NUL (SQLite's can): stored as U+2400 SYMBOL FOR
+            // NULL, so outside text that carries one is kept, visibly, instead of failing
+            // the whole write.
+            case .text(let text): binds.append(text.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "\u{2400}") : text)
             case .blob(let data): binds.append(ByteBuffer(bytes: data))
             case .bool(let flag): binds.append(flag)
             }
@@ -312,7 +373,10 @@ final class PostgresSession: SQLConnection {
         case .numeric:
             let text = try cell.decode(String.self)
             if let number = Int64(text) { return .integer(number) }
-            return .real(Double(text) ?? 0)
+            guard let number = Double(text) else {
+                throw SwitchboardError.database("database error: column \(cell.columnName) holds the number \(text), which does not fit")
+            }
+            return .real(number)
         default: return .text(try cell.decode(String.self))
         }
     }
@@ -329,10 +393,13 @@ final class PostgresChangeSignal: StoreChangeSignal, @unchecked Sendable {
     }
     private let state = State()
     private let connection: PostgresConnection
+    /// Held so the event loop outlives this connection whatever is released first.
+    private let loop: PostgresEventLoop
 
-    init(target: PostgresLocation, group: MultiThreadedEventLoopGroup) throws {
+    init(target: PostgresLocation, loop: PostgresEventLoop) throws {
+        self.loop = loop
         do {
-            connection = try PostgresEngine.connect(target, on: group.next())
+            connection = try PostgresEngine.connect(target, on: loop.group.next())
         } catch {
             throw PostgresEngine.wrap(error, target: target)
         }
@@ -353,7 +420,7 @@ final class PostgresChangeSignal: StoreChangeSignal, @unchecked Sendable {
         let seen = state.notifications.load(ordering: .relaxed)
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline, state.notifications.load(ordering: .relaxed) == seen {
-            guard (try? await Task.sleep(for: .milliseconds(5))) != nil else { return }
+            guard (try? await Task.sleep(for: .milliseconds(10))) != nil else { return }
         }
     }
 
@@ -363,7 +430,16 @@ final class PostgresChangeSignal: StoreChangeSignal, @unchecked Sendable {
     /// never looks changed by a write it already saw).
     func version() -> Int? {
         guard state.listening.load(ordering: .relaxed),
-              (try? connection.query("SELECT 1", logger: PostgresEngine.logger).wait()) != nil else { return nil }
+              (try? PostgresEngine.answer(connection.query("SELECT 1", logger: PostgresEngine.logger), on: connection, deadline: .seconds(2))) != nil
+        else { return nil }
         return state.notifications.load(ordering: .relaxed)
     }
+}
+
+/// The engine's own event loop (one thread), shut down when the last of the engine and
+/// its change signal lets it go. Its own loop, never a caller's: the store's calls wait on
+/// futures, which must not happen on the loop that completes them.
+final class PostgresEventLoop: Sendable {
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    deinit { try? group.syncShutdownGracefully() }
 }

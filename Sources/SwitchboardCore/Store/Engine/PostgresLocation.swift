@@ -19,6 +19,10 @@ package struct PostgresLocation: Sendable, Equatable {
     package var database: String
     package var tls: TLSMode
     package var rootCertificate: String?
+    /// Seconds to wait for the server when connecting (`connect_timeout`, default 10).
+    package var connectTimeout: Int = 10
+    /// What `pg_stat_activity` shows for the session (`application_name`).
+    package var applicationName: String = "switchboard"
 
     /// Whether `text` names a PostgreSQL store rather than a SQLite file.
     package static func isURL(_ text: String) -> Bool {
@@ -98,6 +102,16 @@ package struct PostgresLocation: Sendable, Equatable {
         }
         self.tls = tls
         rootCertificate = query["sslrootcert"] ?? environment["PGSSLROOTCERT"]
+        if let root = rootCertificate, Self.hasControl(root) { throw bad("the sslrootcert contains a control character") }
+        if let text = query["connect_timeout"] ?? environment["PGCONNECT_TIMEOUT"] {
+            // As libpq: 0 waits for ever, which a store call must not; a small value is 2 s.
+            guard let seconds = Int(text), (0...3600).contains(seconds) else { throw bad("connect_timeout '\(Self.hasControl(text) ? "?" : text)' is not 0-3600 seconds") }
+            connectTimeout = seconds == 0 ? 3600 : max(seconds, 2)
+        }
+        if let name = query["application_name"] ?? environment["PGAPPNAME"] {
+            guard !Self.hasControl(name), name.utf8.count <= 63 else { throw bad("application_name must be one line of at most 63 bytes") }
+            applicationName = name
+        }
     }
 
     private static func hasControl(_ text: String) -> Bool {

@@ -150,6 +150,15 @@ enum PostgresMigrations {
         }
     }
 
+    /// Whether every migration is applied, changing nothing.
+    static func isCurrent(_ connection: PostgresConnection) throws -> Bool {
+        let exists = try connection.query("SELECT to_regclass('\"switchboardMigration\"') IS NOT NULL", logger: PostgresEngine.logger).wait()
+        guard try exists.rows.first?.decode(Bool.self) == true else { return false }
+        let applied = Set(try connection.query("SELECT \"identifier\" FROM \"switchboardMigration\"", logger: PostgresEngine.logger).wait()
+            .rows.map { try $0.decode(String.self) })
+        return migrations.allSatisfy { applied.contains($0.name) }
+    }
+
     private static func apply(_ connection: PostgresConnection) throws {
         func run(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws -> PostgresQueryResult {
             try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: PostgresEngine.logger).wait()

@@ -59,6 +59,28 @@ struct SQLiteEngine: StoreEngine {
         }
     }
 
+    /// The file, read-only and unchanged, when it is a store at the current version.
+    static func openExisting(path: String) throws -> SQLiteEngine {
+        var config = configuration()
+        config.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            guard try queue.read({ try hasCompletedMigrations($0) }) else {
+                throw isStore(path: path) ? AppDatabase.outdated(path) : SwitchboardError.invalidValue("\(path) is not a Switchboard store")
+            }
+            return SQLiteEngine(writer: queue, path: path)
+        } catch let error as DatabaseError {
+            throw SwitchboardError.database("cannot open database \(path): \(error.message ?? "\(error.resultCode)")")
+        }
+    }
+
+    /// Whether the file holds a Switchboard store (of any version): its migrations table.
+    static func isStore(path: String) -> Bool {
+        var config = configuration()
+        config.readonly = true
+        return (try? DatabaseQueue(path: path, configuration: config).read { try $0.tableExists("grdb_migrations") }) ?? false
+    }
+
     /// GRDB's `hasCompletedMigrations` (every registered migration applied) over rows.
     /// GRDB reads the identifiers with `fetchSet`, whose generic cursor the Swift runtime
     /// instantiates on first use by checking it against every protocol conformance in the
