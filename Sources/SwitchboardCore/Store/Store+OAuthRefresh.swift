@@ -81,15 +81,12 @@ extension Store {
     func acquireRefreshLeases(_ ids: [Int64], owner: String, selection: RefreshSelection, leaseDuration: TimeInterval, now: Date,
                               integrations: IntegrationCache?) throws -> [RefreshLease] {
         guard !ids.isEmpty else { return [] }
-        let asked = now
+        // Leases are compared across hosts: the refresher passes the store's clock, which
+        // on a shared server is the server's (`StoreClock.serverCorrected`), so a host
+        // whose clock is ahead cannot take a lease that is still held.
         return try database.write { db in
             let box = try secretBox(db, writing: true)
             let cache = integrations?.using(box) ?? IntegrationCache(box: box)
-            // Leases are compared across hosts: on a shared server they run on its clock,
-            // so a host whose clock is ahead cannot take a lease that is still held. The
-            // caller's time keeps its distance from this host's clock (a test's "an hour
-            // from now" stays an hour from the server's now).
-            let now = try db.serverTime().map { asked.addingTimeInterval($0.timeIntervalSinceNow) } ?? asked
             let nowText = Timestamp.string(from: now)
             let horizon = Timestamp.string(from: now.addingTimeInterval(selection.within))
             var leases: [RefreshLease] = []

@@ -15,7 +15,7 @@ package struct Store: Sendable {
     package init(database: AppDatabase, actor: Actor, clock: StoreClock = .system, secrets: @escaping @Sendable () throws -> SecretBox) {
         self.database = database
         self.actor = actor
-        self.clock = clock
+        self.clock = clock.isSystem && database.engine.dialect == .postgres ? clock.serverCorrected(database.engine) : clock
         self.loadSecrets = secrets
     }
 

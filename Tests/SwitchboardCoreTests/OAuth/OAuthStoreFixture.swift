@@ -8,6 +8,8 @@ import Testing
 /// connections pointed at a fake provider (`https://provider.test`).
 struct OAuthStoreFixture {
     let store: Store
+    /// The store's secret box (another process's store on the same database opens with it).
+    let box: SecretBox
     let instance = "acme/local-oauth-demo"
     let base = "https://provider.test"
     var tokenURL: String { base + "/o/token/" }
@@ -18,6 +20,7 @@ struct OAuthStoreFixture {
     init(clock: StoreClock = .system, definitions: (String) -> String = { $0 }) throws {
         let key = SymmetricKey(size: .bits256)
         let box = SecretBox(key: key, keySource: "test key")
+        self.box = box
         store = Store(database: try AppDatabase.temporary(), actor: Actor(user: "tester", role: .team, source: "test"), clock: clock) { box }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()

@@ -24,6 +24,9 @@ final class PostgresEngine: StoreEngine, @unchecked Sendable {
     private let lock = NSLock()
     private var connection: PostgresConnection?
     private var statements: [String: String] = [:]
+    private let offset = Mutex<TimeInterval>(0)
+
+    var clockOffset: TimeInterval { offset.withLock { $0 } }
     static let logger = Logger(label: "switchboard.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// The advisory lock every write transaction takes (and migrations take for the session).
@@ -98,11 +101,22 @@ final class PostgresEngine: StoreEngine, @unchecked Sendable {
             if connection == nil || connection?.isClosed == true {
                 connection = try Self.connect(target, on: group.next())
                 statements = [:]
+                offset.withLock { $0 = (try? Self.measureOffset(connection!)) ?? $0 }
             }
             return try body(connection!)
         } catch {
             throw Self.wrap(error, target: target)
         }
+    }
+
+    /// The server's clock minus this host's, against the middle of the round trip.
+    /// clock_timestamp(), not now(): the time of the statement, not of a transaction.
+    static func measureOffset(_ connection: PostgresConnection) throws -> TimeInterval {
+        let sent = Date()
+        let result = try answer(connection.query("SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8", logger: logger), on: connection, deadline: .seconds(10))
+        let received = Date()
+        guard let server = try result.rows.first?.decode(Double.self) else { return 0 }
+        return server - (sent.timeIntervalSince1970 + received.timeIntervalSince1970) / 2
     }
 
     /// `?` placeholders numbered as PostgreSQL wants them ($1, $2, ...), outside quotes;
@@ -256,18 +270,27 @@ final class PostgresEngine: StoreEngine, @unchecked Sendable {
             case .authMechanismRequiresPassword:
                 return SwitchboardError.database("PostgreSQL at \(place) wants a password for \(target.user): put it in the URL or PGPASSWORD")
             case .connectionError:
-                if let underlying = error.underlying { return connectFailure(underlying, place: place) }
+                if let underlying = error.underlying { return connectFailure(underlying, place: place, host: target.host) }
                 return SwitchboardError.database("could not connect to PostgreSQL at \(place)")
             default:
                 return SwitchboardError.database("database error: \(error.code)")
             }
         }
-        return connectFailure(error, place: place)
+        return connectFailure(error, place: place, host: target.host)
     }
 
-    private static func connectFailure(_ error: any Error, place: String) -> SwitchboardError {
+    private static func connectFailure(_ error: any Error, place: String, host: String) -> SwitchboardError {
+        // swift-nio-ssl reports a refused certificate as a dump of BoringSSL's error queue
+        // (or of its own error type): say which check failed, in one line.
+        if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            return .database("TLS with PostgreSQL at \(place) failed: the server's certificate does not name the host \(host) (sslmode=verify-full checks it; verify-ca does not)")
+        }
         if error is NIOSSLError || "\(type(of: error))".contains("SSL") || "\(type(of: error))".contains("TLS") {
-            return .database("TLS with PostgreSQL at \(place) failed: \(error)")
+            if "\(error)".contains("CERTIFICATE_VERIFY_FAILED") {
+                return .database("TLS with PostgreSQL at \(place) failed: the server's certificate is not signed by the trusted root (sslrootcert)")
+            }
+            let detail = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+            return .database("TLS with PostgreSQL at \(place) failed: \(detail)")
         }
         if let io = error as? IOError {
             return .database("could not connect to PostgreSQL at \(place): \(String(cString: strerror(io.errnoCode)))")
@@ -336,11 +359,6 @@ final class PostgresSession: SQLConnection {
             _ = try? run("ROLLBACK TO SAVEPOINT \(name)")
             throw error
         }
-    }
-
-    func serverTime() throws -> Date? {
-        // clock_timestamp(), not now(): the time of this statement, not of the transaction's start.
-        try value(Double.self, "SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8").map(Date.init(timeIntervalSince1970:))
     }
 
     private func query(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQuery {

@@ -70,10 +70,6 @@ package protocol SQLConnection: AnyObject {
     /// Runs `body` in a savepoint: its writes are undone when it throws, the transaction
     /// around it goes on.
     func savepoint<T>(_ body: () throws -> T) throws -> T
-
-    /// The database server's clock, where there is a server every host shares; nil for an
-    /// embedded engine (one host, one clock).
-    func serverTime() throws -> Date?
 }
 
 extension SQLConnection {

@@ -10,6 +10,7 @@ struct SQLiteEngine: StoreEngine {
 
     var dialect: SQLDialect { .sqlite }
     var location: String { path }
+    var clockOffset: TimeInterval { 0 }
 
     /// Opens (creating when missing, mode 0600) and migrates the database at `path`.
     /// `readOnly` serves listing commands: one read-only connection, no write at open (a
@@ -172,12 +173,22 @@ final class SQLiteConnection: SQLConnection {
         return db.changesCount
     }
 
+    /// Values are read straight from the stepped statement: GRDB's `Row.databaseValues`
+    /// pairs each value with its column name, read again for every row (perf, `status
+    /// --json` on 30,000 connections: column names and their retains were a quarter of it).
     func forEachRow(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
         let statement = try db.cachedStatement(sql: sql)
         let columns = SQLColumns(statement.columnNames)
+        let count = CInt(statement.columnCount)
         let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
-        while let row = try cursor.next() {
-            try body(SQLRow(values: row.databaseValues.map(Self.value), columns: columns))
+        let stepped = statement.sqliteStatement
+        while try cursor.next() != nil {
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(count))
+            for index in 0..<count {
+                values.append(Self.value(DatabaseValue(sqliteStatement: stepped, index: index)))
+            }
+            try body(SQLRow(values: values, columns: columns))
         }
     }
 
@@ -189,8 +200,6 @@ final class SQLiteConnection: SQLConnection {
         }
         return result!
     }
-
-    func serverTime() throws -> Date? { nil }
 
     static func arguments(_ values: SQLArguments) -> StatementArguments {
         StatementArguments(values.map { value -> DatabaseValue in

@@ -15,6 +15,8 @@ package protocol StoreEngine: Sendable {
     func changeSignal() throws -> any StoreChangeSignal
     /// The names of the applied migrations, oldest first.
     func appliedMigrations() throws -> [String]
+    /// How far the server's clock is ahead of this host's, in seconds (0 with no server).
+    var clockOffset: TimeInterval { get }
 }
 
 /// A number that changes whenever anything is committed to the store, by anyone.
