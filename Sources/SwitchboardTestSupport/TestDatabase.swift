@@ -90,6 +90,39 @@ package enum TestDatabase {
         return components.string ?? server
     }
 
+    /// A throwaway cluster of a suite's own (`scripts/postgres.sh start DIRECTORY VARIANT`,
+    /// e.g. "tls"): returns its maintenance database's URL; `stopCluster` ends it.
+    package static func startCluster(in directory: String, _ variant: String...) throws -> String {
+        let url = directory + ".url"
+        defer { try? FileManager.default.removeItem(atPath: url) }
+        try script(["start", directory] + variant, output: url)
+        return try String(contentsOfFile: url, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Stops a cluster `startCluster` started and removes its directory.
+    package static func stopCluster(in directory: String) {
+        try? script(["stop", directory], output: "/dev/null")
+    }
+
+    /// scripts/postgres.sh with its output in a file, spawned and waited for directly: the
+    /// server it starts outlives it, and Foundation's `Process` was seen never to notice the
+    /// script's exit when called from a suite's scope.
+    private static func script(_ arguments: [String], output: String) throws {
+        let argv = ["/bin/bash", "-c", "exec \"$0\" \"$@\" >\"$OUT\"", Checkout.path("scripts/postgres.sh")] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["OUT"] = output
+        let envp = environment.map { "\($0.key)=\($0.value)" }
+        var cArguments = argv.map { strdup($0) } + [nil]
+        var cEnvironment = envp.map { strdup($0) } + [nil]
+        defer { (cArguments + cEnvironment).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/bash", nil, nil, &cArguments, &cEnvironment)
+        guard spawned == 0 else { throw SwitchboardError.database("scripts/postgres.sh \(arguments.joined(separator: " ")) could not start: \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard status == 0 else { throw SwitchboardError.database("scripts/postgres.sh \(arguments.joined(separator: " ")) failed (status \(status))") }
+    }
+
     @discardableResult
     static func psql(_ location: String, _ statement: String) throws -> String {
         try run("/usr/bin/psql", ["--no-psqlrc", "-v", "ON_ERROR_STOP=1", "-At", "-d", location, "-c", statement])
