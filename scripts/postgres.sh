@@ -56,9 +56,17 @@ start)
     tls_options="-c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key"
   fi
   # Text order must not depend on the server's locale: the schema says COLLATE "C" itself.
-  "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=$listen -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 $tls_options" \
-    start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+  # The free port is picked before the server binds it: another process may take it
+  # meanwhile, so a failed start tries another port (three times).
+  for attempt in 1 2 3; do
+    if "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-c listen_addresses=$listen -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 $tls_options" \
+      start >/dev/null; then
+      break
+    fi
+    [ "$attempt" -lt 3 ] || { cat "$dir/server.log" >&2; exit 1; }
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  done
   echo "$port" >"$dir/port"
   echo "postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
   ;;

@@ -66,19 +66,22 @@ package enum StoreCopy {
 
     private static func copyTable(_ table: String, key: [String]?, from: any SQLConnection, to: any SQLConnection) throws -> Int {
         let booleans = try booleanColumns(table, to)
-        let order = (key ?? ["id"]).map { "\"\($0)\"" }.joined(separator: ", ")
+        let keyColumns = (key ?? ["id"]).map { "\"\($0)\"" }
+        let order = keyColumns.joined(separator: ", ")
+        // Pages by key (a row value, so composite keys too): each page is an index seek
+        // after the last row of the one before, whatever the table's size. Text keys
+        // compare byte by byte on both engines (BINARY; COLLATE "C").
+        let after = "(" + order + ") > (" + Array(repeating: "?", count: keyColumns.count).joined(separator: ", ") + ")"
         var copied = 0
-        var lastID: Int64?
+        var lastKey: [SQLValue]?
         while true {
-            // Pages by id where the key is one (the big tables: logs, events, executions),
-            // so each page is an index seek; by offset in the snapshot otherwise.
             let rows: [SQLRow]
-            if key == nil {
-                rows = try from.rows("SELECT * FROM \"\(table)\" WHERE \"id\" > ? ORDER BY \"id\" LIMIT ?", [lastID ?? Int64.min, batch])
-                lastID = try rows.last.map { try $0.get("id", as: Int64.self) } ?? lastID
+            if let lastKey {
+                rows = try from.rows("SELECT * FROM \"\(table)\" WHERE \(after) ORDER BY \(order) LIMIT ?", lastKey + [SQLValue.integer(Int64(batch))])
             } else {
-                rows = try from.rows("SELECT * FROM \"\(table)\" ORDER BY \(order) LIMIT ? OFFSET ?", [batch, copied])
+                rows = try from.rows("SELECT * FROM \"\(table)\" ORDER BY \(order) LIMIT ?", [batch])
             }
+            if let last = rows.last { lastKey = (key ?? ["id"]).map { last[$0] } }
             guard let first = rows.first else { return copied }
             let columns = first.columns.names
             let marks = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"

@@ -94,7 +94,8 @@ package struct PostgresLocation: Sendable, Equatable {
         for (what, value) in [("host", host), ("user name", user), ("database name", database)] where Self.hasControl(value) {
             throw bad("the \(what) contains a control character")
         }
-        guard !database.contains("/") else { throw bad("database name '\(database)' contains '/'") }
+        // Not echoed: an unencoded '/' in a password moves the rest of the URL here.
+        guard !database.contains("/") else { throw bad("the database name contains '/' (a '/' in the password must be written %2F)") }
         let mode = query["sslmode"] ?? environment["PGSSLMODE"] ?? "prefer"
         guard let tls = TLSMode(rawValue: mode) else {
             if Self.hasControl(mode) { throw bad("the sslmode contains a control character") }
