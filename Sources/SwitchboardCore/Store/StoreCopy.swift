@@ -49,6 +49,9 @@ package enum StoreCopy {
                     }
                     report.rows.append((table.name, copied))
                 }
+                // Fresh statistics for the planner: without them PostgreSQL plans the first
+                // listings for an empty store (until autovacuum catches up).
+                if to.dialect == .postgres { try to.execute("ANALYZE") }
                 return report
             }
         }
