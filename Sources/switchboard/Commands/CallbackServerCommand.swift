@@ -24,9 +24,12 @@ struct CallbackServerCommand: AsyncParsableCommand {
             let catcher = try await TeamCallbackServer.start(store: store, host: host, port: port) { note in
                 printError("callback-server: \(note)")
             }
-            printOut("Listening on \(catcher.redirectURI)")
+            let address = catcher.redirectURI
             do {
                 try await runCancellable(onSignal: "callback-server stopped") {
+                    // Said once the signals are watched: a supervisor (or a test) that
+                    // stops the server as soon as it listens gets the clean stop, exit 0.
+                    printOut("Listening on \(address)")
                     while true { try await Task.sleep(for: .seconds(3600)) }
                 }
             } catch let exit as ExitCode where exit.rawValue == 130 {
