@@ -17,13 +17,10 @@ extension Store {
                 """
             var arguments: SQLArguments = [after]
             if let reference = filter.instance {
-                let instance = try findInstance(db, reference)
+                let instance = try narrowing(db, to: reference, variable: filter.variable)
                 sql += " AND e.\"instanceId\" = ?"
                 arguments += [instance.id]
                 if let variable = filter.variable {
-                    // Asked of the definition, so a misspelt variable is an error, not silence.
-                    let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: nil)
-                    _ = try resolveConnection(db, instance, resolved, variable: variable)
                     sql += " AND e.\"variable\" = ?"
                     arguments += [variable]
                 }

@@ -151,6 +151,19 @@ extension Store {
         return instance
     }
 
+    /// The instance a listing is narrowed to, in the role's reach; with `variable`, that
+    /// variable is checked against the instance's definition, so a misspelt one is an
+    /// error rather than an empty list (events, due refreshes).
+    func narrowing(_ db: any SQLConnection, to reference: String, variable: String?) throws -> InstanceRecord {
+        let instance = try findInstance(db, reference)
+        if let variable {
+            // The definition is decoded only to check the variable.
+            let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: nil)
+            _ = try resolveConnection(db, instance, resolved, variable: variable)
+        }
+        return instance
+    }
+
     /// The instance and its integration version's definition (secret defaults not restored).
     func resolveInstance(_ db: any SQLConnection, _ reference: String) throws -> (InstanceRecord, ResolvedIntegration) {
         let instance = try findInstance(db, reference)

@@ -51,11 +51,10 @@ extension Store {
                 arguments += [Timestamp.string(from: now.addingTimeInterval(selection.within)), nowText, nowText]
             }
             if let reference = selection.instance {
-                let (instance, resolved) = try resolveInstance(db, reference)
+                let instance = try narrowing(db, to: reference, variable: selection.variable)
                 sql += " AND c.\"instanceId\" = ?"
                 arguments += [instance.id]
                 if let variable = selection.variable {
-                    _ = try resolveConnection(db, instance, resolved, variable: variable)
                     sql += " AND c.\"variable\" = ?"
                     arguments += [variable]
                 }

@@ -55,14 +55,21 @@ extension Store {
                 arguments += [customer]
             }
             if let filter, !filter.isEmpty {
-                // Case-insensitive on both engines (PostgreSQL's LIKE is not).
-                conditions.append("(lower(i.\"name\") LIKE lower(?) ESCAPE '\\' OR lower(v.\"key\") LIKE lower(?) ESCAPE '\\')")
-                let like = "%" + filter.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-                arguments += [like, like]
+                let (condition, values) = Self.nameOrIntegrationContains(filter, instance: "i", integration: "v")
+                conditions.append(condition)
+                arguments += values
             }
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             try foldStatuses(db, sql: sql, arguments: arguments, body)
         }
+    }
+
+    /// The condition both listings filter by: the instance's name or its integration's key
+    /// contains `filter`, case-insensitive on both engines (PostgreSQL's LIKE is not), the
+    /// filter's own `%`, `_` and `\` taken literally.
+    static func nameOrIntegrationContains(_ filter: String, instance: String, integration: String) -> (String, SQLArguments) {
+        let like = "%" + filter.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        return ("(lower(\(instance).\"name\") LIKE lower(?) ESCAPE '\\' OR lower(\(integration).\"key\") LIKE lower(?) ESCAPE '\\')", [like, like])
     }
 
     /// What both listings read, over the instances `instances` names (a table or a

@@ -38,10 +38,9 @@ extension Store {
             var join = ""
             if !filter.isEmpty {
                 join = "JOIN \"integrationVersion\" fv ON fv.\"id\" = \"instance\".\"integrationVersionId\""
-                // Case-insensitive on both engines (PostgreSQL's LIKE is not).
-                conditions.append("(lower(\"instance\".\"name\") LIKE lower(?) ESCAPE '\\' OR lower(fv.\"key\") LIKE lower(?) ESCAPE '\\')")
-                let like = "%" + filter.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-                arguments += [like, like]
+                let (condition, values) = Self.nameOrIntegrationContains(filter, instance: "\"instance\"", integration: "fv")
+                conditions.append(condition)
+                arguments += values
             }
             let matchingScope = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let matching = filter.isEmpty

@@ -152,32 +152,31 @@ enum PostgresMigrations {
 
     /// Whether every migration is applied, changing nothing.
     static func isCurrent(_ connection: PostgresConnection) throws -> Bool {
-        let exists = try connection.query("SELECT to_regclass('\"switchboardMigration\"') IS NOT NULL", logger: PostgresEngine.logger).wait()
-        guard try exists.rows.first?.decode(Bool.self) == true else { return false }
-        let applied = Set(try connection.query("SELECT \"identifier\" FROM \"switchboardMigration\"", logger: PostgresEngine.logger).wait()
-            .rows.map { try $0.decode(String.self) })
+        let applied = try applied(connection)
         return migrations.allSatisfy { applied.contains($0.name) }
+    }
+
+    /// The names of the migrations applied (none before the bookkeeping table exists).
+    private static func applied(_ connection: PostgresConnection) throws -> Set<String> {
+        let exists = try connection.query("SELECT to_regclass('\"switchboardMigration\"') IS NOT NULL", logger: PostgresEngine.logger).wait()
+        guard try exists.rows.first?.decode(Bool.self) == true else { return [] }
+        return Set(try connection.query("SELECT \"identifier\" FROM \"switchboardMigration\"", logger: PostgresEngine.logger).wait()
+            .rows.map { try $0.decode(String.self) })
     }
 
     private static func apply(_ connection: PostgresConnection) throws {
         func run(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws -> PostgresQueryResult {
             try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: PostgresEngine.logger).wait()
         }
-        func applied() throws -> Set<String> {
-            let exists = try run("SELECT to_regclass('\"switchboardMigration\"') IS NOT NULL")
-            guard try exists.rows.first?.decode(Bool.self) == true else { return [] }
-            return Set(try run("SELECT \"identifier\" FROM \"switchboardMigration\"").rows.map { try $0.decode(String.self) })
-        }
         // The common case, every host after the first: nothing to do, no lock taken.
-        let already = try applied()
-        if migrations.allSatisfy({ already.contains($0.name) }) { return }
+        if try isCurrent(connection) { return }
         _ = try run("SELECT pg_advisory_lock(\(PostgresEngine.migrationLockKey))")
         defer { _ = try? run("SELECT pg_advisory_unlock(\(PostgresEngine.migrationLockKey))") }
         _ = try run("""
             CREATE TABLE IF NOT EXISTS "switchboardMigration" ("identifier" text COLLATE "C" PRIMARY KEY,
               "position" bigint NOT NULL, "appliedAt" text COLLATE "C" NOT NULL)
             """)
-        let done = try applied()
+        let done = try applied(connection)
         for (position, migration) in migrations.enumerated() where !done.contains(migration.name) {
             _ = try run("BEGIN")
             do {
