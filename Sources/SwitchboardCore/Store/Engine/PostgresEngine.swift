@@ -23,6 +23,7 @@ final class PostgresEngine: StoreEngine, @unchecked Sendable {
     private var group: MultiThreadedEventLoopGroup { loop.group }
     private let lock = NSLock()
     private var connection: PostgresConnection?
+    /// `numbered` translations by statement text (pure text: they outlive a reconnect).
     private var statements: [String: String] = [:]
     private let offset = Mutex<TimeInterval>(0)
 
@@ -100,7 +101,6 @@ final class PostgresEngine: StoreEngine, @unchecked Sendable {
         do {
             if connection == nil || connection?.isClosed == true {
                 connection = try Self.connect(target, on: group.next())
-                statements = [:]
                 offset.withLock { $0 = (try? Self.measureOffset(connection!)) ?? $0 }
             }
             return try body(connection!)
