@@ -73,12 +73,25 @@ struct CLITrustTests {
         let sb = try CLISandbox()
         _ = try await sb.deployTestSync()
         let hostile = ["import", sb.directory + "/files/no\u{1B}]0;owned\u{07}such\u{9B}2J.yaml"]
-        for arguments in [hostile, ["show", "acme/\u{1B}[2Jnothing", "api"], ["logs", "x\u{202E}gpj.exe"], ["deploy", "nope\u{1B}[31m", "--customer", "acme"]] {
+        // The store's location is outside input too: a file path, a URL with a raw or an
+        // encoded control character, `db copy`'s source and target.
+        let stores = [["status", "--db", sb.directory + "/files/db\u{1B}]0;owned\u{07}.sqlite"],
+                      ["status", "--db", "postgres://u\u{1B}[2J@127.0.0.1:1/db"],
+                      ["db", "migrate", "--db", "postgres://u%1B%5B2J@127.0.0.1:1/db%07"],
+                      ["db", "copy", sb.directory + "/files/no\u{1B}[2J.sqlite", sb.directory + "/files/copy.sqlite"],
+                      ["db", "copy", sb.databasePath, "postgres://u@127.0.0.1:1/db?application_name=a%1B%5B2J", "--json"]]
+        for arguments in [hostile, ["show", "acme/\u{1B}[2Jnothing", "api"], ["logs", "x\u{202E}gpj.exe"], ["deploy", "nope\u{1B}[31m", "--customer", "acme"]] + stores {
             let result = try await sb.run(arguments)
             #expect(result.status != 0)
             for output in [result.stdout, result.stderr] {
                 #expect(!output.unicodeScalars.contains { TerminalText.isControl($0) && $0 != "\n" }, "\(result)")
             }
+        }
+        // A copy into a file whose name carries control characters works, and says so escaped.
+        for form in [[], ["--json"]] {
+            let copied = try await sb.run(["db", "copy", sb.databasePath, sb.directory + "/files/copy\u{1B}[2J\(form.count).sqlite"] + form)
+            #expect(copied.status == 0, "\(copied)")
+            #expect(!(copied.stdout + copied.stderr).unicodeScalars.contains { TerminalText.isControl($0) && $0 != "\n" }, "\(copied)")
         }
         let json = try await sb.run(["show", "acme/\u{1B}x", "api", "--json"])
         #expect(!json.stderr.unicodeScalars.contains { TerminalText.isControl($0) && $0 != "\n" })
