@@ -16,25 +16,97 @@ package final class SQLColumns: Sendable {
     func index(of name: String) -> Int? { indexes[name] }
 }
 
+/// What a row reads its values from while it is the current row of a statement (the
+/// SQLite engine's stepped statement), so a column read once is converted once: by way of
+/// `[SQLValue]`, each text column was copied twice and boxed (perf, `status --json`).
+protocol SQLRowSource: AnyObject {
+    var count: Int { get }
+    func value(at index: Int) -> SQLValue
+    /// The column's text; nil when it holds another type (NULL included).
+    func text(at index: Int) -> String?
+    /// The column's integer; nil when it holds another type (NULL included).
+    func integer(at index: Int) -> Int64?
+    func isNull(at index: Int) -> Bool
+}
+
 /// One row of a result, read by position (fast paths) or by column name.
-package struct SQLRow: Sendable {
-    package let values: [SQLValue]
+///
+/// A row handed to `forEachRow`'s body may read from the statement itself: it is valid
+/// during that call only. What keeps rows (`rows`, `row`) keeps `materialized()` copies.
+package struct SQLRow {
+    private enum Storage {
+        case values([SQLValue])
+        case source(any SQLRowSource)
+    }
+
+    private let storage: Storage
     package let columns: SQLColumns
 
     package init(values: [SQLValue], columns: SQLColumns) {
-        self.values = values
+        storage = .values(values)
         self.columns = columns
     }
 
-    package subscript(index: Int) -> SQLValue { values[index] }
+    init(source: any SQLRowSource, columns: SQLColumns) {
+        storage = .source(source)
+        self.columns = columns
+    }
+
+    package var count: Int {
+        switch storage {
+        case .values(let values): values.count
+        case .source(let source): source.count
+        }
+    }
+
+    package var values: [SQLValue] {
+        switch storage {
+        case .values(let values): values
+        case .source(let source): (0..<source.count).map(source.value(at:))
+        }
+    }
+
+    /// The same row holding its own values, valid after the statement moved on.
+    package func materialized() -> SQLRow {
+        if case .source = storage { return SQLRow(values: values, columns: columns) }
+        return self
+    }
+
+    package subscript(index: Int) -> SQLValue {
+        switch storage {
+        case .values(let values): values[index]
+        case .source(let source): source.value(at: index)
+        }
+    }
 
     package subscript(name: String) -> SQLValue {
-        columns.index(of: name).map { values[$0] } ?? .null
+        columns.index(of: name).map { self[$0] } ?? .null
+    }
+
+    func text(at index: Int) -> String? {
+        switch storage {
+        case .values(let values): String.fromSQL(values[index])
+        case .source(let source): source.text(at: index)
+        }
+    }
+
+    func integer(at index: Int) -> Int64? {
+        switch storage {
+        case .values(let values): Int64.fromSQL(values[index])
+        case .source(let source): source.integer(at: index)
+        }
+    }
+
+    func isNull(at index: Int) -> Bool {
+        switch storage {
+        case .values(let values): values[index] == .null
+        case .source(let source): source.isNull(at: index)
+        }
     }
 
     /// The value at `index` as `T`, or an error naming the column when it has another type.
     package func get<T: SQLValueConvertible>(_ index: Int, as type: T.Type = T.self) throws -> T {
-        guard index < values.count, let value = T.fromSQL(values[index]) else {
+        guard index < count, let value = T.read(self, at: index) else {
             throw SwitchboardError.database("database error: column \(index < columns.names.count ? columns.names[index] : "#\(index)") does not hold a \(T.self)")
         }
         return value
@@ -78,7 +150,7 @@ extension SQLConnection {
 
     package func rows(_ sql: String, _ arguments: SQLArguments = []) throws -> [SQLRow] {
         var rows: [SQLRow] = []
-        try forEachRow(sql, arguments) { rows.append($0) }
+        try forEachRow(sql, arguments) { rows.append($0.materialized()) }
         return rows
     }
 

@@ -16,6 +16,13 @@ package enum SQLValue: Sendable, Equatable {
 package protocol SQLValueConvertible {
     var sqlValue: SQLValue { get }
     static func fromSQL(_ value: SQLValue) -> Self?
+    /// The column at `index` of `row`: `fromSQL` of its value, unless the type reads the
+    /// row's source without making an `SQLValue` (text, integers, their optionals).
+    static func read(_ row: SQLRow, at index: Int) -> Self?
+}
+
+extension SQLValueConvertible {
+    package static func read(_ row: SQLRow, at index: Int) -> Self? { fromSQL(row[index]) }
 }
 
 extension SQLValue: SQLValueConvertible {
@@ -29,6 +36,7 @@ extension String: SQLValueConvertible {
         if case .text(let text) = value { return text }
         return nil
     }
+    package static func read(_ row: SQLRow, at index: Int) -> String? { row.text(at: index) }
 }
 
 extension Int64: SQLValueConvertible {
@@ -40,11 +48,15 @@ extension Int64: SQLValueConvertible {
         default: nil
         }
     }
+    package static func read(_ row: SQLRow, at index: Int) -> Int64? {
+        row.integer(at: index) ?? fromSQL(row[index])
+    }
 }
 
 extension Int: SQLValueConvertible {
     package var sqlValue: SQLValue { .integer(Int64(self)) }
     package static func fromSQL(_ value: SQLValue) -> Int? { Int64.fromSQL(value).flatMap { Int(exactly: $0) } }
+    package static func read(_ row: SQLRow, at index: Int) -> Int? { Int64.read(row, at: index).flatMap { Int(exactly: $0) } }
 }
 
 extension Int32: SQLValueConvertible {
@@ -72,6 +84,9 @@ extension Bool: SQLValueConvertible {
         default: nil
         }
     }
+    package static func read(_ row: SQLRow, at index: Int) -> Bool? {
+        row.integer(at: index).map { $0 != 0 } ?? fromSQL(row[index])
+    }
 }
 
 extension Data: SQLValueConvertible {
@@ -88,6 +103,10 @@ extension Optional: SQLValueConvertible where Wrapped: SQLValueConvertible {
         if case .null = value { return .some(nil) }
         return Wrapped.fromSQL(value).map { .some($0) }
     }
+    package static func read(_ row: SQLRow, at index: Int) -> Wrapped?? {
+        if row.isNull(at: index) { return .some(nil) }
+        return Wrapped.read(row, at: index).map { .some($0) }
+    }
 }
 
 /// Enumerations stored by their raw text (levels, outcomes, statuses, kinds).
@@ -96,6 +115,7 @@ package protocol SQLTextEnum: SQLValueConvertible, RawRepresentable where RawVal
 extension SQLTextEnum {
     package var sqlValue: SQLValue { .text(rawValue) }
     package static func fromSQL(_ value: SQLValue) -> Self? { String.fromSQL(value).flatMap(Self.init(rawValue:)) }
+    package static func read(_ row: SQLRow, at index: Int) -> Self? { row.text(at: index).flatMap(Self.init(rawValue:)) }
 }
 
 /// Arguments of one statement, bound in order to its `?` placeholders.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The embedded engine: a GRDB `DatabasePool` in WAL mode so several SSH sessions, `run`
 /// and a refresher on one host can work at once (SPEC §9). The only file besides the
@@ -173,22 +174,17 @@ final class SQLiteConnection: SQLConnection {
         return db.changesCount
     }
 
-    /// Values are read straight from the stepped statement: GRDB's `Row.databaseValues`
-    /// pairs each value with its column name, read again for every row (perf, `status
-    /// --json` on 30,000 connections: column names and their retains were a quarter of it).
+    /// Rows read straight from the stepped statement (`SteppedRow`): GRDB's `Row` pairs
+    /// each value with its column name, read again for every row (perf, `status --json`
+    /// on 30,000 connections: column names and their retains were a quarter of it), and a
+    /// row of `SQLValue`s copied each text twice.
     func forEachRow(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
         let statement = try db.cachedStatement(sql: sql)
         let columns = SQLColumns(statement.columnNames)
-        let count = CInt(statement.columnCount)
         let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
-        let stepped = statement.sqliteStatement
+        let row = SQLRow(source: SteppedRow(statement.sqliteStatement, count: statement.columnCount), columns: columns)
         while try cursor.next() != nil {
-            var values: [SQLValue] = []
-            values.reserveCapacity(Int(count))
-            for index in 0..<count {
-                values.append(Self.value(DatabaseValue(sqliteStatement: stepped, index: index)))
-            }
-            try body(SQLRow(values: values, columns: columns))
+            try body(row)
         }
     }
 
@@ -222,6 +218,36 @@ final class SQLiteConnection: SQLConnection {
         case .string(let text): .text(text)
         case .blob(let data): .blob(data)
         }
+    }
+}
+
+/// The row a statement stands on, read column by column with SQLite's own accessors, as
+/// GRDB's `DatabaseValue(sqliteStatement:index:)` reads them (text up to its first NUL).
+final class SteppedRow: SQLRowSource {
+    private let statement: SQLiteStatement
+    let count: Int
+
+    init(_ statement: SQLiteStatement, count: Int) {
+        self.statement = statement
+        self.count = count
+    }
+
+    func value(at index: Int) -> SQLValue {
+        SQLiteConnection.value(DatabaseValue(sqliteStatement: statement, index: CInt(index)))
+    }
+
+    func text(at index: Int) -> String? {
+        guard sqlite3_column_type(statement, CInt(index)) == SQLITE_TEXT else { return nil }
+        return String(cString: sqlite3_column_text(statement, CInt(index)))
+    }
+
+    func integer(at index: Int) -> Int64? {
+        guard sqlite3_column_type(statement, CInt(index)) == SQLITE_INTEGER else { return nil }
+        return sqlite3_column_int64(statement, CInt(index))
+    }
+
+    func isNull(at index: Int) -> Bool {
+        sqlite3_column_type(statement, CInt(index)) == SQLITE_NULL
     }
 }
 
