@@ -76,6 +76,11 @@ let package = Package(
             linkerSettings: [
                 .unsafeFlags(["-Xlinker", "--no-export-dynamic"]),
                 .unsafeFlags(["-L", Context.packageDirectory + "/link"], .when(configuration: .release)),
+                // lld (the toolchain's) packs the binary's 125,000 relative relocations as
+                // RELR (glibc 2.36+, Debian 12): 3 MB of relocation entries become 25 KB, and
+                // the loader applies them in fewer instructions (callgrind, `logs --limit 50`:
+                // 5.7 M → 5.1 M; gold has no such option).
+                .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"], .when(configuration: .release)),
             ]
         ),
         // What only tests use: the scripted HTTP transport, the in-memory wizard backend and
