@@ -1,8 +1,28 @@
 import Foundation
+import Synchronization
 
 /// `{{name}}` substitution used by template fields and test requests.
 package enum Template {
+    /// Field keys a template refers to, in order. Remembered by text: a refresh pass checks
+    /// each connection's provenance (`ValueProvenance`, `OAuthClient.guarded`), which reads
+    /// the same few definitions' templates over and over, and Foundation's `range(of:)`
+    /// made each parse cost thousands of instructions (callgrind over 300 refreshes: the
+    /// provenance checks were 6% of the pass). Templates come from imported definitions, so
+    /// they are few and short; the memo is bounded all the same (entries and their length).
     package static func references(in template: String) -> [String] {
+        guard template.utf8.count <= 4096 else { return parse(template) }
+        if let known = parsed.withLock({ $0[template] }) { return known }
+        let names = parse(template)
+        parsed.withLock { memo in
+            if memo.count >= 1024 { memo.removeAll() }
+            memo[template] = names
+        }
+        return names
+    }
+
+    private static let parsed = Mutex<[String: [String]]>([:])
+
+    private static func parse(_ template: String) -> [String] {
         var names: [String] = []
         var rest = Substring(template)
         while let open = rest.range(of: "{{") {

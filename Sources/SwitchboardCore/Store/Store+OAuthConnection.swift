@@ -112,7 +112,7 @@ extension Store {
             throw SwitchboardError.invalidValue("\(instance.name) \(variable.key): \(what); fix it before connecting")
         }
         let values = FieldStates.effectiveValues(states)
-        var secrets = SecretDefaults.values(in: resolved)
+        var secrets = cache?.secretDefaults(instance.integrationVersionId, of: resolved) ?? SecretDefaults.values(in: resolved)
         for state in states where state.isSecret {
             if let value = state.effectiveValue { secrets.append(value) }
         }
@@ -198,6 +198,7 @@ final class IntegrationCache: Sendable {
     private final class Storage: Sendable {
         let integrations = Mutex<[Int64: ResolvedIntegration]>([:])
         let derived = Mutex<[VariableKey: Derived]>([:])
+        let secretDefaults = Mutex<[Int64: [String]]>([:])
     }
 
     private let storage: Storage
@@ -218,6 +219,14 @@ final class IntegrationCache: Sendable {
 
     func integration(_ id: Int64) -> ResolvedIntegration? { storage.integrations.withLock { $0[id] } }
     func remember(_ integration: ResolvedIntegration, for id: Int64) { storage.integrations.withLock { $0[id] = integration } }
+
+    /// `SecretDefaults.values(in:)` of the version `id`, worked out once per pass.
+    func secretDefaults(_ id: Int64, of resolved: ResolvedIntegration) -> [String] {
+        if let known = storage.secretDefaults.withLock({ $0[id] }) { return known }
+        let values = SecretDefaults.values(in: resolved)
+        storage.secretDefaults.withLock { $0[id] = values }
+        return values
+    }
 
     func fieldStates(_ key: VariableKey, stored: [String: String]) -> [FieldState]? {
         storage.derived.withLock { entries in

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import SwitchboardCore
+
+/// The refresh path's hand-written writers and searches (issue 12) against the generic
+/// code they stand in for, on the texts that would tell them apart.
+@Suite("Refresh fast paths")
+struct RefreshFastPathTests {
+    static let awkward = ["plain", "quote \" and \\ backslash", "slash / here", "tab\there\nnew line\r", "bell \u{7} nul \u{0}",
+                          "café ☕️ 東京", "e\u{301} combining", "", "emoji 👩‍👩‍👧 family"]
+
+    @Test("the sealed token's JSON decodes to the same token, and is what JSONEncoder writes for plain values")
+    func sealedJSON() throws {
+        for text in Self.awkward {
+            for assumed in [nil, true, false] as [Bool?] {
+                let token = StoredToken(accessToken: "a-" + text, tokenType: text.isEmpty ? nil : "Bearer", refreshToken: text,
+                                        scope: "read " + text, expiresAt: "2026-12-01T00:00:00.000Z", expiryAssumed: assumed)
+                #expect(try StoredToken.decode(Store.sealedJSON(token)) == token, "\(text.debugDescription)")
+            }
+        }
+        let plain = StoredToken(accessToken: "at-1", tokenType: "Bearer", refreshToken: "rt/1", scope: "read write",
+                                expiresAt: "2026-12-01T00:00:00.000Z", expiryAssumed: false)
+        #expect(Store.sealedJSON(plain) == (try JSON.encode(plain)))
+    }
+
+    @Test("a refresh log line's parts JSON is byte for byte Message.json, control characters included (they take its path)")
+    func partsJSON() {
+        for text in Self.awkward {
+            let message: Message = "Token refreshed: \(name: text), \(outside: text)"
+            #expect(Store.partsJSON(message) == message.json, "\(text.debugDescription)")
+            #expect(Store.partsJSON(Message(outside: text)) == Message(outside: text).json, "\(text.debugDescription)")
+        }
+    }
+
+    @Test("the ASCII search answers as Foundation's contains; other texts are left to Foundation")
+    func redactorSearch() {
+        let texts = Self.awkward + ["abc", "xabcx", "ab", "a\r\nb", "\r\n"]
+        for text in texts {
+            for secret in texts where !secret.isEmpty {
+                #expect(Redactor.mayContain(text, secret) == text.contains(secret), "\(text.debugDescription) ∋ \(secret.debugDescription)")
+            }
+        }
+        // Canonically equivalent spellings are still found (Foundation's path).
+        #expect(Redactor(secrets: ["caf\u{E9}"]).redact("token cafe\u{301} here") == "token [redacted] here")
+    }
+
+    @Test("a remembered template's references are the parsed ones, and long templates are parsed each time")
+    func templateMemo() {
+        let template = "https://{{ host }}/{{tenant}}/x"
+        #expect(Template.references(in: template) == ["host", "tenant"])
+        #expect(Template.references(in: template) == ["host", "tenant"])
+        let long = String(repeating: "x", count: 5000) + "{{far}}"
+        #expect(Template.references(in: long) == ["far"])
+    }
+}
