@@ -178,8 +178,13 @@ extension SQLConnection {
         return records
     }
 
+    /// The first row's record, decoded while the row is current (no copy of its values).
     package func record<R: SQLRecord>(_ type: R.Type, _ sql: String, _ arguments: SQLArguments = []) throws -> R? {
-        try rows(sql, arguments).first.map(R.init(row:))
+        var record: R?
+        try forEachRow(sql, arguments) { row in
+            if record == nil { record = try R(row: row) }
+        }
+        return record
     }
 }
 
