@@ -33,6 +33,99 @@ package struct StoredToken: Codable, Sendable, Equatable {
 
     package var secretValues: [String] { [accessToken, refreshToken].compactMap { $0 } }
 
-    static func decode(_ text: String) throws -> StoredToken { try JSON.decode(StoredToken.self, from: text) }
+    /// The sealed token from its JSON. What `Store.sealedJSON` writes (a flat object of
+    /// known keys, strings with simple escapes, a boolean) is read directly; anything else
+    /// (older tokens, `\u` escapes, a key twice) goes to `JSONDecoder`, so both paths give
+    /// the same token. JSONDecoder was a tenth of loading a connection for refresh (callgrind).
+    static func decode(_ text: String) throws -> StoredToken {
+        if let token = FlatTokenJSON.parse(text) { return token }
+        return try JSON.decode(StoredToken.self, from: text)
+    }
     func encoded() throws -> String { try JSON.encode(self) }
+}
+
+/// A reader for the one shape `Store.sealedJSON` writes; nil for anything else.
+enum FlatTokenJSON {
+    static func parse(_ text: String) -> StoredToken? {
+        var text = text
+        return text.withUTF8 { bytes -> StoredToken? in
+            var reader = Reader(bytes: bytes)
+            return reader.token()
+        }
+    }
+
+    private struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var at = 0
+
+        mutating func token() -> StoredToken? {
+            guard take(UInt8(ascii: "{")) else { return nil }
+            var strings: [String: String] = [:]
+            var assumed: Bool?
+            var first = true
+            while !take(UInt8(ascii: "}")) {
+                if !first { guard take(UInt8(ascii: ",")) else { return nil } }
+                first = false
+                guard let key = string(), take(UInt8(ascii: ":")) else { return nil }
+                switch key {
+                case "accessToken", "expiresAt", "refreshToken", "scope", "tokenType":
+                    guard strings[key] == nil, let value = string() else { return nil }
+                    strings[key] = value
+                case "expiryAssumed":
+                    guard assumed == nil else { return nil }
+                    if literal("true") { assumed = true } else if literal("false") { assumed = false } else { return nil }
+                default:
+                    return nil
+                }
+            }
+            guard at == bytes.count, let access = strings["accessToken"] else { return nil }
+            return StoredToken(accessToken: access, tokenType: strings["tokenType"], refreshToken: strings["refreshToken"],
+                               scope: strings["scope"], expiresAt: strings["expiresAt"], expiryAssumed: assumed)
+        }
+
+        mutating func take(_ byte: UInt8) -> Bool {
+            guard at < bytes.count, bytes[at] == byte else { return false }
+            at += 1
+            return true
+        }
+
+        mutating func literal(_ word: StaticString) -> Bool {
+            let count = word.utf8CodeUnitCount
+            guard at + count <= bytes.count else { return false }
+            for index in 0..<count where bytes[at + index] != word.utf8Start[index] { return false }
+            at += count
+            return true
+        }
+
+        /// A string with no escapes but `\"`, `\\`, `\/`, `\n`, `\r` and `\t`, and no raw
+        /// control character (which JSON forbids).
+        mutating func string() -> String? {
+            guard take(UInt8(ascii: "\"")) else { return nil }
+            var out: [UInt8] = []
+            while at < bytes.count {
+                let byte = bytes[at]
+                at += 1
+                switch byte {
+                case UInt8(ascii: "\""):
+                    return String(validating: out, as: UTF8.self)
+                case UInt8(ascii: "\\"):
+                    guard at < bytes.count else { return nil }
+                    let escaped = bytes[at]
+                    at += 1
+                    switch escaped {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escaped)
+                    case UInt8(ascii: "n"): out.append(0x0A)
+                    case UInt8(ascii: "r"): out.append(0x0D)
+                    case UInt8(ascii: "t"): out.append(0x09)
+                    default: return nil
+                    }
+                case 0..<0x20:
+                    return nil
+                default:
+                    out.append(byte)
+                }
+            }
+            return nil
+        }
+    }
 }

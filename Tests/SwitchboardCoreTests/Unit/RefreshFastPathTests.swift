@@ -23,6 +23,29 @@ struct RefreshFastPathTests {
         #expect(Store.sealedJSON(plain) == (try JSON.encode(plain)))
     }
 
+    @Test("the sealed token is read without JSONDecoder when it has sealedJSON's shape, by JSONDecoder otherwise, to the same token")
+    func sealedTokenReader() throws {
+        for text in Self.awkward {
+            let token = StoredToken(accessToken: "a" + text, tokenType: "Bearer", refreshToken: text, scope: text, expiresAt: nil,
+                                    expiryAssumed: text.isEmpty ? nil : true)
+            let json = Store.sealedJSON(token)
+            if text.utf8.contains(where: { $0 < 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) {
+                #expect(FlatTokenJSON.parse(json) == nil, "\(json)")   // \u escapes: JSONDecoder's
+            } else {
+                #expect(FlatTokenJSON.parse(json) == token, "\(json)")
+            }
+            #expect(try StoredToken.decode(json) == token)
+            #expect(try JSON.decode(StoredToken.self, from: json) == token)
+        }
+        // Other shapes are JSONDecoder's, whatever they hold.
+        let others = [#"{ "accessToken": "a" }"#, #"{"accessToken":"\u0041"}"#, #"{"accessToken":"a","accessToken":"b"}"#,
+                      #"{"accessToken":"a","extra":1}"#, #"{"accessToken":"a"} "#, #"{"tokenType":"Bearer"}"#, #"{"accessToken":null}"#]
+        for json in others {
+            #expect(FlatTokenJSON.parse(json) == nil, "\(json)")
+            #expect((try? StoredToken.decode(json)) == (try? JSON.decode(StoredToken.self, from: json)), "\(json)")
+        }
+    }
+
     @Test("a refresh log line's parts JSON is byte for byte Message.json, control characters included (they take its path)")
     func partsJSON() {
         for text in Self.awkward {
