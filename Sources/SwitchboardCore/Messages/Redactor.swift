@@ -15,7 +15,9 @@ package struct Redactor: Sendable {
 
     package func redact(_ message: String) -> String {
         var result = message
-        for secret in secrets where Self.mayContain(result, secret) {
+        // Replacing an ASCII secret by the ASCII mask keeps an ASCII text ASCII.
+        let asciiText = Self.isASCII(result)
+        for secret in secrets where Self.mayContain(result, secret, textIsASCII: asciiText) {
             result = result.replacingOccurrences(of: secret, with: Self.mask)
         }
         return CutEdge.mask(result, values: secrets, with: Self.mask)
@@ -26,30 +28,33 @@ package struct Redactor: Sendable {
     /// message to an NSString, and a refresh redacts a few messages against every secret of
     /// its connection (callgrind: 6% of a refresh's instructions). A byte match Foundation
     /// would not count leads to its own replacement, which then finds nothing: the text
-    /// comes out the same either way.
-    static func mayContain(_ text: String, _ secret: String) -> Bool {
+    /// comes out the same either way. The search is linear (Knuth-Morris-Pratt) in both
+    /// lengths, since a customer may choose a secret and the text a server of theirs sends.
+    static func mayContain(_ text: String, _ secret: String, textIsASCII: Bool? = nil) -> Bool {
+        guard textIsASCII ?? isASCII(text), isASCII(secret) else { return text.contains(secret) }
         var text = text, secret = secret
-        let answer: Bool? = text.withUTF8 { (haystack: UnsafeBufferPointer<UInt8>) -> Bool? in
-            secret.withUTF8 { (needle: UnsafeBufferPointer<UInt8>) -> Bool? in
-                guard haystack.allSatisfy({ $0 < 0x80 }), needle.allSatisfy({ $0 < 0x80 }) else { return nil }
-                return asciiSearch(needle, in: haystack)
-            }
-        }
-        return answer ?? text.contains(secret)
+        return text.withUTF8 { haystack in secret.withUTF8 { needle in occurs(needle, in: haystack) } }
     }
 
-    /// Whether `needle` (not empty) occurs in `haystack`, byte for byte.
-    private static func asciiSearch(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = needle.first, needle.count <= haystack.count else { return false }
-        var start = 0
-        let last = haystack.count - needle.count
-        while start <= last {
-            if haystack[start] == first {
-                var matched = 1
-                while matched < needle.count, haystack[start + matched] == needle[matched] { matched += 1 }
-                if matched == needle.count { return true }
-            }
-            start += 1
+    static func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
+
+    /// Whether `needle` occurs in `haystack`, byte for byte (an empty needle does).
+    private static func occurs(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= haystack.count else { return false }
+        // fallback[i]: the length of the longest proper prefix of needle[0...i] that is also its suffix.
+        var fallback = [Int](repeating: 0, count: needle.count)
+        var length = 0
+        for index in 1..<needle.count {
+            while length > 0 && needle[index] != needle[length] { length = fallback[length - 1] }
+            if needle[index] == needle[length] { length += 1 }
+            fallback[index] = length
+        }
+        var matched = 0
+        for byte in haystack {
+            while matched > 0 && byte != needle[matched] { matched = fallback[matched - 1] }
+            if byte == needle[matched] { matched += 1 }
+            if matched == needle.count { return true }
         }
         return false
     }

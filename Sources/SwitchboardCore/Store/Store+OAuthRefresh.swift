@@ -148,7 +148,9 @@ extension Store {
             refreshToken: response.refreshToken ?? old?.refreshToken, scope: response.scope ?? old?.scope,
             expiresAt: expiresAt, expiryAssumed: assumed)
         let sealed = try lease.box.seal(Self.sealedJSON(token))
-        assert((try? StoredToken.decode(Self.sealedJSON(token))) == token, "sealedJSON does not decode to the token")
+        // JSONDecoder, not StoredToken.decode's own reader: hosts of older versions sharing the
+        // store read tokens with JSONDecoder only.
+        assert((try? JSON.decode(StoredToken.self, from: Self.sealedJSON(token))) == token, "sealedJSON does not decode to the token")
         var note = response.refreshToken == nil ? "refresh token kept" : (response.refreshToken == old?.refreshToken ? "same refresh token" : "refresh token rotated")
         if lease.grant == .clientCredentials { note = "new client credentials token" }
         let expiry = token.expiresAt.map { "access token expires at \($0)" } ?? "access token without an expiry"
@@ -244,8 +246,8 @@ extension Store {
     }
 
     /// `Message.json` written directly for a message of text and outside parts (what a
-    /// refresh logs), byte for byte what its `JSONEncoder` writes; other messages, and text
-    /// with control characters, go through `Message.json`.
+    /// refresh logs), byte for byte what its `JSONEncoder` writes (asserted in debug
+    /// builds); other messages, and text with control characters, go through `Message.json`.
     static func partsJSON(_ message: Message) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(256)
@@ -278,9 +280,10 @@ extension Store {
         return json
     }
 
-    /// The sealed token's JSON, byte for byte what `JSONEncoder` with sorted keys writes
-    /// for `StoredToken` (checked in debug builds): the generic encoder was a tenth of a
-    /// refresh's instructions.
+    /// The sealed token's JSON, what `JSONEncoder` with sorted keys writes for `StoredToken`
+    /// (byte for byte for text without control characters, whose escapes may be spelled
+    /// differently; debug builds check that JSONDecoder reads back the same token): the
+    /// generic encoder was a tenth of a refresh's instructions.
     static func sealedJSON(_ token: StoredToken) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(512)

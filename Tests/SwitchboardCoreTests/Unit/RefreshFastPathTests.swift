@@ -37,12 +37,14 @@ struct RefreshFastPathTests {
             #expect(try StoredToken.decode(json) == token)
             #expect(try JSON.decode(StoredToken.self, from: json) == token)
         }
-        // Other shapes are JSONDecoder's, whatever they hold.
+        // Other shapes are JSONDecoder's, whatever they hold (it keeps the first of a key given twice).
         let others = [#"{ "accessToken": "a" }"#, #"{"accessToken":"\u0041"}"#, #"{"accessToken":"a","accessToken":"b"}"#,
                       #"{"accessToken":"a","extra":1}"#, #"{"accessToken":"a"} "#, #"{"tokenType":"Bearer"}"#, #"{"accessToken":null}"#]
-        for json in others {
+        let decoded = [StoredToken(accessToken: "a"), StoredToken(accessToken: "A"), StoredToken(accessToken: "a"), StoredToken(accessToken: "a"),
+                       StoredToken(accessToken: "a"), nil, nil]
+        for (json, expected) in zip(others, decoded) {
             #expect(FlatTokenJSON.parse(json) == nil, "\(json)")
-            #expect((try? StoredToken.decode(json)) == (try? JSON.decode(StoredToken.self, from: json)), "\(json)")
+            #expect((try? StoredToken.decode(json)) == expected, "\(json)")
         }
     }
 
@@ -67,10 +69,38 @@ struct RefreshFastPathTests {
         #expect(Redactor(secrets: ["caf\u{E9}"]).redact("token cafe\u{301} here") == "token [redacted] here")
     }
 
-    @Test("a remembered template's references are the parsed ones, and long templates are parsed each time")
+    /// The redactor as it was before its ASCII search: Foundation's `contains`, then its
+    /// replacement, longest secret first.
+    static func foundationRedact(_ message: String, _ secrets: [String]) -> String {
+        var result = message
+        for secret in Array(Set(secrets.filter { !$0.isEmpty })).sorted(by: { $0.count > $1.count }) where result.contains(secret) {
+            result = result.replacingOccurrences(of: secret, with: Redactor.mask)
+        }
+        return CutEdge.mask(result, values: secrets.filter { !$0.isEmpty }, with: Redactor.mask)
+    }
+
+    @Test("redacting gives what Foundation's search gave, CR LF pairs and repeated prefixes included")
+    func redactorOutput() {
+        let messages = ["x abc\r\n y", "abc\r", "\r\n", "aaab aaaab", "token=abcabcabd!", "caf\u{E9} abc", "plain", "abab…"]
+        let secrets = [["\r"], ["abc\r"], ["\n"], ["\r\n"], ["aaaab"], ["abcabd"], ["abc", "abcabcabd"], ["caf\u{E9}"], ["abab"]]
+        for message in messages {
+            for set in secrets {
+                #expect(Redactor(secrets: set).redact(message) == Self.foundationRedact(message, set), "\(message.debugDescription) − \(set)")
+            }
+        }
+        // Linear in the text and the secret: a long run of one byte against a near-miss.
+        let long = String(repeating: "a", count: 200_000)
+        #expect(Redactor(secrets: [String(repeating: "a", count: 5_000) + "b"]).redact(long) == long)
+    }
+
+    @Test("a remembered template's references are the parsed ones, past the memo's bound, and long templates are parsed each time")
     func templateMemo() {
         let template = "https://{{ host }}/{{tenant}}/x"
         #expect(Template.references(in: template) == ["host", "tenant"])
+        #expect(Template.references(in: template) == ["host", "tenant"])
+        for index in 0..<1_100 {
+            #expect(Template.references(in: "{{a\(index)}}-{{ b }}") == ["a\(index)", "b"])
+        }
         #expect(Template.references(in: template) == ["host", "tenant"])
         let long = String(repeating: "x", count: 5000) + "{{far}}"
         #expect(Template.references(in: long) == ["far"])
