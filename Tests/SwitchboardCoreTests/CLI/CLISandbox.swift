@@ -82,10 +82,27 @@ final class CLISandbox: Sendable {
 
     /// Writes a file into the sandbox and returns its path.
     @discardableResult
+    /// A file written through a descriptor opened close-on-exec: tests run in parallel, and
+    /// a process another test starts while this one writes a script would otherwise inherit
+    /// the open descriptor and keep the script "busy" (ETXTBSY) for as long as it runs; a
+    /// run of the script in that time fails with exit 126 (seen once in a full run). Written
+    /// beside its name and renamed over it, as before, so a script may be replaced while an
+    /// earlier copy runs.
     func write(_ name: String, _ contents: String, mode: Int? = nil) throws -> String {
         let path = directory + "/files/" + name
-        try contents.write(toFile: path, atomically: true, encoding: .utf8)
-        if let mode { try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path) }
+        let partial = path + ".partial-" + UUID().uuidString
+        let descriptor = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(mode ?? 0o644))
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: partial]) }
+        let bytes = Array(contents.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { close(descriptor); throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: partial]) }
+            written += count
+        }
+        close(descriptor)
+        if let mode { try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: partial) }
+        guard rename(partial, path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         return path
     }
 
