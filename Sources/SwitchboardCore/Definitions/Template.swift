@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// `{{name}}` substitution used by template fields and test requests.
 package enum Template {
@@ -10,17 +9,10 @@ package enum Template {
     /// provenance checks were 6% of the pass). Templates come from imported definitions, so
     /// they are few and short; the memo is bounded all the same (entries and their length).
     package static func references(in template: String) -> [String] {
-        guard template.utf8.count <= 4096 else { return parse(template) }
-        if let known = parsed.withLock({ $0[template] }) { return known }
-        let names = parse(template)
-        parsed.withLock { memo in
-            if memo.count >= 1024 { memo.removeAll() }
-            memo[template] = names
-        }
-        return names
+        parsed.value(for: template) { parse(template) }
     }
 
-    private static let parsed = Mutex<[String: [String]]>([:])
+    private static let parsed = BoundedMemo<[String]>(capacity: 1024, maxKeyLength: 4096)
 
     private static func parse(_ template: String) -> [String] {
         var names: [String] = []

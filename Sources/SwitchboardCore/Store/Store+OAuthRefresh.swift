@@ -261,18 +261,10 @@ extension Store {
             }
             if text.utf8.contains(where: { $0 < 0x20 }) { return message.json }
             if out.count > 1 { out.append(UInt8(ascii: ",")) }
-            append("{\"", to: &out); append(name, to: &out); append("\":{\"_0\":\"", to: &out)
-            // Byte by byte (the escapes are all ASCII, so UTF-8 passes through whole):
-            // appending scalar by scalar was most of the refresh log line's cost (callgrind).
-            for byte in text.utf8 {
-                switch byte {
-                case UInt8(ascii: "\""): append("\\\"", to: &out)
-                case UInt8(ascii: "\\"): append("\\\\", to: &out)
-                case UInt8(ascii: "/"): append("\\/", to: &out)
-                default: out.append(byte)
-                }
-            }
-            append("\"}}", to: &out)
+            append("{\"", to: &out); append(name, to: &out); append("\":{\"_0\":", to: &out)
+            // JSONEncoder escapes the slash too.
+            appendJSONString(text, to: &out, escapingSlash: true)
+            append("}}", to: &out)
         }
         out.append(UInt8(ascii: "]"))
         let json = String(decoding: out, as: UTF8.self)
@@ -312,13 +304,16 @@ extension Store {
     }
 
     /// A JSON string literal of `value` (quotes, backslashes and control characters
-    /// escaped), written byte by byte: every escape is ASCII, so UTF-8 passes through whole.
-    private static func appendJSONString(_ value: String, to out: inout [UInt8]) {
+    /// escaped; the slash too with `escapingSlash`), written byte by byte: every escape is
+    /// ASCII, so UTF-8 passes through whole. Appending scalar by scalar to a String was most
+    /// of a refresh log line's and sealed token's cost (callgrind).
+    private static func appendJSONString(_ value: String, to out: inout [UInt8], escapingSlash: Bool = false) {
         out.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): append("\\\"", to: &out)
             case UInt8(ascii: "\\"): append("\\\\", to: &out)
+            case UInt8(ascii: "/") where escapingSlash: append("\\/", to: &out)
             case UInt8(ascii: "\n"): append("\\n", to: &out)
             case UInt8(ascii: "\r"): append("\\r", to: &out)
             case UInt8(ascii: "\t"): append("\\t", to: &out)

@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import GRDBSQLite
-import Synchronization
 
 /// The embedded engine: a GRDB `DatabasePool` in WAL mode so several SSH sessions, `run`
 /// and a refresher on one host can work at once (SPEC §9). The only file besides the
@@ -195,18 +194,11 @@ final class SQLiteConnection: SQLConnection {
     /// 67,000 instructions each, most of it this). One is reused only while its statement
     /// returns the same names, so a schema change or a store of another version makes its
     /// own; long texts (built with many placeholders) are not kept.
-    private static let columnMemo = Mutex<[String: SQLColumns]>([:])
+    private static let columnMemo = BoundedMemo<SQLColumns>(capacity: 512, maxKeyLength: 2048)
 
     static func columns(of statement: Statement, sql: String) -> SQLColumns {
         let names = statement.columnNames
-        guard sql.utf8.count <= 2048 else { return SQLColumns(names) }
-        if let known = columnMemo.withLock({ $0[sql] }), known.names == names { return known }
-        let made = SQLColumns(names)
-        columnMemo.withLock { memo in
-            if memo.count >= 512 { memo.removeAll() }
-            memo[sql] = made
-        }
-        return made
+        return columnMemo.value(for: sql, isCurrent: { $0.names == names }) { SQLColumns(names) }
     }
 
     func savepoint<T>(_ body: () throws -> T) throws -> T {
