@@ -98,10 +98,11 @@ struct PostgresTLSTests {
         #expect(try opened(host: "localhost", query: "sslmode=verify-full&sslrootcert=\(cluster.rootCertificate)") == true)
     }
 
-    @Test("given verify-full with an unrelated CA, then it says the certificate is not signed by the trusted root")
-    func verifyFullWrongRoot() throws {
+    @Test("given verify-full or verify-ca with an unrelated CA, then it says the certificate is not signed by the trusted root",
+          arguments: ["verify-full", "verify-ca"])
+    func wrongRoot(mode: String) throws {
         let port = try cluster.port
-        let message = try failure(query: "sslmode=verify-full&sslrootcert=\(cluster.otherRootCertificate)")
+        let message = try failure(query: "sslmode=\(mode)&sslrootcert=\(cluster.otherRootCertificate)")
         #expect(message == "TLS with PostgreSQL at 127.0.0.1:\(port) failed: the server's certificate is not signed by the trusted root (sslrootcert)", "got \(message ?? "nil")")
     }
 
@@ -117,13 +118,6 @@ struct PostgresTLSTests {
     @Test("given verify-ca with the right CA and a host the certificate does not name, then the store opens (no host-name check)")
     func verifyCAOtherHost() throws {
         #expect(try opened(host: "127.0.0.2", query: "sslmode=verify-ca&sslrootcert=\(cluster.rootCertificate)") == true)
-    }
-
-    @Test("given verify-ca with an unrelated CA, then it says the certificate is not signed by the trusted root")
-    func verifyCAWrongRoot() throws {
-        let port = try cluster.port
-        let message = try failure(query: "sslmode=verify-ca&sslrootcert=\(cluster.otherRootCertificate)")
-        #expect(message == "TLS with PostgreSQL at 127.0.0.1:\(port) failed: the server's certificate is not signed by the trusted root (sslrootcert)", "got \(message ?? "nil")")
     }
 
     @Test("given require without a root certificate, then the store opens over TLS without verifying")
