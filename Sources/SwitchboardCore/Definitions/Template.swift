@@ -12,7 +12,7 @@ package enum Template {
         parsed.value(for: template) { parse(template) }
     }
 
-    private static let parsed = BoundedMemo<[String]>(capacity: 1024, maxKeyLength: 4096)
+    private static let parsed = BoundedMemo<String, [String]>(capacity: 1024, admits: { $0.utf8.count <= 4096 })
 
     private static func parse(_ template: String) -> [String] {
         var names: [String] = []

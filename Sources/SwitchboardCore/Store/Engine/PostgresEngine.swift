@@ -24,7 +24,7 @@ final class PostgresEngine: StoreEngine, @unchecked Sendable {
     private let lock = NSLock()
     private var connection: PostgresConnection?
     /// `numbered` translations by statement text (pure text: they outlive a reconnect).
-    private var statements: [String: String] = [:]
+    private var statements: [String: (text: String, placeholders: Int)] = [:]
     private let offset = Mutex<TimeInterval>(0)
 
     var clockOffset: TimeInterval { offset.withLock { $0 } }
@@ -121,7 +121,7 @@ final class PostgresEngine: StoreEngine, @unchecked Sendable {
 
     /// `?` placeholders numbered as PostgreSQL wants them ($1, $2, ...), outside quotes;
     /// remembered per statement text (callers are locked out meanwhile).
-    func numbered(_ sql: String) -> String {
+    func numbered(_ sql: String) -> (text: String, placeholders: Int) {
         if let known = statements[sql] { return known }
         var out = ""
         out.reserveCapacity(sql.utf8.count + 8)
@@ -141,8 +141,8 @@ final class PostgresEngine: StoreEngine, @unchecked Sendable {
                 out.append(character)
             }
         }
-        statements[sql] = out
-        return out
+        statements[sql] = (out, index)
+        return (out, index)
     }
 
     static func connect(_ target: PostgresLocation, on eventLoop: any EventLoop) throws -> PostgresConnection {
@@ -382,6 +382,11 @@ final class PostgresSession: SQLConnection {
     }
 
     private func query(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQuery {
+        let (text, placeholders) = engine.numbered(sql)
+        // As SQLite answers: PostgreSQL itself accepts arguments no placeholder uses.
+        guard arguments.count == placeholders else {
+            throw SwitchboardError.database("database error: wrong number of statement arguments: \(arguments.count), expected \(placeholders)")
+        }
         var binds = PostgresBindings(capacity: arguments.count)
         for argument in arguments {
             switch argument.sqlValue {
@@ -396,7 +401,7 @@ final class PostgresSession: SQLConnection {
             case .bool(let flag): binds.append(flag)
             }
         }
-        return PostgresQuery(unsafeSQL: engine.numbered(sql), binds: binds)
+        return PostgresQuery(unsafeSQL: text, binds: binds)
     }
 
     /// Binary cells decoded straight from their bytes (the common types; PostgreSQL sends

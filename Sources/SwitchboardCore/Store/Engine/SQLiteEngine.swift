@@ -170,7 +170,8 @@ final class SQLiteConnection: SQLConnection {
 
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
         let statement = try db.cachedStatement(sql: sql)
-        try statement.execute(arguments: Self.arguments(arguments))
+        try Self.bind(arguments, to: statement)
+        try statement.execute()
         return db.changesCount
     }
 
@@ -180,54 +181,82 @@ final class SQLiteConnection: SQLConnection {
     /// row of `SQLValue`s copied each text twice.
     func forEachRow(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
         let statement = try db.cachedStatement(sql: sql)
-        let columns = Self.columns(of: statement, sql: sql)
-        let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
+        let columns = Self.columns(of: statement)
+        try Self.bind(arguments, to: statement)
+        let cursor = StepCursor(statement)
         let row = SQLRow(source: SteppedRow(statement.sqliteStatement, count: statement.columnCount), columns: columns)
         while try cursor.next() != nil {
             try body(row)
         }
     }
 
-    /// Column lookups by statement text, shared by every connection: making one hashes
-    /// each column name, and a refresh reads a row or two from each of the same statements
-    /// (callgrind over 300 refreshes: reading a connection's and an instance's row cost
-    /// 67,000 instructions each, most of it this). One is reused only while its statement
-    /// returns the same names, so a schema change or a store of another version makes its
-    /// own; long texts (built with many placeholders) are not kept.
-    private static let columnMemo = BoundedMemo<SQLColumns>(capacity: 512, maxKeyLength: 2048)
+    /// Column lookups by statement, reused while the statement returns the same names:
+    /// making one hashes each column name, and a refresh reads a row or two from each of
+    /// the same statements (callgrind over 300 refreshes: reading a connection's and an
+    /// instance's row cost 67,000 instructions each, most of it this). Keyed by the
+    /// statement object (GRDB keeps each connection's statements), not by its text, whose
+    /// hash cost as much again for a long query; a new statement at a freed one's address
+    /// gets the same lookup only when its names are the same, and then it is the same.
+    private static let columnMemo = BoundedMemo<ObjectIdentifier, SQLColumns>(capacity: 512)
 
-    static func columns(of statement: Statement, sql: String) -> SQLColumns {
+    static func columns(of statement: Statement) -> SQLColumns {
         let names = statement.columnNames
-        return columnMemo.value(for: sql, isCurrent: { $0.names == names }) { SQLColumns(names) }
+        return columnMemo.value(for: ObjectIdentifier(statement), isCurrent: { $0.names == names }) { SQLColumns(names) }
     }
 
+    /// A savepoint through the connection's cached statements: GRDB's `inSavepoint`
+    /// compiles its statements anew each time (callgrind: 33,000 instructions, a third of
+    /// storing a refresh's bookkeeping). Always inside a transaction here (every
+    /// `SQLConnection` is), where `inSavepoint` does the same: on an error, roll back to
+    /// the savepoint, release it and throw the first error. When SQLite has rolled back
+    /// the whole transaction (a full disk), the rollback fails and the commit reports it.
     func savepoint<T>(_ body: () throws -> T) throws -> T {
-        var result: T?
-        try db.inSavepoint {
+        _ = try execute("SAVEPOINT \"switchboard\"", [])
+        let result: T
+        do {
             result = try body()
-            return .commit
+        } catch {
+            do {
+                _ = try execute("ROLLBACK TRANSACTION TO SAVEPOINT \"switchboard\"", [])
+                _ = try execute("RELEASE SAVEPOINT \"switchboard\"", [])
+            } catch {}
+            throw error
         }
-        return result!
+        _ = try execute("RELEASE SAVEPOINT \"switchboard\"", [])
+        return result
     }
 
-    /// GRDB's arguments of a statement. Handed over as optional existentials: GRDB's
-    /// initializer for a sequence of concrete values maps it with a key path, generic code
-    /// the compiler cannot specialize across the module boundary (callgrind: 12,500
-    /// instructions a statement, a tenth of a refresh's store writes).
-    static func arguments(_ values: SQLArguments) -> StatementArguments {
-        var converted: [(any DatabaseValueConvertible)?] = []
-        converted.reserveCapacity(values.count)
-        for value in values {
+    /// Binds `values` to the statement's `?` parameters with GRDB's own binders (the same
+    /// text, blob and number semantics as `StatementArguments`), after resetting it and
+    /// clearing the previous bindings; GRDB then executes it without binding anything.
+    /// `StatementArguments` boxed each value as an existential, checked them against the
+    /// statement and bound them again (callgrind over 300 refreshes: 13,800 instructions
+    /// a statement, about a tenth of a refresh's store work).
+    static func bind(_ values: SQLArguments, to statement: Statement) throws {
+        let handle = statement.sqliteStatement
+        let expected = Int(sqlite3_bind_parameter_count(handle))
+        guard values.count == expected else {
+            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "wrong number of statement arguments: \(values.count), expected \(expected)",
+                                sql: statement.sql)
+        }
+        // Resets the statement and clears its bindings; with no arguments, binds nothing.
+        statement.setUncheckedArguments([])
+        for (offset, value) in values.enumerated() {
+            let index = CInt(offset + 1)
+            let code: CInt
             switch value.sqlValue {
-            case .null: converted.append(nil)
-            case .integer(let number): converted.append(number)
-            case .real(let number): converted.append(number)
-            case .text(let text): converted.append(text)
-            case .blob(let data): converted.append(data)
-            case .bool(let flag): converted.append(flag ? 1 : 0)
+            case .null: code = sqlite3_bind_null(handle, index)
+            case .integer(let number): code = number.bind(to: handle, at: index)
+            case .real(let number): code = number.bind(to: handle, at: index)
+            case .text(let text): code = text.bind(to: handle, at: index)
+            case .blob(let data): code = data.bind(to: handle, at: index)
+            case .bool(let flag): code = flag.bind(to: handle, at: index)
+            }
+            guard code == SQLITE_OK else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))),
+                                    sql: statement.sql)
             }
         }
-        return StatementArguments(converted)
     }
 
     static func value(_ value: DatabaseValue) -> SQLValue {
@@ -239,6 +268,25 @@ final class SQLiteConnection: SQLConnection {
         case .blob(let data): .blob(data)
         }
     }
+}
+
+/// Steps a statement `SQLiteConnection.bind` has reset and bound, for `forEachRow`, whose
+/// rows are read from the statement itself (`SteppedRow`). GRDB's `RowCursor` made a `Row`
+/// for each run, with a dictionary of the lowercased column names (callgrind: 16,000
+/// instructions a statement, as much as SQLite's own work for a refresh's reads).
+/// `DatabaseCursor` steps it as GRDB's cursors do (its execution hooks included).
+private final class StepCursor: DatabaseCursor {
+    typealias Element = Void
+    let _statement: Statement
+    var _isDone = false
+
+    init(_ statement: Statement) { _statement = statement }
+
+    // As GRDB's cursors: reset when done, so no read stays open; an error here repeats
+    // the step's, which was thrown already.
+    deinit { sqlite3_reset(_statement.sqliteStatement) }
+
+    func _element(sqliteStatement: SQLiteStatement) {}
 }
 
 /// The row a statement stands on, read column by column with SQLite's own accessors, as
