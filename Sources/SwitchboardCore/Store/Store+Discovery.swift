@@ -4,9 +4,13 @@ extension Store {
     /// The issuer's metadata cached at the last CONNECT (`AuthorizationServerMetadata`);
     /// nil before the first CONNECT or for a connection without `issuer`.
     func discovery(_ db: any SQLConnection, connectionId: Int64) throws -> AuthorizationServerMetadata? {
-        guard let json = try db.value(String.self, "SELECT \"discovery\" FROM \"connection\" WHERE \"id\" = ?", [connectionId]) else { return nil }
-        // A cache: one that no longer decodes is fetched again at the next CONNECT.
-        return try? JSON.decode(AuthorizationServerMetadata.self, from: json)
+        Self.cachedDiscovery(try db.value(String.self, "SELECT \"discovery\" FROM \"connection\" WHERE \"id\" = ?", [connectionId]))
+    }
+
+    /// The connection's `discovery` column decoded. A cache: one that no longer decodes is
+    /// fetched again at the next CONNECT.
+    static func cachedDiscovery(_ json: String?) -> AuthorizationServerMetadata? {
+        json.flatMap { try? JSON.decode(AuthorizationServerMetadata.self, from: $0) }
     }
 
     /// Caches what discovery found, logged with the document's address.

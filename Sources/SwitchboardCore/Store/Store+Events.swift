@@ -38,17 +38,6 @@ extension Store {
         try appendEvent(db, new, kind: .status, from: old.status, reason: reason)
     }
 
-    /// Whether the connection's latest refresh event is a failure, i.e. whether a refresh
-    /// that works now is a recovery. Asked of the events rather than the failure counter,
-    /// so failures the counter forgot (new values or a reconnect reset it) still get their
-    /// end in the feed.
-    func lastRefreshEventIsFailure(_ db: any SQLConnection, connectionId: Int64) throws -> Bool {
-        let kind = try db.value(String.self, """
-            SELECT "kind" FROM "connectionEvent" WHERE "connectionId" = ? AND "kind" <> ? ORDER BY "id" DESC LIMIT 1
-            """, [connectionId, ConnectionEvent.Kind.status.rawValue])
-        return kind == ConnectionEvent.Kind.refreshFailed.rawValue
-    }
-
     private func appendEvent(_ db: any SQLConnection, _ record: ConnectionRecord, kind: ConnectionEvent.Kind, from: ConnectionStatus, reason: Message?) throws {
         let reason = reason.map { freezingOutsideParts($0, db, record) }
         let event = ConnectionEventRecord(

@@ -1,0 +1,80 @@
+import Foundation
+import SwitchboardTestSupport
+@testable import SwitchboardCore
+import Testing
+
+/// Refresh leases taken for many connections at once (issue 12: one statement per
+/// `Store.leaseChunk` connections, one joined read per lease, derived values shared by
+/// connections with the same values), on whichever engine the pass runs.
+@Suite struct RefreshLeaseBatchTests {
+    /// `count` more instances of the fixture's integration, each with tokens on
+    /// `confidential`, all expiring in a minute; their connection ids, most urgent first.
+    static func manyDue(_ f: OAuthStoreFixture, count: Int) throws -> [Int64] {
+        for index in 0..<count {
+            let name = "acme/batch-\(index)"
+            _ = try f.store.deploy(integration: "local-oauth-demo", customer: "acme", name: name)
+            try f.store.configure(instance: name, changes: [FieldChange(variable: "confidential", field: "baseUrl", value: f.base)])
+            try f.store.storeTokens(f.store.oauthConnection(instance: name, variable: "confidential"),
+                                    TokenResponse(accessToken: "AT-\(index)", refreshToken: "RT-\(index)", expiresIn: 60 + index), source: .authorizationCode)
+        }
+        return try f.store.dueRefreshes(RefreshSelection(within: 300))
+    }
+
+    @Test("leases over several statements come back in the order asked, each once, and a second owner gets none")
+    func leasesAcrossChunks() throws {
+        let f = try OAuthStoreFixture()
+        let due = try Self.manyDue(f, count: Store.leaseChunk * 2 + 5)
+        #expect(due.count == Store.leaseChunk * 2 + 5)
+        // A duplicate and an id that names no connection, in the middle of a chunk.
+        let asked = Array(due[..<40]) + [due[3], 999_999] + Array(due[40...])
+        let leases = try f.store.acquireRefreshLeases(asked, owner: "owner-a", selection: RefreshSelection(within: 300), leaseDuration: 120)
+        #expect(leases.map(\.connection.connectionId) == due)
+        #expect(leases.allSatisfy { $0.owner == "owner-a" && $0.generation == 1 && $0.failures == 0 })
+        #expect(Set(leases.map { $0.connection.token?.accessToken ?? "" }).count == due.count, "each lease carries its own tokens")
+        #expect(try f.store.acquireRefreshLeases(due, owner: "owner-b", selection: RefreshSelection(within: 300), leaseDuration: 120).isEmpty)
+        let held = try f.store.database.read { db in
+            try db.value(Int.self, "SELECT COUNT(*) FROM \"token\" WHERE \"leaseOwner\" = ?", ["owner-a"])
+        }
+        #expect(held == due.count)
+    }
+
+    @Test("a connection that is not due, or whose lease another owner holds, is skipped inside a chunk")
+    func skipsInsideAChunk() throws {
+        let f = try OAuthStoreFixture()
+        let due = try Self.manyDue(f, count: 6)
+        let held = try f.store.acquireRefreshLeases([due[1]], owner: "owner-b", selection: RefreshSelection(within: 300), leaseDuration: 120)
+        #expect(held.map(\.connection.connectionId) == [due[1]])
+        _ = try f.store.database.write { db in
+            try db.execute("UPDATE \"token\" SET \"expiresAt\" = ? WHERE \"connectionId\" = ?", [Timestamp.string(from: Date().addingTimeInterval(7200)), due[4]])
+        }
+        let leases = try f.store.acquireRefreshLeases(due, owner: "owner-a", selection: RefreshSelection(within: 300), leaseDuration: 120)
+        #expect(leases.map(\.connection.connectionId) == [due[0], due[2], due[3], due[5]])
+        // Forced, the one not due is taken too; the held one still is not.
+        let forced = try f.store.acquireRefreshLeases([due[4], due[1]], owner: "owner-c", selection: RefreshSelection(force: true), leaseDuration: 120)
+        #expect(forced.map(\.connection.connectionId) == [due[4]])
+    }
+
+    @Test("connections with the same values but a customer-written token URL are judged each on its own in one pass")
+    func sharedDerivationsKeepProvenance() throws {
+        let f = try OAuthStoreFixture()
+        let due = try Self.manyDue(f, count: 3)
+        // The same base URL everywhere, the second instance's typed by a customer: its
+        // tokens must not go there (refresh tokens are the team's), the others' may.
+        let moved = [FieldChange(variable: "confidential", field: "baseUrl", value: "https://provider2.test")]
+        try f.store.configure(instance: "acme/batch-0", changes: moved)
+        try f.store.withActor(Actor(user: "cust", role: .customer("acme"), source: "test")).configure(instance: "acme/batch-1", changes: moved)
+        try f.store.configure(instance: "acme/batch-2", changes: moved)
+        let leases = try f.store.acquireRefreshLeases(due, owner: "owner-a", selection: RefreshSelection(within: 300), leaseDuration: 120,
+                                                      now: Date(), integrations: IntegrationCache(box: nil))
+        let second = try #require(try f.store.database.read { db in
+            try db.value(Int64.self, """
+                SELECT c."id" FROM "connection" c JOIN "instance" i ON i."id" = c."instanceId" WHERE i."name" = ? AND c."variable" = ?
+                """, ["acme/batch-1", "confidential"])
+        })
+        #expect(leases.map(\.connection.connectionId) == due.filter { $0 != second })
+        let stopped = try f.store.database.read { db in
+            try db.value(String.self, "SELECT \"refreshError\" FROM \"token\" WHERE \"connectionId\" = ?", [second])
+        }
+        #expect(stopped != nil, "the customer-chosen token URL stops refresh: \(stopped ?? "nil")")
+    }
+}
