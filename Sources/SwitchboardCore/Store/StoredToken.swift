@@ -60,27 +60,36 @@ enum FlatTokenJSON {
 
         mutating func token() -> StoredToken? {
             guard take(UInt8(ascii: "{")) else { return nil }
-            var strings: [String: String] = [:]
+            // Five slots, not a dictionary: hashing each key was most of this reader's cost.
+            var access, expires, refresh, scope, type: String?
             var assumed: Bool?
             var first = true
+            func set(_ slot: inout String?, _ value: String?) -> Bool {
+                guard slot == nil, let value else { return false }
+                slot = value
+                return true
+            }
             while !take(UInt8(ascii: "}")) {
                 if !first { guard take(UInt8(ascii: ",")) else { return nil } }
                 first = false
-                guard let key = string(), take(UInt8(ascii: ":")) else { return nil }
-                switch key {
-                case "accessToken", "expiresAt", "refreshToken", "scope", "tokenType":
-                    guard strings[key] == nil, let value = string() else { return nil }
-                    strings[key] = value
-                case "expiryAssumed":
-                    guard assumed == nil else { return nil }
+                guard take(UInt8(ascii: "\"")) else { return nil }
+                let ok: Bool
+                if literal("accessToken\":") { ok = set(&access, string()) }
+                else if literal("expiresAt\":") { ok = set(&expires, string()) }
+                else if literal("refreshToken\":") { ok = set(&refresh, string()) }
+                else if literal("scope\":") { ok = set(&scope, string()) }
+                else if literal("tokenType\":") { ok = set(&type, string()) }
+                else if literal("expiryAssumed\":"), assumed == nil {
                     if literal("true") { assumed = true } else if literal("false") { assumed = false } else { return nil }
-                default:
+                    ok = true
+                } else {
+                    // Another key, a key with an escape or a key twice: JSONDecoder's to read.
                     return nil
                 }
+                guard ok else { return nil }
             }
-            guard at == bytes.count, let access = strings["accessToken"] else { return nil }
-            return StoredToken(accessToken: access, tokenType: strings["tokenType"], refreshToken: strings["refreshToken"],
-                               scope: strings["scope"], expiresAt: strings["expiresAt"], expiryAssumed: assumed)
+            guard at == bytes.count, let access else { return nil }
+            return StoredToken(accessToken: access, tokenType: type, refreshToken: refresh, scope: scope, expiresAt: expires, expiryAssumed: assumed)
         }
 
         mutating func take(_ byte: UInt8) -> Bool {
@@ -101,7 +110,27 @@ enum FlatTokenJSON {
         /// control character (which JSON forbids).
         mutating func string() -> String? {
             guard take(UInt8(ascii: "\"")) else { return nil }
-            var out: [UInt8] = []
+            // Most strings have no escape: made straight from their bytes.
+            let start = at
+            while at < bytes.count {
+                switch bytes[at] {
+                case UInt8(ascii: "\""):
+                    at += 1
+                    return String(validating: UnsafeBufferPointer(rebasing: bytes[start..<(at - 1)]), as: UTF8.self)
+                case UInt8(ascii: "\\"):
+                    return escapedString(from: start)
+                case 0..<0x20:
+                    return nil
+                default:
+                    at += 1
+                }
+            }
+            return nil
+        }
+
+        /// The rest of a string that has an escape, from its first byte at `start`.
+        private mutating func escapedString(from start: Int) -> String? {
+            var out = Array(bytes[start..<at])
             while at < bytes.count {
                 let byte = bytes[at]
                 at += 1

@@ -39,9 +39,13 @@ struct RefreshFastPathTests {
         }
         // Other shapes are JSONDecoder's, whatever they hold (it keeps the first of a key given twice).
         let others = [#"{ "accessToken": "a" }"#, #"{"accessToken":"\u0041"}"#, #"{"accessToken":"a","accessToken":"b"}"#,
-                      #"{"accessToken":"a","extra":1}"#, #"{"accessToken":"a"} "#, #"{"tokenType":"Bearer"}"#, #"{"accessToken":null}"#]
+                      #"{"accessToken":"a","extra":1}"#, #"{"accessToken":"a"} "#, #"{"tokenType":"Bearer"}"#, #"{"accessToken":null}"#,
+                      #"{"acces\u0073Token":"a"}"#, #"{"accessToken":"a","expiryAssumed":true,"expiryAssumed":false}"#,
+                      #"{"accessToken":"a","scope":"x","scope":"y"}"#, #"{"accessTokenX":"a"}"#, #"{"accessToken":"a",}"#]
         let decoded = [StoredToken(accessToken: "a"), StoredToken(accessToken: "A"), StoredToken(accessToken: "a"), StoredToken(accessToken: "a"),
-                       StoredToken(accessToken: "a"), nil, nil]
+                       StoredToken(accessToken: "a"), nil, nil,
+                       StoredToken(accessToken: "a"), StoredToken(accessToken: "a", expiryAssumed: true),
+                       StoredToken(accessToken: "a", scope: "x"), nil, StoredToken(accessToken: "a")]   // Foundation takes a trailing comma
         for (json, expected) in zip(others, decoded) {
             #expect(FlatTokenJSON.parse(json) == nil, "\(json)")
             #expect((try? StoredToken.decode(json)) == expected, "\(json)")
@@ -81,8 +85,10 @@ struct RefreshFastPathTests {
 
     @Test("redacting gives what Foundation's search gave, CR LF pairs and repeated prefixes included")
     func redactorOutput() {
-        let messages = ["x abc\r\n y", "abc\r", "\r\n", "aaab aaaab", "token=abcabcabd!", "caf\u{E9} abc", "plain", "abab…"]
-        let secrets = [["\r"], ["abc\r"], ["\n"], ["\r\n"], ["aaaab"], ["abcabd"], ["abc", "abcabcabd"], ["caf\u{E9}"], ["abab"]]
+        let messages = ["x abc\r\n y", "abc\r", "\r\n", "aaab aaaab", "token=abcabcabd!", "caf\u{E9} abc", "plain", "abab…",
+                        "abab…\u{301} x", "ab\u{E2}b… abab", "secret-2 secret-22 é-secret", "ééé eee"]
+        let secrets = [["\r"], ["abc\r"], ["\n"], ["\r\n"], ["aaaab"], ["abcabd"], ["abc", "abcabcabd"], ["caf\u{E9}"], ["abab"],
+                       ["secret-22", "secret-2", "é-secret", "secret-2"], ["ééé", "eee", "é"], ["abab", "ab\u{E2}b"]]
         for message in messages {
             for set in secrets {
                 #expect(Redactor(secrets: set).redact(message) == Self.foundationRedact(message, set), "\(message.debugDescription) − \(set)")
@@ -91,6 +97,35 @@ struct RefreshFastPathTests {
         // Linear in the text and the secret: a long run of one byte against a near-miss.
         let long = String(repeating: "a", count: 200_000)
         #expect(Redactor(secrets: [String(repeating: "a", count: 5_000) + "b"]).redact(long) == long)
+    }
+
+    /// `Timestamp.string(from:)` as it was before it wrote digits itself.
+    static func interpolatedTimestamp(_ date: Date) -> String {
+        let raw = date.timeIntervalSince1970
+        let seconds = raw.isFinite ? min(max(raw, 0), Timestamp.latest) : 0
+        var whole = time_t(seconds.rounded(.down))
+        let millis = Int((seconds - Double(whole)) * 1000)
+        var parts = tm()
+        gmtime_r(&whole, &parts)
+        func pad(_ v: Int32, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
+    }
+
+    @Test("timestamps are the text the interpolating writer gave, at the edges of the range and across it")
+    func timestamps() {
+        var dates: [TimeInterval] = [0, 0.0005, 0.999, 1, 59.9999, 951_782_400, 1_764_547_200.123, Timestamp.latest, Timestamp.latest + 1,
+                                     -1, -1e12, 1e30, .infinity, -.infinity, .nan]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 { dates.append(Double.random(in: 0...Timestamp.latest, using: &generator)) }
+        for seconds in dates {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(Timestamp.string(from: date) == Self.interpolatedTimestamp(date), "\(seconds)")
+            #expect(Timestamp.string(from: date).utf8.count == 24)
+        }
     }
 
     @Test("a remembered template's references are the parsed ones, past the memo's bound, and long templates are parsed each time")
