@@ -7,11 +7,12 @@ package struct Redactor: Sendable {
     var secretValues: [String] { secrets }
 
     package init(secrets: [String]) {
-        // Longest first, so a secret that contains another is removed whole (it has more
-        // bytes too), ties in a fixed order; duplicates next to each other once sorted.
-        // UTF-8 lengths, not `count`, which walks the characters: a refresh builds a
-        // redactor for each log line (callgrind: this was a twentieth of storing a refresh).
-        var sorted = secrets.filter { !$0.isEmpty }.map { ($0, $0.utf8.count) }
+        // Longest first in characters, so a secret that contains another (canonically:
+        // Foundation's search matches é to e + U+0301) is removed whole; ties in a fixed
+        // order; duplicates next to each other once sorted. An ASCII secret's length is its
+        // byte count: `count` walks the characters, and a refresh builds a redactor for
+        // each log line (callgrind: this was a twentieth of storing a refresh).
+        var sorted = secrets.filter { !$0.isEmpty }.map { ($0, Self.isASCII($0) ? $0.utf8.count : $0.count) }
         sorted.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
         var unique: [String] = []
         unique.reserveCapacity(sorted.count)

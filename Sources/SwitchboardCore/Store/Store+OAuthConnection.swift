@@ -69,29 +69,27 @@ extension Store {
         }
     }
 
-    /// A leased connection and its token's refresh state, read in one statement (the
-    /// connection, its instance, its token and its last refresh event): a refresh pass
-    /// loads one per lease, and the five separate reads were a fifth of a refresh's
-    /// instructions (callgrind). Fixed SQL the engine keeps compiled.
+    /// A leased connection and its token's generation, read in one statement (the
+    /// connection, its instance and its token): a refresh pass loads one per lease, and
+    /// the four separate reads were a fifth of a refresh's instructions (callgrind).
+    /// Fixed SQL the engine keeps compiled; every connection column, as `ConnectionRecord`
+    /// reads them by name.
     func leasedConnection(_ db: any SQLConnection, connectionId: Int64, cache: IntegrationCache? = nil) throws -> (OAuthConnection, LeasedTokenState) {
         var loaded: (ConnectionRecord, InstanceRecord, KnownTokenRow, LeasedTokenState)?
         try db.forEachRow("""
-            SELECT c."id", c."instanceId", c."variable", c."component", c."connectionType", c."complete", c."outcome", c."reason",
-                   c."reasonParts", c."metadata", c."revision", c."updatedAt", c."discovery",
-                   i."name", i."customer", i."integrationVersionId", i."createdAt", i."createdBy",
-                   t."sealed", t."generation", t."refreshFailures", t."gaveUpAt",
-                   (SELECT e."kind" FROM "connectionEvent" e WHERE e."connectionId" = c."id" AND e."kind" <> ? ORDER BY e."id" DESC LIMIT 1) AS "lastRefreshEvent"
+            SELECT c.*, i."name", i."customer", i."integrationVersionId", i."createdAt", i."createdBy",
+                   t."sealed", t."generation", t."refreshFailures"
             FROM "connection" c JOIN "instance" i ON i."id" = c."instanceId" JOIN "token" t ON t."connectionId" = c."id"
             WHERE c."id" = ?
-            """, [ConnectionEvent.Kind.status.rawValue, connectionId]) { row in
+            """, [connectionId]) { row in
             let connection = try ConnectionRecord(row: row)
+            // The instance's columns but its id, which is the connection's `instanceId`
+            // (`id` is the connection's here).
             let instance = InstanceRecord(id: connection.instanceId, name: try row.get("name"), customer: try row.get("customer"),
                                           integrationVersionId: try row.get("integrationVersionId"), createdAt: try row.get("createdAt"),
                                           createdBy: try row.get("createdBy"))
             let known = KnownTokenRow(sealed: try row.get("sealed"), generation: try row.get("generation"), discovery: try row.get("discovery"))
-            let state = LeasedTokenState(generation: known.generation, failures: try row.get("refreshFailures"),
-                                         gaveUpAt: try row.get("gaveUpAt"),
-                                         lastEventWasFailure: try row.get("lastRefreshEvent", as: String?.self) == ConnectionEvent.Kind.refreshFailed.rawValue)
+            let state = LeasedTokenState(generation: known.generation, failures: try row.get("refreshFailures"))
             loaded = (connection, instance, known, state)
         }
         guard let (connection, instance, known, state) = loaded else {
@@ -219,12 +217,16 @@ struct KnownTokenRow {
     var discovery: String?
 }
 
-/// A leased token's refresh state, read when the lease is taken. While the lease is held
-/// only its holder writes the token's refresh bookkeeping and the connection's refresh
-/// events; a reconnect meanwhile bumps the generation, and the result is then discarded.
+/// A leased token's generation and failure count, read when the lease is taken: the
+/// result is written only over that generation.
 struct LeasedTokenState: Sendable {
     var generation: Int
     var failures: Int
+}
+
+/// A token's refresh state when a refresh result is stored, read by the same write:
+/// another process whose lease on it came after an expired one may have failed meanwhile.
+struct TokenRefreshState {
     var gaveUpAt: String?
     /// The connection's last refresh event (any but a status change) is a failure: a
     /// refresh that works now is a recovery. Asked of the events rather than the failure

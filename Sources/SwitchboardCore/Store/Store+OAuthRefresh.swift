@@ -8,8 +8,6 @@ package struct RefreshLease: Sendable {
     package var generation: Int
     package var failures: Int
     package var grant: TokenGrant
-    /// The refresh state read with the lease (`LeasedTokenState`).
-    let state: LeasedTokenState
     /// The secret box verified when the lease was taken (reused to seal the result).
     let box: SecretBox
 }
@@ -156,7 +154,7 @@ extension Store {
             grant = .clientCredentials
         }
         return RefreshLease(connection: connection, owner: owner, generation: state.generation, failures: state.failures,
-                            grant: grant, state: state, box: box)
+                            grant: grant, box: box)
     }
 
     /// Stores a refresh's tokens and its bookkeeping in one transaction: the token row
@@ -187,18 +185,28 @@ extension Store {
         let connectionId = lease.connection.connectionId
         var bookkeepingError: (any Error)?
         let stored: Bool = try database.write { db in
-            let changed = try db.execute("""
+            // The refresh state as it is now, returned by the write itself: another process
+            // may have recorded failures meanwhile (a lease that expired), which this
+            // success then ends.
+            var found: TokenRefreshState?
+            try db.forEachRow("""
                 UPDATE "token" SET "sealed" = ?, "expiresAt" = ?, "obtainedAt" = ?, "generation" = "generation" + 1,
                     "refreshFailures" = 0, "retryAt" = NULL, "failingSince" = NULL, "lastSuccessAt" = ?, "renewBy" = ?,
                     "leaseOwner" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseOwner" END,
                     "leaseUntil" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseUntil" END
                 WHERE "connectionId" = ? AND "generation" = ?
+                RETURNING "gaveUpAt",
+                    (SELECT e."kind" FROM "connectionEvent" e WHERE e."connectionId" = "token"."connectionId" AND e."kind" <> ?
+                     ORDER BY e."id" DESC LIMIT 1) AS "lastRefreshEvent"
                 """, [sealed, token.expiresAt, now(), Timestamp.string(from: receivedAt), Self.renewBy(options, from: receivedAt),
-                      lease.owner, lease.owner, connectionId, lease.generation])
-            guard changed == 1 else { return false }
+                      lease.owner, lease.owner, connectionId, lease.generation, ConnectionEvent.Kind.status.rawValue]) { row in
+                found = TokenRefreshState(gaveUpAt: try row.get(0),
+                                          lastEventWasFailure: try row.get(1, as: String?.self) == ConnectionEvent.Kind.refreshFailed.rawValue)
+            }
+            guard let found else { return false }
             do {
                 try db.savepoint {
-                    try refreshBookkeeping(db, lease, response, token: token, expiry: expiry, note: note, missing: missing)
+                    try refreshBookkeeping(db, lease, response, token: token, expiry: expiry, note: note, missing: missing, state: found)
                 }
             } catch {
                 // The tokens are committed all the same; the caller hears of the failure.
@@ -216,13 +224,12 @@ extension Store {
 
     /// What a stored refresh changes besides the token row, in the same transaction.
     private func refreshBookkeeping(_ db: any SQLConnection, _ lease: RefreshLease, _ response: TokenResponse, token: StoredToken, expiry: String, note: String,
-                                    missing: [String]) throws {
+                                    missing: [String], state: TokenRefreshState) throws {
         let connectionId = lease.connection.connectionId
-        let gaveUp = hasGivenUp(lease)
+        let gaveUp = hasGivenUp(lease, state)
         // With the tokens, so a crash right after cannot lose the recovery; a recovery
-        // that also turns the badge back is recorded with that change below. The last
-        // refresh event is as the lease found it: only this lease's holder adds one.
-        if !gaveUp, lease.state.lastEventWasFailure {
+        // that also turns the badge back is recorded with that change below.
+        if !gaveUp, state.lastEventWasFailure {
             try appendEvent(db, connectionId: connectionId, kind: .refreshRecovered, reason: recovered(lease))
         }
         let redactor = lease.connection.redactor(token.secretValues)
@@ -269,7 +276,7 @@ extension Store {
         }
         // A give-up whose badge did not turn back here (a narrowed grant keeps it red)
         // still ends its failures in the feed.
-        if gaveUp && kind != .refreshRecovered, lease.state.lastEventWasFailure {
+        if gaveUp && kind != .refreshRecovered, state.lastEventWasFailure {
             try appendEvent(db, connectionId: connectionId, kind: .refreshRecovered, reason: recovered(lease))
         }
     }
@@ -365,8 +372,8 @@ extension Store {
     /// Whether the give-up period turned the badge red during the failures this lease
     /// started after. A values change resets the failure count but not `gaveUpAt`, so
     /// the count decides.
-    func hasGivenUp(_ lease: RefreshLease) -> Bool {
-        lease.failures > 0 && lease.state.gaveUpAt != nil
+    func hasGivenUp(_ lease: RefreshLease, _ state: TokenRefreshState) -> Bool {
+        lease.failures > 0 && state.gaveUpAt != nil
     }
 
     func recovered(_ lease: RefreshLease) -> Message {

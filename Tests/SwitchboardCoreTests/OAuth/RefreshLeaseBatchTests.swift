@@ -77,4 +77,40 @@ import Testing
         }
         #expect(stopped != nil, "the customer-chosen token URL stops refresh: \(stopped ?? "nil")")
     }
+
+    @Test("a lease that expired while its request ran still ends the give-up another owner recorded meanwhile")
+    func staleLeaseEndsALaterGiveUp() throws {
+        let clock = ManualClock()
+        let f = try OAuthStoreFixture(clock: clock.store)
+        try f.connect(access: "AT-1", refresh: "RT-1", expiresIn: 3600)
+        let id = try f.connection().connectionId
+        let forced = RefreshSelection(force: true)
+        func take(_ owner: String) throws -> RefreshLease {
+            try #require(try f.store.acquireRefreshLeases([id], owner: owner, selection: forced, leaseDuration: 120, now: clock.now).first)
+        }
+        // A run of failures has begun.
+        let first = try take("owner-0")
+        _ = try f.store.recordRefreshFailure(first, .network("connection refused"), backoffBase: 30, giveUpAfter: 600, now: clock.now)
+        clock.advance(900)
+        // Owner A takes the lease; its request outlives the lease, and owner B takes it
+        // over, fails again and gives up (the run began 20 minutes ago).
+        let slow = try take("owner-a")
+        #expect(slow.failures == 1)
+        clock.advance(300)
+        let late = try take("owner-b")
+        let before = try f.store.latestEventId()
+        guard case .failing? = try f.store.recordRefreshFailure(late, .network("connection refused"), backoffBase: 30, giveUpAfter: 600, now: clock.now) else {
+            Issue.record("expected the give-up")
+            return
+        }
+        #expect(try f.status() == .error)
+        // A's answer arrives: the tokens are its generation's, so they are stored, and the
+        // give-up ends with them as any later success would end it.
+        let stored = try f.store.storeRefreshedTokens(slow, TokenResponse(accessToken: "AT-2", refreshToken: "RT-2", expiresIn: 3600))
+        #expect(stored?.accessToken == "AT-2")
+        #expect(try f.status() == .configured)
+        #expect(try f.tokenColumn("gaveUpAt") == nil)
+        #expect(try f.store.events(after: before).map { "\($0.kind.rawValue) \($0.from)→\($0.to)" }
+                == ["refresh-failed configured→error", "refresh-recovered error→configured"])
+    }
 }

@@ -207,14 +207,16 @@ final class SQLiteConnection: SQLConnection {
     /// A savepoint through the connection's cached statements: GRDB's `inSavepoint`
     /// compiles its statements anew each time (callgrind: 33,000 instructions, a third of
     /// storing a refresh's bookkeeping). Always inside a transaction here (every
-    /// `SQLConnection` is), where `inSavepoint` does the same: on an error, roll back to
-    /// the savepoint, release it and throw the first error. When SQLite has rolled back
-    /// the whole transaction (a full disk), the rollback fails and the commit reports it.
+    /// `SQLConnection` is), where `inSavepoint` does the same: when the body or the
+    /// release fails, roll back to the savepoint, release it and throw the first error.
+    /// When SQLite has rolled back the whole transaction (a full disk), the rollback fails
+    /// and the commit reports it.
     func savepoint<T>(_ body: () throws -> T) throws -> T {
         _ = try execute("SAVEPOINT \"switchboard\"", [])
-        let result: T
         do {
-            result = try body()
+            let result = try body()
+            _ = try execute("RELEASE SAVEPOINT \"switchboard\"", [])
+            return result
         } catch {
             do {
                 _ = try execute("ROLLBACK TRANSACTION TO SAVEPOINT \"switchboard\"", [])
@@ -222,8 +224,6 @@ final class SQLiteConnection: SQLConnection {
             } catch {}
             throw error
         }
-        _ = try execute("RELEASE SAVEPOINT \"switchboard\"", [])
-        return result
     }
 
     /// Binds `values` to the statement's `?` parameters with GRDB's own binders (the same
