@@ -84,7 +84,9 @@ package enum OAuthResponseParser {
 
     /// JSON object, or a form-encoded body (older providers answer `a=1&b=2`).
     static func decode(_ response: HTTPResponse) -> [String: Any]? {
-        if let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] { return object }
+        if let object = FlatJSONObject.parse(response.body) ?? (try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]) {
+            return object
+        }
         let type = response.headers["Content-Type"]?.lowercased() ?? ""
         if type.hasPrefix("application/x-www-form-urlencoded") {
             let form = FormEncoding.decodeFields(response.text)

@@ -102,6 +102,40 @@ struct RefreshFastPathTests {
         #expect(Redactor(secrets: [String(repeating: "a", count: 5_000) + "b"]).redact(long) == long)
     }
 
+    @Test("a flat token answer reads as JSONSerialization reads it; other shapes are left to it")
+    func flatJSONObject() throws {
+        let flat = [
+            #"{"access_token":"at-1","token_type":"Bearer","expires_in":3600,"refresh_token":"rt/1+x=","scope":"read write"}"#,
+            "{ \"a\" : \"x\" ,\n\t\"b\":0 }\r\n", #"{}"#, "{\"n\":-42,\"m\":999999999999999,\"caf\u{E9}\":\"\u{1F511}\"}", #"{"e":""}"#,
+        ]
+        for body in flat {
+            let data = Data(body.utf8)
+            let fast = try #require(FlatJSONObject.parse(data), "\(body)")
+            let slow = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(body)")
+            #expect(Set(fast.keys) == Set(slow.keys), "\(body)")
+            for key in slow.keys {
+                #expect(OAuthResponseParser.string(fast[key]) == OAuthResponseParser.string(slow[key]), "\(key) in \(body)")
+                #expect(OAuthResponseParser.integer(fast[key]) == OAuthResponseParser.integer(slow[key]), "\(key) in \(body)")
+                #expect(OAuthResponseParser.text(fast[key] as Any) == OAuthResponseParser.text(slow[key] as Any), "\(key) in \(body)")
+                #expect((fast[key] is String) == (slow[key] is String), "\(key) in \(body)")
+            }
+        }
+        let others = [
+            #"{"a":"x\/y"}"#, #"{"a":"\u0041"}"#, #"{"a":true}"#, #"{"a":null}"#, #"{"a":1.5}"#, #"{"a":1e3}"#, #"{"a":01}"#, #"{"a":-0}"#,
+            #"{"a":1234567890123456}"#, #"{"a":[1]}"#, #"{"a":{"b":1}}"#, #"{"a":1,"a":2}"#, #"{"a":1,}"#, #"{"a":1} x"#, #"["a"]"#,
+            "{\"a\":\"x\u{1}y\"}", #"{"a" 1}"#, #"{"a":+1}"#, #"{"a":"x"#, "", " ",
+        ]
+        for body in others {
+            #expect(FlatJSONObject.parse(Data(body.utf8)) == nil, "\(body)")
+        }
+        #expect(FlatJSONObject.parse(Data([0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D])) == nil, "invalid UTF-8 in a key")
+        // The token answer read either way is the same token.
+        let response = HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Data(flat[0].utf8))
+        let token = try OAuthResponseParser.token(response, keepMetadata: ["scope", "expires_in"])
+        #expect(token.accessToken == "at-1" && token.refreshToken == "rt/1+x=" && token.expiresIn == 3600 && token.scope == "read write")
+        #expect(token.metadata == ["scope": "read write", "expires_in": "3600"])
+    }
+
     /// `Timestamp.string(from:)` as it was before it wrote digits itself.
     static func interpolatedTimestamp(_ date: Date) -> String {
         let raw = date.timeIntervalSince1970
