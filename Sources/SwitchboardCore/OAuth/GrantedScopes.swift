@@ -15,6 +15,12 @@ package enum GrantedScopes {
     /// sent no `scope` (the grant is then as requested).
     package static func missing(requested: [String], granted: String?, aliases: [String: String]) -> [String] {
         guard let granted else { return [] }
+        // The usual answer repeats the request: then nothing is missing. (Only when no
+        // requested scope holds a separator, which `list` would split.)
+        if granted == requested.joined(separator: " "),
+           !requested.contains(where: { $0.utf8.contains { $0 == 0x20 || $0 == 0x2C || $0 == 0x09 } }) {
+            return []
+        }
         let given = Set(list(granted))
         return requested.filter { scope in
             scope != "offline_access" && !given.contains(scope) && !(aliases[scope].map(given.contains) ?? false)

@@ -18,9 +18,15 @@ package struct SecretBox: Sendable {
 
     package func seal(_ plaintext: String) throws -> Data {
         do {
-            let box = try AES.GCM.seal(Data(plaintext.utf8), using: key)
+            // The text's own bytes, not a copy into Data (whose generic initializer casts
+            // dynamically); the result written once.
+            var text = plaintext
+            let box = try text.withUTF8 { try AES.GCM.seal(UnsafeRawBufferPointer($0), using: key) }
             guard let combined = box.combined else { throw SwitchboardError.secretKey("AES-GCM produced no output") }
-            return Data([Self.formatV1]) + combined
+            var sealed = Data(capacity: 1 + combined.count)
+            sealed.append(Self.formatV1)
+            sealed.append(combined)
+            return sealed
         } catch let error as SwitchboardError {
             throw error
         } catch {

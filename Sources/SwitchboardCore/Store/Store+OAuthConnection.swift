@@ -69,19 +69,20 @@ extension Store {
         }
     }
 
-    /// A leased connection and its token's generation, read in one statement (the
-    /// connection, its instance and its token): a refresh pass loads one per lease, and
-    /// the four separate reads were a fifth of a refresh's instructions (callgrind).
+    /// A leased connection and its token's state, read in one statement (the connection,
+    /// its instance, its token and its last refresh event): a refresh pass loads one per
+    /// lease, and the five separate reads were a fifth of a refresh's instructions (callgrind).
     /// Fixed SQL the engine keeps compiled; every connection column, as `ConnectionRecord`
     /// reads them by name.
     func leasedConnection(_ db: any SQLConnection, connectionId: Int64, cache: IntegrationCache? = nil) throws -> (OAuthConnection, LeasedTokenState) {
         var loaded: (ConnectionRecord, InstanceRecord, KnownTokenRow, LeasedTokenState)?
         try db.forEachRow("""
             SELECT c.*, i."name", i."customer", i."integrationVersionId", i."createdAt", i."createdBy",
-                   t."sealed", t."generation", t."refreshFailures"
-            FROM "connection" c JOIN "instance" i ON i."id" = c."instanceId" JOIN "token" t ON t."connectionId" = c."id"
+                   "token"."sealed", "token"."generation", "token"."refreshFailures", "token"."lastFailureAt", "token"."gaveUpAt",
+                   (\(Self.lastRefreshEvent("token"))) AS "lastRefreshEvent"
+            FROM "connection" c JOIN "instance" i ON i."id" = c."instanceId" JOIN "token" ON "token"."connectionId" = c."id"
             WHERE c."id" = ?
-            """, [connectionId]) { row in
+            """, [ConnectionEvent.Kind.status.rawValue, connectionId]) { row in
             let connection = try ConnectionRecord(row: row)
             // The instance's columns but its id, which is the connection's `instanceId`
             // (`id` is the connection's here).
@@ -89,7 +90,10 @@ extension Store {
                                           integrationVersionId: try row.get("integrationVersionId"), createdAt: try row.get("createdAt"),
                                           createdBy: try row.get("createdBy"))
             let known = KnownTokenRow(sealed: try row.get("sealed"), generation: try row.get("generation"), discovery: try row.get("discovery"))
-            let state = LeasedTokenState(generation: known.generation, failures: try row.get("refreshFailures"))
+            let refresh = TokenRefreshState(gaveUpAt: try row.get("gaveUpAt"),
+                                            lastEventWasFailure: try row.get("lastRefreshEvent", as: String?.self) == ConnectionEvent.Kind.refreshFailed.rawValue)
+            let state = LeasedTokenState(generation: known.generation, failures: try row.get("refreshFailures"),
+                                         lastFailureAt: try row.get("lastFailureAt"), refresh: refresh)
             loaded = (connection, instance, known, state)
         }
         guard let (connection, instance, known, state) = loaded else {
@@ -217,16 +221,17 @@ struct KnownTokenRow {
     var discovery: String?
 }
 
-/// A leased token's generation and failure count, read when the lease is taken: the
-/// result is written only over that generation.
+/// A leased token's state when the lease is taken: the result is written only over that
+/// generation, and with that refresh state while no failure was recorded since.
 struct LeasedTokenState: Sendable {
     var generation: Int
     var failures: Int
+    var lastFailureAt: String?
+    var refresh: TokenRefreshState
 }
 
-/// A token's refresh state when a refresh result is stored, read by the same write:
-/// another process whose lease on it came after an expired one may have failed meanwhile.
-struct TokenRefreshState {
+/// What a stored refresh result ends: a give-up, a run of failure events.
+struct TokenRefreshState: Sendable {
     var gaveUpAt: String?
     /// The connection's last refresh event (any but a status change) is a failure: a
     /// refresh that works now is a recovery. Asked of the events rather than the failure

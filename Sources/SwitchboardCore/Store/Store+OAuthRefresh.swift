@@ -8,6 +8,8 @@ package struct RefreshLease: Sendable {
     package var generation: Int
     package var failures: Int
     package var grant: TokenGrant
+    /// The token's refresh state when the lease was taken.
+    let state: LeasedTokenState
     /// The secret box verified when the lease was taken (reused to seal the result).
     let box: SecretBox
 }
@@ -154,7 +156,7 @@ extension Store {
             grant = .clientCredentials
         }
         return RefreshLease(connection: connection, owner: owner, generation: state.generation, failures: state.failures,
-                            grant: grant, box: box)
+                            grant: grant, state: state, box: box)
     }
 
     /// Stores a refresh's tokens and its bookkeeping in one transaction: the token row
@@ -185,23 +187,21 @@ extension Store {
         let connectionId = lease.connection.connectionId
         var bookkeepingError: (any Error)?
         let stored: Bool = try database.write { db in
-            // The refresh state as it is now, returned by the write itself: another process
-            // may have recorded failures meanwhile (a lease that expired), which this
-            // success then ends.
-            var found: TokenRefreshState?
-            try db.forEachRow("""
+            let update = """
                 UPDATE "token" SET "sealed" = ?, "expiresAt" = ?, "obtainedAt" = ?, "generation" = "generation" + 1,
                     "refreshFailures" = 0, "retryAt" = NULL, "failingSince" = NULL, "lastSuccessAt" = ?, "renewBy" = ?,
                     "leaseOwner" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseOwner" END,
                     "leaseUntil" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseUntil" END
                 WHERE "connectionId" = ? AND "generation" = ?
-                RETURNING "gaveUpAt",
-                    (SELECT e."kind" FROM "connectionEvent" e WHERE e."connectionId" = "token"."connectionId" AND e."kind" <> ?
-                     ORDER BY e."id" DESC LIMIT 1) AS "lastRefreshEvent"
-                """, [sealed, token.expiresAt, now(), Timestamp.string(from: receivedAt), Self.renewBy(options, from: receivedAt),
-                      lease.owner, lease.owner, connectionId, lease.generation, ConnectionEvent.Kind.status.rawValue]) { row in
-                found = TokenRefreshState(gaveUpAt: try row.get(0),
-                                          lastEventWasFailure: try row.get(1, as: String?.self) == ConnectionEvent.Kind.refreshFailed.rawValue)
+                """
+            let arguments: SQLArguments = [sealed, token.expiresAt, now(), Timestamp.string(from: receivedAt), Self.renewBy(options, from: receivedAt),
+                                           lease.owner, lease.owner, connectionId, lease.generation]
+            // The refresh state the lease read holds while no failure was recorded since
+            // (every failure sets `lastFailureAt`). Another owner may have recorded one if
+            // this lease expired while its request ran: then the state is read again.
+            var found: TokenRefreshState? = lease.state.refresh
+            if try db.execute(update + " AND COALESCE(\"lastFailureAt\", '') = ?", arguments + [lease.state.lastFailureAt ?? ""]) == 0 {
+                found = try db.execute(update, arguments) == 1 ? try refreshState(db, connectionId: connectionId) : nil
             }
             guard let found else { return false }
             do {
@@ -340,33 +340,65 @@ extension Store {
     }
 
     /// A JSON string literal of `value` (quotes, backslashes and control characters
-    /// escaped; the slash too with `escapingSlash`), written byte by byte: every escape is
-    /// ASCII, so UTF-8 passes through whole. Appending scalar by scalar to a String was most
-    /// of a refresh log line's and sealed token's cost (callgrind).
+    /// escaped; the slash too with `escapingSlash`), written as bytes: every escape is
+    /// ASCII, so UTF-8 passes through whole, in runs between escapes. Appending scalar by
+    /// scalar to a String was most of a refresh log line's and sealed token's cost (callgrind).
     private static func appendJSONString(_ value: String, to out: inout [UInt8], escapingSlash: Bool = false) {
         out.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): append("\\\"", to: &out)
-            case UInt8(ascii: "\\"): append("\\\\", to: &out)
-            case UInt8(ascii: "/") where escapingSlash: append("\\/", to: &out)
-            case UInt8(ascii: "\n"): append("\\n", to: &out)
-            case UInt8(ascii: "\r"): append("\\r", to: &out)
-            case UInt8(ascii: "\t"): append("\\t", to: &out)
-            case 0..<0x20:
-                let hex = String(byte, radix: 16)
-                append("\\u", to: &out)
-                out.append(contentsOf: Array(repeating: UInt8(ascii: "0"), count: 4 - hex.utf8.count))
-                out.append(contentsOf: hex.utf8)
-            default: out.append(byte)
+        // Runs of bytes that need no escape are copied whole.
+        var value = value
+        value.withUTF8 { bytes in
+            var start = 0
+            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+                || (escapingSlash && byte == UInt8(ascii: "/")) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                appendEscape(byte, to: &out)
+                start = index + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// The escape of one byte `appendJSONString` does not copy as it is.
+    private static func appendEscape(_ byte: UInt8, to out: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""): append("\\\"", to: &out)
+        case UInt8(ascii: "\\"): append("\\\\", to: &out)
+        case UInt8(ascii: "/"): append("\\/", to: &out)
+        case UInt8(ascii: "\n"): append("\\n", to: &out)
+        case UInt8(ascii: "\r"): append("\\r", to: &out)
+        case UInt8(ascii: "\t"): append("\\t", to: &out)
+        default:
+            let hex = String(byte, radix: 16)
+            append("\\u", to: &out)
+            out.append(contentsOf: Array(repeating: UInt8(ascii: "0"), count: 4 - hex.utf8.count))
+            out.append(contentsOf: hex.utf8)
+        }
     }
 
     /// When a type's keep-alive wants tokens obtained at `date` used again; nil without one.
     static func renewBy(_ options: OAuthOptions, from date: Date) -> String? {
         options.keepAlive.map { Timestamp.string(from: date.addingTimeInterval(TimeInterval($0))) }
+    }
+
+    /// The token's give-up and the connection's last refresh event, as they are now.
+    func refreshState(_ db: any SQLConnection, connectionId: Int64) throws -> TokenRefreshState {
+        var state = TokenRefreshState(gaveUpAt: nil, lastEventWasFailure: false)
+        try db.forEachRow("""
+            SELECT "gaveUpAt", (\(Self.lastRefreshEvent("token"))) FROM "token" WHERE "connectionId" = ?
+            """, [ConnectionEvent.Kind.status.rawValue, connectionId]) { row in
+            state = TokenRefreshState(gaveUpAt: try row.get(0), lastEventWasFailure: try row.get(1, as: String?.self) == ConnectionEvent.Kind.refreshFailed.rawValue)
+        }
+        return state
+    }
+
+    /// The kind of the connection's last event that is not a status change, for the token
+    /// row of `table` (one argument: the status kind).
+    static func lastRefreshEvent(_ table: String) -> String {
+        """
+        SELECT e."kind" FROM "connectionEvent" e WHERE e."connectionId" = "\(table)"."connectionId" AND e."kind" <> ? ORDER BY e."id" DESC LIMIT 1
+        """
     }
 
     /// Whether the give-up period turned the badge red during the failures this lease
