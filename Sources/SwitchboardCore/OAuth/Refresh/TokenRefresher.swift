@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What happened to one connection in a refresh pass.
 package struct RefreshResult: Sendable, Equatable {
@@ -69,41 +70,35 @@ package struct TokenRefresher: Sendable {
     /// refresh token has already forgotten the old one).
     package func refreshDue(_ selection: RefreshSelection, onResult: @escaping @Sendable (RefreshResult) -> Void = { _ in }) async throws -> RefreshReport {
         // The store's clock, so a test's clock decides what is due as it decides the rest.
-        var queue = try store.dueRefreshes(selection, now: store.clock.now())[...]
-        var report = RefreshReport()
-        var leased: [RefreshLease] = []
+        let pass = RefreshPass(due: try store.dueRefreshes(selection, now: store.clock.now()))
         // Integration versions decoded once per pass, not once per batch.
         let integrations = IntegrationCache(box: nil)
-        try await withThrowingTaskGroup(of: RefreshResult.self) { group in
-            var running = 0
-            while true {
-                while running < concurrency && !Task.isCancelled {
-                    if leased.isEmpty {
-                        guard !queue.isEmpty else { break }
-                        let batch = Array(queue.prefix(batchSize))
-                        queue = queue.dropFirst(batch.count)
-                        leased = try store.acquireRefreshLeases(batch, owner: owner, selection: selection, leaseDuration: leaseDuration,
-                                                                now: store.clock.now(), integrations: integrations)
-                        report.skipped += batch.count - leased.count
-                        leased.reverse()
-                        continue
-                    }
-                    let lease = leased.removeLast()
-                    running += 1
-                    group.addTask {
-                        // Unstructured on purpose: cancelling the pass must not cut a refresh
-                        // between the provider's answer and the store.
-                        await Task { await self.refresh(lease) }.value
+        let take: @Sendable ([Int64]) throws -> [RefreshLease] = { [store, owner, leaseDuration] batch in
+            try store.acquireRefreshLeases(batch, owner: owner, selection: selection, leaseDuration: leaseDuration, now: store.clock.now(),
+                                           integrations: integrations)
+        }
+        // One worker per request in flight, each taking the next lease as soon as its last
+        // refresh is stored. A task per refresh handed each result back to the pass and each
+        // lease out again: two thread wake-ups more a refresh (perf stat: 5.5 context
+        // switches a refresh, against curl's 1.5 a request). Unstructured on purpose:
+        // cancelling the pass must not cut a refresh between the provider's answer and
+        // the store; it only stops the workers from taking new leases.
+        await withTaskCancellationHandler {
+            let workers = (0..<min(concurrency, pass.dueCount)).map { _ in
+                Task {
+                    while let lease = pass.next(batchSize: batchSize, take: take) {
+                        pass.finished(await refresh(lease), onResult: onResult)
                     }
                 }
-                guard let result = try await group.next() else { break }
-                running -= 1
-                report.results.append(result)
-                onResult(result)
             }
+            for worker in workers { await worker.value }
+        } onCancel: {
+            pass.stop()
         }
         // Leases taken but not started (cancelled pass): give them back.
-        for lease in leased { try? store.releaseRefreshLease(lease) }
+        let (report, unstarted, failure) = pass.outcome()
+        for lease in unstarted { try? store.releaseRefreshLease(lease) }
+        if let failure { throw failure }
         return report
     }
 
@@ -143,5 +138,62 @@ package struct TokenRefresher: Sendable {
         } catch {
             return result(.retryLater(reason: "\(reason) (and the failure could not be recorded: \(error))", retryAt: nil))
         }
+    }
+}
+
+/// What one refresh pass shares between its workers: the connections still due, the
+/// leases taken and not started, the report, and whether to go on.
+private final class RefreshPass: Sendable {
+    private struct State {
+        var queue: ArraySlice<Int64>
+        var leased: [RefreshLease] = []
+        var report = RefreshReport()
+        var stopped = false
+        var failure: (any Error)?
+    }
+
+    private let state: Mutex<State>
+    let dueCount: Int
+
+    init(due: [Int64]) {
+        dueCount = due.count
+        state = Mutex(State(queue: due[...]))
+    }
+
+    /// The next lease to refresh, taking a batch (`take`, one transaction) when none is
+    /// left; nil once the pass is stopped, done or failed. Workers wait for each other here
+    /// while a batch is taken, as the pass waited for it before.
+    func next(batchSize: Int, take: ([Int64]) throws -> [RefreshLease]) -> RefreshLease? {
+        state.withLock { state in
+            while !state.stopped {
+                if let lease = state.leased.popLast() { return lease }
+                guard !state.queue.isEmpty else { return nil }
+                let batch = Array(state.queue.prefix(batchSize))
+                state.queue = state.queue.dropFirst(batch.count)
+                do {
+                    let leased = try take(batch)
+                    state.report.skipped += batch.count - leased.count
+                    state.leased = leased.reversed()
+                } catch {
+                    state.failure = error
+                    state.stopped = true
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Records a result and tells the caller, one result at a time.
+    func finished(_ result: RefreshResult, onResult: (RefreshResult) -> Void) {
+        state.withLock { state in
+            state.report.results.append(result)
+            onResult(result)
+        }
+    }
+
+    func stop() { state.withLock { $0.stopped = true } }
+
+    func outcome() -> (RefreshReport, unstarted: [RefreshLease], failure: (any Error)?) {
+        state.withLock { ($0.report, $0.leased, $0.failure) }
     }
 }
