@@ -76,13 +76,7 @@ extension Store {
     /// reads them by name.
     func leasedConnection(_ db: any SQLConnection, connectionId: Int64, cache: IntegrationCache? = nil) throws -> (OAuthConnection, LeasedTokenState) {
         var loaded: (ConnectionRecord, InstanceRecord, KnownTokenRow, LeasedTokenState)?
-        try db.forEachRow("""
-            SELECT c.*, i."name", i."customer", i."integrationVersionId", i."createdAt", i."createdBy",
-                   "token"."sealed", "token"."generation", "token"."refreshFailures", "token"."lastFailureAt", "token"."gaveUpAt",
-                   (\(Self.lastRefreshEvent("token"))) AS "lastRefreshEvent"
-            FROM "connection" c JOIN "instance" i ON i."id" = c."instanceId" JOIN "token" ON "token"."connectionId" = c."id"
-            WHERE c."id" = ?
-            """, [ConnectionEvent.Kind.status.rawValue, connectionId]) { row in
+        try db.forEachRow(Self.leasedConnectionSQL, [ConnectionEvent.Kind.status.rawValue, connectionId]) { row in
             let connection = try ConnectionRecord(row: row)
             // The instance's columns but its id, which is the connection's `instanceId`
             // (`id` is the connection's here).
@@ -114,6 +108,15 @@ extension Store {
                                         known: known, cache: cache)
         return (built, state)
     }
+
+    /// `leasedConnection`'s statement, written once (arguments: the status kind, the id).
+    static let leasedConnectionSQL = """
+        SELECT c.*, i."name", i."customer", i."integrationVersionId", i."createdAt", i."createdBy",
+               "token"."sealed", "token"."generation", "token"."refreshFailures", "token"."lastFailureAt", "token"."gaveUpAt",
+               (\(lastRefreshEvent("token"))) AS "lastRefreshEvent"
+        FROM "connection" c JOIN "instance" i ON i."id" = c."instanceId" JOIN "token" ON "token"."connectionId" = c."id"
+        WHERE c."id" = ?
+        """
 
     func oauthConnection(_ db: any SQLConnection, instance: InstanceRecord, resolved: ResolvedIntegration, connection: ConnectionRecord,
                          variable: ResolvedVariable, box: SecretBox, discovery fresh: AuthorizationServerMetadata? = nil,

@@ -187,20 +187,14 @@ extension Store {
         let connectionId = lease.connection.connectionId
         var bookkeepingError: (any Error)?
         let stored: Bool = try database.write { db in
-            let update = """
-                UPDATE "token" SET "sealed" = ?, "expiresAt" = ?, "obtainedAt" = ?, "generation" = "generation" + 1,
-                    "refreshFailures" = 0, "retryAt" = NULL, "failingSince" = NULL, "lastSuccessAt" = ?, "renewBy" = ?,
-                    "leaseOwner" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseOwner" END,
-                    "leaseUntil" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseUntil" END
-                WHERE "connectionId" = ? AND "generation" = ?
-                """
+            let update = Self.storeRefresh
             let arguments: SQLArguments = [sealed, token.expiresAt, now(), Timestamp.string(from: receivedAt), Self.renewBy(options, from: receivedAt),
                                            lease.owner, lease.owner, connectionId, lease.generation]
             // The refresh state the lease read holds while no failure was recorded since
             // (every failure sets `lastFailureAt`). Another owner may have recorded one if
             // this lease expired while its request ran: then the state is read again.
             var found: TokenRefreshState? = lease.state.refresh
-            if try db.execute(update + " AND COALESCE(\"lastFailureAt\", '') = ?", arguments + [lease.state.lastFailureAt ?? ""]) == 0 {
+            if try db.execute(Self.storeRefreshUnlessFailed, arguments + [lease.state.lastFailureAt ?? ""]) == 0 {
                 found = try db.execute(update, arguments) == 1 ? try refreshState(db, connectionId: connectionId) : nil
             }
             guard let found else { return false }
@@ -232,10 +226,11 @@ extension Store {
         if !gaveUp, state.lastEventWasFailure {
             try appendEvent(db, connectionId: connectionId, kind: .refreshRecovered, reason: recovered(lease))
         }
-        let redactor = lease.connection.redactor(token.secretValues)
         // `appendLog`'s row through one fixed statement (cached by the engine): the
-        // record's generic insert cost more than the rest of this transaction.
-        let logged = redactor.redactOutside("Token refreshed: \(name: expiry), \(outside: note)")
+        // record's generic insert cost more than the rest of this transaction. The line is
+        // our own words only (the expiry we wrote, one of four fixed notes), so it needs no
+        // redactor.
+        let logged: Message = "Token refreshed: \(name: expiry), \(name: note)"
         try db.execute("""
             INSERT INTO "logEntry" ("instanceId", "connectionId", "time", "level", "source", "user", "message", "parts") VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, [lease.connection.instanceId, connectionId, now(), LogLevel.info.rawValue, actor.source, actor.logUser,
@@ -257,7 +252,7 @@ extension Store {
             let reason = Self.missingScopes(missing, connection: lease.connection)
             if record.outcome != .error || record.reasonParts != reason.json {
                 try appendLog(db, instanceId: lease.connection.instanceId, connectionId: connectionId, level: .error,
-                              message: redactor.redactOutside("Token refreshed with fewer scopes than requested: " + reason))
+                              message: lease.connection.redactor(token.secretValues).redactOutside("Token refreshed with fewer scopes than requested: " + reason))
             }
             record.outcome = .error
             record.setReason(reason)
@@ -381,6 +376,17 @@ extension Store {
     static func renewBy(_ options: OAuthOptions, from date: Date) -> String? {
         options.keepAlive.map { Timestamp.string(from: date.addingTimeInterval(TimeInterval($0))) }
     }
+
+    /// A refresh result's token row, over the lease's generation (statements written once).
+    static let storeRefresh = """
+        UPDATE "token" SET "sealed" = ?, "expiresAt" = ?, "obtainedAt" = ?, "generation" = "generation" + 1,
+            "refreshFailures" = 0, "retryAt" = NULL, "failingSince" = NULL, "lastSuccessAt" = ?, "renewBy" = ?,
+            "leaseOwner" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseOwner" END,
+            "leaseUntil" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseUntil" END
+        WHERE "connectionId" = ? AND "generation" = ?
+        """
+    /// The same while the token's `lastFailureAt` is the one the lease read (one argument more).
+    static let storeRefreshUnlessFailed = storeRefresh + " AND COALESCE(\"lastFailureAt\", '') = ?"
 
     /// The token's give-up and the connection's last refresh event, as they are now.
     func refreshState(_ db: any SQLConnection, connectionId: Int64) throws -> TokenRefreshState {

@@ -100,12 +100,15 @@ extension Store {
     /// What `storedValues` and `customerWrittenKeys` answer, read in one (engine-cached)
     /// query: the stored values (secrets opened) and the keys a customer entered. Columns
     /// are read by position.
+    /// Written once: a refresh pass reads it for every lease.
+    static let valuesAndWritersSQL = """
+        SELECT "key", "value", "sealed", \(writtenByCustomer) AS by_customer FROM "fieldValue" WHERE "connectionId" = ?
+        """
+
     func storedValuesAndWriters(_ db: any SQLConnection, connectionId: Int64, box: SecretBox) throws -> ([String: String], Set<String>) {
         var values: [String: String] = [:]
         var customerWritten: Set<String> = []
-        try db.forEachRow("""
-            SELECT "key", "value", "sealed", \(Self.writtenByCustomer) AS by_customer FROM "fieldValue" WHERE "connectionId" = ?
-            """, [connectionId]) { row in
+        try db.forEachRow(Self.valuesAndWritersSQL, [connectionId]) { row in
             let key = try row.get(0, as: String.self)
             if let sealed = try row.get(2, as: Data?.self) {
                 values[key] = try box.open(sealed)
