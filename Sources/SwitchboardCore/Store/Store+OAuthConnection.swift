@@ -84,7 +84,7 @@ extension Store {
                                           integrationVersionId: try row.get("integrationVersionId"), createdAt: try row.get("createdAt"),
                                           createdBy: try row.get("createdBy"))
             let known = KnownTokenRow(sealed: try row.get("sealed"), generation: try row.get("generation"), discovery: try row.get("discovery"))
-            let refresh = TokenRefreshState(gaveUpAt: try row.get("gaveUpAt"),
+            let refresh = TokenRefreshState(failures: try row.get("refreshFailures"), gaveUpAt: try row.get("gaveUpAt"),
                                             lastEventWasFailure: try row.get("lastRefreshEvent", as: String?.self) == ConnectionEvent.Kind.refreshFailed.rawValue)
             let state = LeasedTokenState(generation: known.generation, failures: try row.get("refreshFailures"),
                                          lastFailureAt: try row.get("lastFailureAt"), refresh: refresh)
@@ -235,6 +235,8 @@ struct LeasedTokenState: Sendable {
 
 /// What a stored refresh result ends: a give-up, a run of failure events.
 struct TokenRefreshState: Sendable {
+    /// The failures the result ends.
+    var failures: Int
     var gaveUpAt: String?
     /// The connection's last refresh event (any but a status change) is a failure: a
     /// refresh that works now is a recovery. Asked of the events rather than the failure

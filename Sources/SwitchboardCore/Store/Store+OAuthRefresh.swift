@@ -192,10 +192,13 @@ extension Store {
                                            lease.owner, lease.owner, connectionId, lease.generation]
             // The refresh state the lease read holds while no failure was recorded since
             // (every failure sets `lastFailureAt`). Another owner may have recorded one if
-            // this lease expired while its request ran: then the state is read again.
+            // this lease expired while its request ran: then the state is read again, before
+            // the write resets the count (and if that read fails, the lease's is kept: the
+            // tokens must be stored).
             var found: TokenRefreshState? = lease.state.refresh
             if try db.execute(Self.storeRefreshUnlessFailed, arguments + [lease.state.lastFailureAt ?? ""]) == 0 {
-                found = try db.execute(update, arguments) == 1 ? try refreshState(db, connectionId: connectionId) : nil
+                let now = (try? refreshState(db, connectionId: connectionId)) ?? lease.state.refresh
+                found = try db.execute(update, arguments) == 1 ? now : nil
             }
             guard let found else { return false }
             do {
@@ -220,11 +223,11 @@ extension Store {
     private func refreshBookkeeping(_ db: any SQLConnection, _ lease: RefreshLease, _ response: TokenResponse, token: StoredToken, expiry: String, note: String,
                                     missing: [String], state: TokenRefreshState) throws {
         let connectionId = lease.connection.connectionId
-        let gaveUp = hasGivenUp(lease, state)
+        let gaveUp = hasGivenUp(state)
         // With the tokens, so a crash right after cannot lose the recovery; a recovery
         // that also turns the badge back is recorded with that change below.
         if !gaveUp, state.lastEventWasFailure {
-            try appendEvent(db, connectionId: connectionId, kind: .refreshRecovered, reason: recovered(lease))
+            try appendEvent(db, connectionId: connectionId, kind: .refreshRecovered, reason: recovered(state))
         }
         // `appendLog`'s row through one fixed statement (cached by the engine): the
         // record's generic insert cost more than the rest of this transaction. The line is
@@ -262,7 +265,7 @@ extension Store {
             record.outcome = .none
             record.setReason(nil as Message?)
             kind = .refreshRecovered
-            cause = recovered(lease)
+            cause = recovered(state)
             changed = true
         }
         if changed {
@@ -272,7 +275,7 @@ extension Store {
         // A give-up whose badge did not turn back here (a narrowed grant keeps it red)
         // still ends its failures in the feed.
         if gaveUp && kind != .refreshRecovered, state.lastEventWasFailure {
-            try appendEvent(db, connectionId: connectionId, kind: .refreshRecovered, reason: recovered(lease))
+            try appendEvent(db, connectionId: connectionId, kind: .refreshRecovered, reason: recovered(state))
         }
     }
 
@@ -390,11 +393,12 @@ extension Store {
 
     /// The token's give-up and the connection's last refresh event, as they are now.
     func refreshState(_ db: any SQLConnection, connectionId: Int64) throws -> TokenRefreshState {
-        var state = TokenRefreshState(gaveUpAt: nil, lastEventWasFailure: false)
+        var state = TokenRefreshState(failures: 0, gaveUpAt: nil, lastEventWasFailure: false)
         try db.forEachRow("""
-            SELECT "gaveUpAt", (\(Self.lastRefreshEvent("token"))) FROM "token" WHERE "connectionId" = ?
+            SELECT "refreshFailures", "gaveUpAt", (\(Self.lastRefreshEvent("token"))) FROM "token" WHERE "connectionId" = ?
             """, [ConnectionEvent.Kind.status.rawValue, connectionId]) { row in
-            state = TokenRefreshState(gaveUpAt: try row.get(0), lastEventWasFailure: try row.get(1, as: String?.self) == ConnectionEvent.Kind.refreshFailed.rawValue)
+            state = TokenRefreshState(failures: try row.get(0), gaveUpAt: try row.get(1),
+                                      lastEventWasFailure: try row.get(2, as: String?.self) == ConnectionEvent.Kind.refreshFailed.rawValue)
         }
         return state
     }
@@ -407,15 +411,15 @@ extension Store {
         """
     }
 
-    /// Whether the give-up period turned the badge red during the failures this lease
-    /// started after. A values change resets the failure count but not `gaveUpAt`, so
-    /// the count decides.
-    func hasGivenUp(_ lease: RefreshLease, _ state: TokenRefreshState) -> Bool {
-        lease.failures > 0 && state.gaveUpAt != nil
+    /// Whether the give-up period turned the badge red during the failures this result
+    /// ends. A values change resets the failure count but not `gaveUpAt`, so the count
+    /// decides.
+    func hasGivenUp(_ state: TokenRefreshState) -> Bool {
+        state.failures > 0 && state.gaveUpAt != nil
     }
 
-    func recovered(_ lease: RefreshLease) -> Message {
-        let attempts: Message = lease.failures > 0 ? " after \(lease.failures) failed attempt\(name: lease.failures == 1 ? "" : "s")" : ""
+    func recovered(_ state: TokenRefreshState) -> Message {
+        let attempts: Message = state.failures > 0 ? " after \(state.failures) failed attempt\(name: state.failures == 1 ? "" : "s")" : ""
         return "token refresh works again" + attempts
     }
 

@@ -97,14 +97,14 @@ extension Store {
         try storedValuesAndWriters(db, connectionId: connectionId, box: box).0
     }
 
-    /// What `storedValues` and `customerWrittenKeys` answer, read in one (engine-cached)
-    /// query: the stored values (secrets opened) and the keys a customer entered. Columns
-    /// are read by position.
     /// Written once: a refresh pass reads it for every lease.
     static let valuesAndWritersSQL = """
         SELECT "key", "value", "sealed", \(writtenByCustomer) AS by_customer FROM "fieldValue" WHERE "connectionId" = ?
         """
 
+    /// What `storedValues` and `customerWrittenKeys` answer, read in one (engine-cached)
+    /// query: the stored values (secrets opened) and the keys a customer entered. Columns
+    /// are read by position.
     func storedValuesAndWriters(_ db: any SQLConnection, connectionId: Int64, box: SecretBox) throws -> ([String: String], Set<String>) {
         var values: [String: String] = [:]
         var customerWritten: Set<String> = []

@@ -113,4 +113,45 @@ import Testing
         #expect(try f.store.events(after: before).map { "\($0.kind.rawValue) \($0.from)→\($0.to)" }
                 == ["refresh-failed configured→error", "refresh-recovered error→configured"])
     }
+
+    @Test("a stale lease taken before any failure still ends the give-up another owner recorded, counting that owner's failures")
+    func staleLeaseFromACleanStart() throws {
+        let clock = ManualClock()
+        let f = try OAuthStoreFixture(clock: clock.store)
+        try f.connect(access: "AT-1", refresh: "RT-1", expiresIn: 3600)
+        let id = try f.connection().connectionId
+        func take(_ owner: String) throws -> RefreshLease {
+            try #require(try f.store.acquireRefreshLeases([id], owner: owner, selection: RefreshSelection(force: true), leaseDuration: 120,
+                                                          now: clock.now).first)
+        }
+        let slow = try take("owner-a")
+        #expect(slow.failures == 0)
+        clock.advance(300)
+        let late = try take("owner-b")
+        let before = try f.store.latestEventId()
+        guard case .failing? = try f.store.recordRefreshFailure(late, .network("connection refused"), backoffBase: 30, giveUpAfter: 0, now: clock.now) else {
+            Issue.record("expected the give-up")
+            return
+        }
+        #expect(try f.store.storeRefreshedTokens(slow, TokenResponse(accessToken: "AT-2", refreshToken: "RT-2", expiresIn: 3600))?.accessToken == "AT-2")
+        #expect(try f.status() == .configured)
+        #expect(try f.tokenColumn("gaveUpAt") == nil)
+        #expect(try f.store.events(after: before).map { "\($0.kind.rawValue) \($0.from)→\($0.to) \($0.reason ?? "")" }.last
+                == "refresh-recovered error→configured token refresh works again after 1 failed attempt")
+    }
+
+    @Test("a result over a lease whose tokens were replaced meanwhile is discarded, and said so")
+    func replacedTokensDiscardTheResult() throws {
+        let f = try OAuthStoreFixture()
+        _ = try Self.manyDue(f, count: 1)
+        let id = try #require(try f.store.dueRefreshes(RefreshSelection(within: 300)).first)
+        let lease = try #require(try f.store.acquireRefreshLeases([id], owner: "owner-a", selection: RefreshSelection(within: 300), leaseDuration: 120).first)
+        // A reconnect: new tokens, a new generation.
+        try f.store.storeTokens(f.store.oauthConnection(instance: "acme/batch-0", variable: "confidential"),
+                                TokenResponse(accessToken: "AT-NEW", refreshToken: "RT-NEW", expiresIn: 3600), source: .authorizationCode)
+        #expect(try f.store.storeRefreshedTokens(lease, TokenResponse(accessToken: "AT-LATE", refreshToken: "RT-LATE", expiresIn: 3600)) == nil)
+        #expect(try f.store.tokens(connectionId: id)?.accessToken == "AT-NEW")
+        #expect(try f.store.logs(instance: "acme/batch-0", variable: "confidential", limit: 1).first?.message
+                == "Token refresh result discarded: the connection's tokens changed while it ran (reconnected?)")
+    }
 }

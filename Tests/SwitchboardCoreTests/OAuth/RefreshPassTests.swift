@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Synchronization
 import SwitchboardTestSupport
@@ -101,5 +102,24 @@ import Testing
             try db.value(Int.self, "SELECT COUNT(*) FROM \"token\" WHERE \"leaseOwner\" IS NOT NULL")
         }
         #expect(held == 0)
+    }
+
+    @Test("a pass whose lease taking fails throws the failure, sends nothing and holds no lease")
+    func leaseTakingFails() async throws {
+        let f = try OAuthStoreFixture()
+        _ = try RefreshLeaseBatchTests.manyDue(f, count: 6)
+        let transport = GatedTransport()
+        transport.open()
+        // Another master key: listing what is due needs none, taking a lease opens the box.
+        let wrongBox = SecretBox(key: SymmetricKey(size: .bits256), keySource: "another key")
+        let store = Store(database: f.store.database, actor: Actor(user: "tester", role: .team, source: "test")) { wrongBox }
+        let refresher = TokenRefresher(store: store, transport: transport, concurrency: 2, batchSize: 3)
+        await #expect(throws: (any Error).self) { _ = try await refresher.refreshDue(RefreshSelection(within: 300)) }
+        #expect(transport.sent.isEmpty)
+        let held = try f.store.database.read { db in
+            try db.value(Int.self, "SELECT COUNT(*) FROM \"token\" WHERE \"leaseOwner\" IS NOT NULL")
+        }
+        #expect(held == 0)
+        #expect(try f.store.dueRefreshes(RefreshSelection(within: 300)).count == 6)
     }
 }

@@ -86,7 +86,7 @@ package struct TokenRefresher: Sendable {
         await withTaskCancellationHandler {
             let workers = (0..<min(concurrency, pass.dueCount)).map { _ in
                 Task {
-                    while let lease = pass.next(batchSize: batchSize, take: take) {
+                    while let lease = await pass.next(batchSize: batchSize, take: take) {
                         pass.finished(await refresh(lease), onResult: onResult)
                     }
                 }
@@ -150,9 +150,22 @@ private final class RefreshPass: Sendable {
         var report = RefreshReport()
         var stopped = false
         var failure: (any Error)?
+        /// A worker is taking a batch (outside the lock); the others wait for it here.
+        var taking = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private enum Step {
+        case lease(RefreshLease)
+        case take([Int64])
+        case wait
+        case done
     }
 
     private let state: Mutex<State>
+    /// Results are told one at a time, under a lock of their own: a reader that stalls
+    /// (`refresh --watch | less`) holds up the workers that finish, not `stop()`.
+    private let telling = Mutex(())
     let dueCount: Int
 
     init(due: [Int64]) {
@@ -160,38 +173,67 @@ private final class RefreshPass: Sendable {
         state = Mutex(State(queue: due[...]))
     }
 
-    /// The next lease to refresh, taking a batch (`take`, one transaction) when none is
-    /// left; nil once the pass is stopped, done or failed. Workers wait for each other here
-    /// while a batch is taken, as the pass waited for it before.
-    func next(batchSize: Int, take: ([Int64]) throws -> [RefreshLease]) -> RefreshLease? {
-        state.withLock { state in
-            while !state.stopped {
-                if let lease = state.leased.popLast() { return lease }
-                guard !state.queue.isEmpty else { return nil }
+    /// The next lease to refresh, taking a batch (`take`, one transaction, outside the
+    /// lock) when none is left; nil once the pass is stopped, done or failed. While one
+    /// worker takes a batch the others wait for it without holding a thread.
+    func next(batchSize: Int, take: ([Int64]) throws -> [RefreshLease]) async -> RefreshLease? {
+        while true {
+            let step = state.withLock { state -> Step in
+                if state.stopped { return .done }
+                if let lease = state.leased.popLast() { return .lease(lease) }
+                if state.taking { return .wait }
+                guard !state.queue.isEmpty else { return .done }
                 let batch = Array(state.queue.prefix(batchSize))
                 state.queue = state.queue.dropFirst(batch.count)
-                do {
-                    let leased = try take(batch)
-                    state.report.skipped += batch.count - leased.count
-                    state.leased = leased.reversed()
-                } catch {
-                    state.failure = error
-                    state.stopped = true
-                }
+                state.taking = true
+                return .take(batch)
             }
-            return nil
+            switch step {
+            case .lease(let lease): return lease
+            case .done: return nil
+            case .wait:
+                await withCheckedContinuation { continuation in
+                    let waits = state.withLock { state -> Bool in
+                        guard state.taking && !state.stopped else { return false }
+                        state.waiting.append(continuation)
+                        return true
+                    }
+                    if !waits { continuation.resume() }
+                }
+            case .take(let batch):
+                let taken = Result { try take(batch) }
+                let waiting = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                    state.taking = false
+                    switch taken {
+                    case .success(let leased):
+                        state.report.skipped += batch.count - leased.count
+                        state.leased = leased.reversed()
+                    case .failure(let error):
+                        state.failure = error
+                        state.stopped = true
+                    }
+                    defer { state.waiting = [] }
+                    return state.waiting
+                }
+                for continuation in waiting { continuation.resume() }
+            }
         }
     }
 
     /// Records a result and tells the caller, one result at a time.
     func finished(_ result: RefreshResult, onResult: (RefreshResult) -> Void) {
-        state.withLock { state in
-            state.report.results.append(result)
-            onResult(result)
-        }
+        state.withLock { $0.report.results.append(result) }
+        telling.withLock { _ in onResult(result) }
     }
 
-    func stop() { state.withLock { $0.stopped = true } }
+    func stop() {
+        let waiting = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.stopped = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
 
     func outcome() -> (RefreshReport, unstarted: [RefreshLease], failure: (any Error)?) {
         state.withLock { ($0.report, $0.leased, $0.failure) }
