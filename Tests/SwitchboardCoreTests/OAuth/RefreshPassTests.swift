@@ -56,10 +56,15 @@ import Testing
         }
     }
 
+    struct TimedOut: Error, CustomStringConvertible {
+        var description: String { "the condition did not come true within 120 s" }
+    }
+
     static func waitUntil(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
+        // Generous: in a full parallel pass other suites hold the cooperative threads for long.
+        let deadline = ContinuousClock.now + .seconds(120)
         while !condition() {
-            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            guard ContinuousClock.now < deadline else { throw TimedOut() }
             try await Task.sleep(for: .milliseconds(5))
         }
     }
