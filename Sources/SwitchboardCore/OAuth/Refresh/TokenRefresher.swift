@@ -220,10 +220,14 @@ private final class RefreshPass: Sendable {
         }
     }
 
-    /// Records a result and tells the caller, one result at a time.
+    /// Records a result and tells the caller, one result at a time and in the report's
+    /// order. (The state's lock is never held while this one is taken, so `stop()` does
+    /// not wait for a stalled reader.)
     func finished(_ result: RefreshResult, onResult: (RefreshResult) -> Void) {
-        state.withLock { $0.report.results.append(result) }
-        telling.withLock { _ in onResult(result) }
+        telling.withLock { _ in
+            state.withLock { $0.report.results.append(result) }
+            onResult(result)
+        }
     }
 
     func stop() {
