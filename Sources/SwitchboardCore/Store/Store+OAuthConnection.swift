@@ -86,8 +86,7 @@ extension Store {
             let known = KnownTokenRow(sealed: try row.get("sealed"), generation: try row.get("generation"), discovery: try row.get("discovery"))
             let refresh = TokenRefreshState(failures: try row.get("refreshFailures"), gaveUpAt: try row.get("gaveUpAt"),
                                             lastEventWasFailure: try row.get("lastRefreshEvent", as: String?.self) == ConnectionEvent.Kind.refreshFailed.rawValue)
-            let state = LeasedTokenState(generation: known.generation, failures: try row.get("refreshFailures"),
-                                         lastFailureAt: try row.get("lastFailureAt"), refresh: refresh)
+            let state = LeasedTokenState(generation: known.generation, lastFailureAt: try row.get("lastFailureAt"), refresh: refresh)
             loaded = (connection, instance, known, state)
         }
         guard let (connection, instance, known, state) = loaded else {
@@ -228,7 +227,6 @@ struct KnownTokenRow {
 /// generation, and with that refresh state while no failure was recorded since.
 struct LeasedTokenState: Sendable {
     var generation: Int
-    var failures: Int
     var lastFailureAt: String?
     var refresh: TokenRefreshState
 }

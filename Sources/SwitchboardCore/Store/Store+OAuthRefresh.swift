@@ -4,14 +4,16 @@ import Foundation
 package struct RefreshLease: Sendable {
     package var connection: OAuthConnection
     package var owner: String
-    /// The token generation the lease was taken on; results are written only over it.
-    package var generation: Int
-    package var failures: Int
     package var grant: TokenGrant
     /// The token's refresh state when the lease was taken.
     let state: LeasedTokenState
     /// The secret box verified when the lease was taken (reused to seal the result).
     let box: SecretBox
+
+    /// The token generation the lease was taken on; results are written only over it.
+    package var generation: Int { state.generation }
+    /// The run of failures the lease was taken in.
+    package var failures: Int { state.refresh.failures }
 }
 
 /// Which tokens a refresh pass looks at.
@@ -155,8 +157,7 @@ extension Store {
         } else {
             grant = .clientCredentials
         }
-        return RefreshLease(connection: connection, owner: owner, generation: state.generation, failures: state.failures,
-                            grant: grant, state: state, box: box)
+        return RefreshLease(connection: connection, owner: owner, grant: grant, state: state, box: box)
     }
 
     /// Stores a refresh's tokens and its bookkeeping in one transaction: the token row
@@ -187,7 +188,6 @@ extension Store {
         let connectionId = lease.connection.connectionId
         var bookkeepingError: (any Error)?
         let stored: Bool = try database.write { db in
-            let update = Self.storeRefresh
             let arguments: SQLArguments = [sealed, token.expiresAt, now(), Timestamp.string(from: receivedAt), Self.renewBy(options, from: receivedAt),
                                            lease.owner, lease.owner, connectionId, lease.generation]
             // The refresh state the lease read holds while no failure was recorded since
@@ -198,7 +198,7 @@ extension Store {
             var found: TokenRefreshState? = lease.state.refresh
             if try db.execute(Self.storeRefreshUnlessFailed, arguments + [lease.state.lastFailureAt ?? ""]) == 0 {
                 let now = (try? refreshState(db, connectionId: connectionId)) ?? lease.state.refresh
-                found = try db.execute(update, arguments) == 1 ? now : nil
+                found = try db.execute(Self.storeRefresh, arguments) == 1 ? now : nil
             }
             guard let found else { return false }
             do {

@@ -78,16 +78,23 @@ import Testing
         #expect(stopped != nil, "the customer-chosen token URL stops refresh: \(stopped ?? "nil")")
     }
 
-    @Test("a lease that expired while its request ran still ends the give-up another owner recorded meanwhile")
-    func staleLeaseEndsALaterGiveUp() throws {
+    /// A connected `confidential` on a hand-moved clock, and its lease taken (forced, for
+    /// 120 s) by the owner named.
+    static func connectedOnAManualClock() throws -> (ManualClock, OAuthStoreFixture, (String) throws -> RefreshLease) {
         let clock = ManualClock()
         let f = try OAuthStoreFixture(clock: clock.store)
         try f.connect(access: "AT-1", refresh: "RT-1", expiresIn: 3600)
         let id = try f.connection().connectionId
-        let forced = RefreshSelection(force: true)
-        func take(_ owner: String) throws -> RefreshLease {
-            try #require(try f.store.acquireRefreshLeases([id], owner: owner, selection: forced, leaseDuration: 120, now: clock.now).first)
+        let take = { (owner: String) throws -> RefreshLease in
+            try #require(try f.store.acquireRefreshLeases([id], owner: owner, selection: RefreshSelection(force: true), leaseDuration: 120,
+                                                          now: clock.now).first)
         }
+        return (clock, f, take)
+    }
+
+    @Test("a lease that expired while its request ran still ends the give-up another owner recorded meanwhile")
+    func staleLeaseEndsALaterGiveUp() throws {
+        let (clock, f, take) = try Self.connectedOnAManualClock()
         // A run of failures has begun.
         let first = try take("owner-0")
         _ = try f.store.recordRefreshFailure(first, .network("connection refused"), backoffBase: 30, giveUpAfter: 600, now: clock.now)
@@ -116,14 +123,7 @@ import Testing
 
     @Test("a stale lease taken before any failure still ends the give-up another owner recorded, counting that owner's failures")
     func staleLeaseFromACleanStart() throws {
-        let clock = ManualClock()
-        let f = try OAuthStoreFixture(clock: clock.store)
-        try f.connect(access: "AT-1", refresh: "RT-1", expiresIn: 3600)
-        let id = try f.connection().connectionId
-        func take(_ owner: String) throws -> RefreshLease {
-            try #require(try f.store.acquireRefreshLeases([id], owner: owner, selection: RefreshSelection(force: true), leaseDuration: 120,
-                                                          now: clock.now).first)
-        }
+        let (clock, f, take) = try Self.connectedOnAManualClock()
         let slow = try take("owner-a")
         #expect(slow.failures == 0)
         clock.advance(300)
