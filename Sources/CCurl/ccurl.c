@@ -1,3 +1,4 @@
+#define _GNU_SOURCE  // pthread_setname_np
 #include "ccurl.h"
 #include <dlfcn.h>
 #include <pthread.h>
@@ -98,3 +99,5 @@ CURLMcode sb_curl_multi_setopt_long(CURLM *m, CURLMoption opt, long value) { ret
 CURLSHcode sb_curl_share_setopt_int(CURLSH *s, CURLSHoption opt, int value) { return loaded_curl_share_setopt(s, opt, value); }
 
 size_t sb_curl_error_size(void) { return CURL_ERROR_SIZE; }
+
+void sb_name_this_thread(const char *name) { pthread_setname_np(pthread_self(), name); }

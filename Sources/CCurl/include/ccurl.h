@@ -61,4 +61,8 @@ CURLSHcode sb_curl_share_setopt_int(CURLSH *s, CURLSHoption opt, int value);
 /// CURL_ERROR_SIZE, which does not import into Swift as a usable constant everywhere.
 size_t sb_curl_error_size(void);
 
+/// Names the calling thread for the kernel (ps, top, perf; at most 15 bytes), which
+/// Foundation's Thread.name does not reach on Linux.
+void sb_name_this_thread(const char *name);
+
 #endif

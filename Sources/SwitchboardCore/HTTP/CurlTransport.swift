@@ -41,6 +41,12 @@ package final class CurlTransport: HTTPTransport {
         }
     }
 
+    /// The loop thread (`CurlMultiLoop`'s `TaskExecutor`); asking for it loads libcurl.
+    package var taskExecutor: (any TaskExecutor)? {
+        let loop = self.loop
+        return loop.unusableReason == nil ? loop : nil
+    }
+
     package init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
     }

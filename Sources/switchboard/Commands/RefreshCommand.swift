@@ -41,7 +41,7 @@ struct RefreshCommand: AsyncParsableCommand {
             let store = try global.store(source: "refresh", createIfMissing: true)
             try store.verifyMasterKey()
             let refresher = TokenRefresher(store: store, transport: CurlTransport(), concurrency: concurrency, backoffBase: backoff.seconds,
-                                           giveUpAfter: giveUp.seconds)
+                                           giveUpAfter: giveUp.seconds, workersOnTransportThread: true)
             let selection = RefreshSelection(within: within.seconds, force: force, instance: instance, variable: variable)
             let command = self
             if watch {

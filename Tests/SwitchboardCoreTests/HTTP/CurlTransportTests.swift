@@ -221,5 +221,43 @@ extension HTTPTests {
                 #expect(bodies.allSatisfy { $0.value == "i=\($0.key)" })
             }
         }
+    
+        /// `TokenRefresher` runs its workers on the transport's own thread (issue 12: no
+        /// hand-off between threads per request). Every step of such a task — before its
+        /// request, after it, and after waiting for another task — runs on the loop thread,
+        /// while the requests of many tasks still run at once.
+        @Test func tasksPreferringTheTransportsExecutorRunOnItsThread() async throws {
+            try await LocalHTTPServer.with { server in
+                let transport = CurlTransport()
+                let executor = try #require(transport.taskExecutor)
+                let count = 40
+                let names = try await withThrowingTaskGroup(of: [String?].self) { group in
+                    for index in 0..<count {
+                        group.addTask(executorPreference: executor) {
+                            var seen = [Self.threadName()]
+                            let response = try await transport.send(.init(url: "\(server.base)/echo?i=\(index)"))
+                            #expect(try JSONDecoder().decode(LocalHTTPServer.Echo.self, from: response.body).query == "i=\(index)")
+                            seen.append(Self.threadName())
+                            await Task.yield()
+                            seen.append(Self.threadName())
+                            return seen
+                        }
+                    }
+                    var all: [String?] = []
+                    for try await seen in group { all += seen }
+                    return all
+                }
+                #expect(names.count == 3 * count)
+                #expect(names.allSatisfy { $0 == "switchboard-net" }, "\(Set(names.map { $0 ?? "unnamed" }))")
+                // A task that makes no request runs there too, and ends.
+                let alone = await Task(executorPreference: executor) { Self.threadName() }.value
+                #expect(alone == "switchboard-net")
+            }
+        }
+
+        /// The kernel's name of the calling thread.
+        private static func threadName() -> String? {
+            (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8))?.trimmingCharacters(in: .newlines)
+        }
     }
 }
