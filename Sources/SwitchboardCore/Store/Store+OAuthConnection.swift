@@ -86,7 +86,8 @@ extension Store {
             let known = KnownTokenRow(sealed: try row.get("sealed"), generation: try row.get("generation"), discovery: try row.get("discovery"))
             let refresh = TokenRefreshState(failures: try row.get("refreshFailures"), gaveUpAt: try row.get("gaveUpAt"),
                                             lastEventWasFailure: try row.get("lastRefreshEvent", as: String?.self) == ConnectionEvent.Kind.refreshFailed.rawValue)
-            let state = LeasedTokenState(generation: known.generation, lastFailureAt: try row.get("lastFailureAt"), refresh: refresh)
+            let state = LeasedTokenState(generation: known.generation, lastFailureAt: try row.get("lastFailureAt"), renewBy: try row.get("renewBy"),
+                                         refresh: refresh)
             loaded = (connection, instance, known, state)
         }
         guard let (connection, instance, known, state) = loaded else {
@@ -112,7 +113,7 @@ extension Store {
     static let leasedConnectionSQL = """
         SELECT c.*, i."name", i."customer", i."integrationVersionId", i."createdAt", i."createdBy",
                "token"."sealed", "token"."generation", "token"."refreshFailures", "token"."lastFailureAt", "token"."gaveUpAt",
-               (\(lastRefreshEvent("token"))) AS "lastRefreshEvent"
+               "token"."renewBy", (\(lastRefreshEvent("token"))) AS "lastRefreshEvent"
         FROM "connection" c JOIN "instance" i ON i."id" = c."instanceId" JOIN "token" ON "token"."connectionId" = c."id"
         WHERE c."id" = ?
         """
@@ -228,6 +229,8 @@ struct KnownTokenRow {
 struct LeasedTokenState: Sendable {
     var generation: Int
     var lastFailureAt: String?
+    /// As the generation holds it: every write of `renewBy` makes a new generation.
+    var renewBy: String?
     var refresh: TokenRefreshState
 }
 

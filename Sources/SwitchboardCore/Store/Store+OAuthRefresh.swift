@@ -188,17 +188,22 @@ extension Store {
         let connectionId = lease.connection.connectionId
         var bookkeepingError: (any Error)?
         let stored: Bool = try database.write { db in
-            let arguments: SQLArguments = [sealed, token.expiresAt, now(), Timestamp.string(from: receivedAt), Self.renewBy(options, from: receivedAt),
-                                           lease.owner, lease.owner, connectionId, lease.generation]
+            // `renewBy` is written only when it changes (a type with a keep-alive): naming
+            // it rewrites its index entry, one more page in the commit.
+            let renewBy = Self.renewBy(options, from: receivedAt)
+            let statements = renewBy == nil && lease.state.renewBy == nil ? Self.storeRefreshKeepingRenewBy : Self.storeRefreshWritingRenewBy
+            var arguments: SQLArguments = [sealed, token.expiresAt, now(), Timestamp.string(from: receivedAt)]
+            if statements.writesRenewBy { arguments.append(renewBy) }
+            arguments += [lease.owner, lease.owner, connectionId, lease.generation]
             // The refresh state the lease read holds while no failure was recorded since
             // (every failure sets `lastFailureAt`). Another owner may have recorded one if
             // this lease expired while its request ran: then the state is read again, before
             // the write resets the count (and if that read fails, the lease's is kept: the
             // tokens must be stored).
             var found: TokenRefreshState? = lease.state.refresh
-            if try db.execute(Self.storeRefreshUnlessFailed, arguments + [lease.state.lastFailureAt ?? ""]) == 0 {
+            if try db.execute(statements.unlessFailed, arguments + [lease.state.lastFailureAt ?? ""]) == 0 {
                 let now = (try? refreshState(db, connectionId: connectionId)) ?? lease.state.refresh
-                found = try db.execute(Self.storeRefresh, arguments) == 1 ? now : nil
+                found = try db.execute(statements.always, arguments) == 1 ? now : nil
             }
             guard let found else { return false }
             do {
@@ -380,16 +385,28 @@ extension Store {
         options.keepAlive.map { Timestamp.string(from: date.addingTimeInterval(TimeInterval($0))) }
     }
 
-    /// A refresh result's token row, over the lease's generation (statements written once).
-    static let storeRefresh = """
-        UPDATE "token" SET "sealed" = ?, "expiresAt" = ?, "obtainedAt" = ?, "generation" = "generation" + 1,
-            "refreshFailures" = 0, "retryAt" = NULL, "failingSince" = NULL, "lastSuccessAt" = ?, "renewBy" = ?,
-            "leaseOwner" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseOwner" END,
-            "leaseUntil" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseUntil" END
-        WHERE "connectionId" = ? AND "generation" = ?
-        """
-    /// The same while the token's `lastFailureAt` is the one the lease read (one argument more).
-    static let storeRefreshUnlessFailed = storeRefresh + " AND COALESCE(\"lastFailureAt\", '') = ?"
+    /// A refresh result's token row, over the lease's generation (statements written once):
+    /// `always`, and `unlessFailed` while the token's `lastFailureAt` is the one the lease
+    /// read (one argument more).
+    struct StoreRefreshStatements {
+        let writesRenewBy: Bool
+        let always: String
+        let unlessFailed: String
+
+        init(writesRenewBy: Bool) {
+            self.writesRenewBy = writesRenewBy
+            always = """
+                UPDATE "token" SET "sealed" = ?, "expiresAt" = ?, "obtainedAt" = ?, "generation" = "generation" + 1,
+                    "refreshFailures" = 0, "retryAt" = NULL, "failingSince" = NULL, "lastSuccessAt" = ?,\(writesRenewBy ? " \"renewBy\" = ?," : "")
+                    "leaseOwner" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseOwner" END,
+                    "leaseUntil" = CASE WHEN "leaseOwner" = ? THEN NULL ELSE "leaseUntil" END
+                WHERE "connectionId" = ? AND "generation" = ?
+                """
+            unlessFailed = always + " AND COALESCE(\"lastFailureAt\", '') = ?"
+        }
+    }
+    static let storeRefreshWritingRenewBy = StoreRefreshStatements(writesRenewBy: true)
+    static let storeRefreshKeepingRenewBy = StoreRefreshStatements(writesRenewBy: false)
 
     /// The token's give-up and the connection's last refresh event, as they are now.
     func refreshState(_ db: any SQLConnection, connectionId: Int64) throws -> TokenRefreshState {

@@ -121,4 +121,34 @@ struct StatementTests {
         }
         #expect(try Self.keys(database) == ["after", "before", "later", "outer"])
     }
+
+    /// SQLite rolls a transaction back by itself after some errors (a full disk, out of
+    /// memory); a statement after that would run in autocommit and be kept. ROLLBACK from
+    /// inside stands in for such an error. (PostgreSQL never leaves a transaction by
+    /// itself: after an error it refuses every statement until the transaction ends.)
+    @Test("a transaction SQLite ended early runs no statement after it, and the write fails storing nothing",
+          .enabled(if: !TestDatabase.isPostgres, "SQLite's automatic rollback; PostgreSQL has none"))
+    func abortedTransaction() throws {
+        let database = try AppDatabase.temporary()
+        try Self.scratch(database)
+        let insert = "INSERT INTO \"scratch\" (\"k\") VALUES (?)"
+        #expect(throws: (any Error).self) {
+            try database.write { db in
+                _ = try db.execute(insert, ["first"])
+                _ = try db.execute("ROLLBACK", [])
+                _ = try db.execute(insert, ["after the rollback"])
+            }
+        }
+        let error = #expect(throws: (any Error).self) {
+            try database.write { db in
+                _ = try db.execute(insert, ["first"])
+                _ = try db.execute("ROLLBACK", [])
+            }
+        }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("Transaction was aborted"))
+        #expect(try Self.keys(database).isEmpty)
+        // The connection is usable again, in a transaction of its own.
+        try database.write { db in _ = try db.execute(insert, ["later"]) }
+        #expect(try Self.keys(database) == ["later"])
+    }
 }

@@ -196,6 +196,27 @@ final class ManualClock: Sendable {
         #expect(try await refresher(f, OAuthFixtures.scripted([])).refreshDue(window).results.isEmpty)
     }
 
+    /// A refresh writes `renewBy` only when it changes (issue 12: one index page less a
+    /// commit); a deadline left by a type that had a keep-alive must still go.
+    @Test("a refresh without a keep-alive leaves no renewBy: none stays none, one a keep-alive left behind is cleared")
+    func refreshClearsAStaleKeepAlive() async throws {
+        let clock = ManualClock()
+        let f = try OAuthStoreFixture(clock: clock.store)
+        try f.connect("public", access: "AT-P", refresh: "RT-P")
+        let refreshPublic = { (access: String) in
+            OAuthFixtures.scripted([.init("POST", .exact(f.tokenURL), respond: .json(200, #"{"access_token":"\#(access)","expires_in":3600}"#))])
+        }
+        #expect(try await refresher(f, refreshPublic("AT-P2")).refreshDue(RefreshSelection(force: true, instance: f.instance, variable: "public")).refreshed == 1)
+        #expect(try f.tokenColumn("renewBy", "public") == nil)
+        let id = try f.connection("public").connectionId
+        _ = try f.store.database.write { db in
+            try db.execute("UPDATE \"token\" SET \"renewBy\" = ? WHERE \"connectionId\" = ?", [Timestamp.string(from: clock.now), id])
+        }
+        #expect(try await refresher(f, refreshPublic("AT-P3")).refreshDue(RefreshSelection(force: true, instance: f.instance, variable: "public")).refreshed == 1)
+        #expect(try f.tokenColumn("renewBy", "public") == nil, "the type has no keep-alive: the left-over deadline is cleared")
+        #expect(try f.store.tokens(for: f.connection("public"))?.accessToken == "AT-P3")
+    }
+
     @Test("a refresh answer without a requested scope turns the connection red naming it; one without scope keeps the granted one")
     func refreshNarrowingTheGrant() async throws {
         let f = try OAuthStoreFixture()
