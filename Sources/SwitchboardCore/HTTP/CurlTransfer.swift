@@ -143,23 +143,44 @@ final class CurlTransfer: @unchecked Sendable {
     private func configureHeaders(_ requestHeaders: HTTPHeaders) -> CURLcode {
         // "Expect:" turns off libcurl's `Expect: 100-continue` for larger bodies, which costs a
         // round trip (or a one-second stall with servers that ignore it).
-        var lines = ["Expect:"]
+        guard append("Expect:") else { return CURLE_OUT_OF_MEMORY }
         // libcurl sends a body (and any POST) as a form unless told otherwise; a request
         // carries only the type its maker declared ("Content-Type:" removes the default).
-        if !requestHeaders.contains("Content-Type") { lines.append("Content-Type:") }
+        if !requestHeaders.contains("Content-Type") {
+            guard append("Content-Type:") else { return CURLE_OUT_OF_MEMORY }
+        }
         for field in requestHeaders {
             // libcurl sends a header line as given: a CR or LF from a rendered template would
-            // start a header (or a request) of someone else's making.
-            // (Scalars, not Characters: "\r\n" is one Character and equals neither.)
-            if (field.name + field.value).unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) { return CURLE_BAD_FUNCTION_ARGUMENT }
-            // "Name;" is libcurl's syntax for a header with an empty value ("Name:" removes it).
-            lines.append(field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
-        }
-        for line in lines {
-            guard let list = sb_curl_slist_append(headerList, line) else { return CURLE_OUT_OF_MEMORY }
-            headerList = list
+            // start a header (or a request) of someone else's making. (Bytes: in UTF-8 these
+            // three are never part of another character.)
+            if field.name.utf8.contains(where: Self.breaksHeaderLine) || field.value.utf8.contains(where: Self.breaksHeaderLine) {
+                return CURLE_BAD_FUNCTION_ARGUMENT
+            }
+            // "Name;" is libcurl's syntax for a header with an empty value ("Name:" removes
+            // it). The line is written into one C string, as libcurl copies it.
+            var line: [CChar] = []
+            line.reserveCapacity(field.name.utf8.count + field.value.utf8.count + 3)
+            for byte in field.name.utf8 { line.append(CChar(bitPattern: byte)) }
+            if field.value.isEmpty {
+                line.append(CChar(bitPattern: UInt8(ascii: ";")))
+            } else {
+                line.append(CChar(bitPattern: UInt8(ascii: ":")))
+                line.append(CChar(bitPattern: UInt8(ascii: " ")))
+                for byte in field.value.utf8 { line.append(CChar(bitPattern: byte)) }
+            }
+            line.append(0)
+            guard line.withUnsafeBufferPointer({ append($0.baseAddress!) }) else { return CURLE_OUT_OF_MEMORY }
         }
         return sb_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
+    }
+
+    private static func breaksHeaderLine(_ byte: UInt8) -> Bool { byte == 0x0D || byte == 0x0A || byte == 0 }
+
+    /// Appends one header line to `headerList` (libcurl copies it).
+    private func append(_ line: UnsafePointer<CChar>) -> Bool {
+        guard let list = sb_curl_slist_append(headerList, line) else { return false }
+        headerList = list
+        return true
     }
 
     // MARK: - Callbacks (loop thread)

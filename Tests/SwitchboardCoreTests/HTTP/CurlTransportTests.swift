@@ -26,6 +26,29 @@ extension HTTPTests {
             }
         }
 
+        /// A CR, LF or NUL in a header's name or value (a rendered template's) would start a
+        /// header or request of someone else's making: nothing is sent, and the error names
+        /// no value. Non-ASCII text is not mistaken for one.
+        @Test func headersWithLineBreaksAreNotSent() async throws {
+            try await LocalHTTPServer.with { server in
+                let transport = CurlTransport()
+                for (name, value) in [("X-A", "v\r\nInjected: 1"), ("X-A", "v\nx"), ("X-A", "v\rx"), ("X-A", "v\u{0}x"), ("X-\nB", "v"), ("X-\u{0}", "v"),
+                                      ("X-A", "secret\r\n")] {
+                    await #expect(throws: SwitchboardError.self) {
+                        try await transport.send(.init(url: "\(server.base)/echo", headers: [name: value]))
+                    }
+                    do {
+                        _ = try await transport.send(.init(url: "\(server.base)/echo", headers: [name: value]))
+                    } catch {
+                        #expect("\(error)".contains("a header holds a line break"), "\(error)")
+                        #expect(!"\(error)".contains("secret") && !"\(error)".contains("Injected"), "\(error)")
+                    }
+                }
+                let echo = try echo(try await transport.send(.init(url: "\(server.base)/echo", headers: ["X-Wide": "café ☕ \u{2028} 東京"])))
+                #expect(echo.headers["x-wide"] == "café ☕ \u{2028} 東京")
+            }
+        }
+
         @Test func postFormBodyArrivesIntact() async throws {
             try await LocalHTTPServer.with { server in
                 let fields: [(name: String, value: String)] = [

@@ -24,6 +24,23 @@ extension HTTPTests {
             #expect(decoded.map(\.value) == fields.map(\.value))
         }
 
+        /// `encode` writes every pair into one buffer (issue 12); it must say what escaping
+        /// each name and value and joining them says, for any text.
+        @Test func encodeIsEachPairEscapedAndJoined() {
+            var generator = SystemRandomNumberGenerator()
+            let pieces = ["a", "Z9", "-._~", " ", "+", "&", "=", "%", "é", "日本", "🚀", "\u{0}", "\r\n", "/", "?", ""]
+            for _ in 0..<500 {
+                let fields = (0..<Int.random(in: 0...5, using: &generator)).map { _ in
+                    (name: (0..<Int.random(in: 0...4, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined(),
+                     value: (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+                }
+                let expected = fields.map { FormEncoding.escape($0.name) + "=" + FormEncoding.escape($0.value) }.joined(separator: "&")
+                #expect(FormEncoding.encode(fields) == expected, "\(fields)")
+            }
+            #expect(FormEncoding.encode([]) == "")
+            #expect(FormEncoding.encode([(name: "", value: "")]) == "=")
+        }
+
         @Test func decodesPlusAsSpaceAndKeepsMalformedEscapes() {
             let fields = FormEncoding.decodeFields("?a=b+c&plus=%2B&bad=%zz%4&flag&&x=%E2%9C%93")
             #expect(fields == ["a": "b c", "plus": "+", "bad": "%zz%4", "flag": "", "x": "✓"])

@@ -129,6 +129,10 @@ struct RefreshFastPathTests {
             #expect(FlatJSONObject.parse(Data(body.utf8)) == nil, "\(body)")
         }
         #expect(FlatJSONObject.parse(Data([0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D])) == nil, "invalid UTF-8 in a key")
+        // Strings are made without validation only when they are ASCII; others are checked.
+        let badValue = Data(#"{"a":""#.utf8) + Data([0xC3, 0x28]) + Data(#""}"#.utf8)
+        #expect(FlatJSONObject.parse(badValue) == nil, "invalid UTF-8 in a value")
+        #expect(FlatJSONObject.text(UnsafeBufferPointer(start: nil, count: 0), ascii: true) == "")
         // The token answer read either way is the same token.
         let response = HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Data(flat[0].utf8))
         let token = try OAuthResponseParser.token(response, keepMetadata: ["scope", "expires_in"])
