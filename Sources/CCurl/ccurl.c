@@ -6,7 +6,7 @@
 
 // Every libcurl function used, resolved into a pointer of the exact type the header declares.
 #define SB_CURL_FUNCTIONS(X) \
-    X(curl_global_init) X(curl_easy_init) X(curl_easy_cleanup) X(curl_easy_strerror) \
+    X(curl_global_init) X(curl_easy_init) X(curl_easy_cleanup) X(curl_easy_reset) X(curl_easy_strerror) \
     X(curl_easy_setopt) X(curl_easy_getinfo) \
     X(curl_multi_init) X(curl_multi_cleanup) X(curl_multi_add_handle) X(curl_multi_remove_handle) \
     X(curl_multi_perform) X(curl_multi_poll) X(curl_multi_wakeup) X(curl_multi_info_read) \
@@ -51,6 +51,7 @@ const char *sb_curl_load(void) {
 
 CURL *sb_curl_easy_init(void) { return loaded_curl_easy_init(); }
 void sb_curl_easy_cleanup(CURL *h) { loaded_curl_easy_cleanup(h); }
+void sb_curl_easy_reset(CURL *h) { loaded_curl_easy_reset(h); }
 const char *sb_curl_easy_strerror(CURLcode code) { return loaded_curl_easy_strerror(code); }
 CURLM *sb_curl_multi_init(void) { return loaded_curl_multi_init(); }
 CURLMcode sb_curl_multi_cleanup(CURLM *m) { return loaded_curl_multi_cleanup(m); }

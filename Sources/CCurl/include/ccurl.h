@@ -18,6 +18,7 @@ const char *sb_curl_load(void);
 
 CURL *sb_curl_easy_init(void);
 void sb_curl_easy_cleanup(CURL *h);
+void sb_curl_easy_reset(CURL *h);
 const char *sb_curl_easy_strerror(CURLcode code);
 CURLM *sb_curl_multi_init(void);
 CURLMcode sb_curl_multi_cleanup(CURLM *m);

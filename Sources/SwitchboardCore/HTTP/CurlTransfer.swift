@@ -22,8 +22,9 @@ final class CurlTransfer: @unchecked Sendable {
     private var closed = false
     private let cancelled = Mutex(false)
 
-    init(request: HTTPRequest, target: URLTarget, configuration: CurlTransport.Configuration) throws {
-        guard let easy = sb_curl_easy_init() else { throw SwitchboardError.http("could not start a libcurl request") }
+    /// `easy` is a new handle or one `CurlMultiLoop` reset after an earlier transfer.
+    init(request: HTTPRequest, target: URLTarget, configuration: CurlTransport.Configuration, easy: UnsafeMutableRawPointer?) throws {
+        guard let easy else { throw SwitchboardError.http("could not start a libcurl request") }
         self.easy = easy
         self.target = target
         self.limits = configuration
@@ -42,10 +43,11 @@ final class CurlTransfer: @unchecked Sendable {
     /// Frees the easy handle. The loop calls this on its own thread right after detaching the
     /// handle, because cleanup touches the share handle, which only that thread may use; the
     /// deinit covers transfers that never reached the loop.
-    func close() {
+    /// `keep` takes the handle instead (reset, for another transfer) and says whether it did.
+    func close(keep: ((UnsafeMutableRawPointer) -> Bool)? = nil) {
         guard !closed else { return }
         closed = true
-        sb_curl_easy_cleanup(easy)
+        if keep?(easy) != true { sb_curl_easy_cleanup(easy) }
         sb_curl_slist_free_all(headerList)
         headerList = nil
     }

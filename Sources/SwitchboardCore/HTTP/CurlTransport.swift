@@ -63,8 +63,8 @@ package final class CurlTransport: HTTPTransport {
         }
         guard !target.host.isEmpty else { throw SwitchboardError.http("invalid URL: no host after \(target.scheme)://") }
         if let reason = loop.unusableReason { throw SwitchboardError.http(reason) }
-        let transfer = try CurlTransfer(request: request, target: target, configuration: configuration)
         let loop = self.loop
+        let transfer = try CurlTransfer(request: request, target: target, configuration: configuration, easy: loop.easyHandle())
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 transfer.continuation = continuation

@@ -49,6 +49,32 @@ extension HTTPTests {
             }
         }
 
+        /// Easy handles are reset and reused between requests (issue 12): nothing of one
+        /// request — method, body, headers, a failure — may reach the next on the same handle.
+        /// (No HEAD here: this test server sends a body after a HEAD's headers, which spoils
+        /// the connection for the next request, whichever handle makes it.)
+        @Test func reusedHandlesCarryNothingOver() async throws {
+            try await LocalHTTPServer.with { server in
+                let transport = CurlTransport()
+                for round in 0..<3 {
+                    let posted = try echo(try await transport.send(.init(method: "POST", url: "\(server.base)/echo?r=\(round)",
+                                                                           headers: ["X-Secret": "s-\(round)", "Content-Type": "text/plain"],
+                                                                           body: Data("body \(round)".utf8))))
+                    #expect(posted.method == "POST" && posted.body == "body \(round)" && posted.headers["x-secret"] == "s-\(round)")
+                    let got = try echo(try await transport.send(.init(url: "\(server.base)/echo")))
+                    #expect(got.method == "GET" && got.body.isEmpty && got.query.isEmpty)
+                    #expect(got.headers["x-secret"] == nil && got.headers["content-type"] == nil, "\(got.headers)")
+                    #expect(got.headers["user-agent"] == "Switchboard/\(SwitchboardVersion.current)")
+                    let deleted = try echo(try await transport.send(.init(method: "DELETE", url: "\(server.base)/echo")))
+                    #expect(deleted.method == "DELETE" && deleted.body.isEmpty)
+                    // A failed request (refused) leaves its handle fit for the next one.
+                    await #expect(throws: SwitchboardError.self) { try await transport.send(.init(url: "http://127.0.0.1:1/")) }
+                    let after = try await transport.send(.init(url: "\(server.base)/status"))
+                    #expect(after.status == 201 && after.text == "made it")
+                }
+            }
+        }
+
         @Test func postFormBodyArrivesIntact() async throws {
             try await LocalHTTPServer.with { server in
                 let fields: [(name: String, value: String)] = [
