@@ -91,18 +91,25 @@ extension Store {
     /// refresh in flight then finds a newer generation and discards its result). The
     /// health history (last success, last failure and its error) stays: it is about the
     /// connection, and a new grant starts a clean run of failures.
+    ///
+    /// A new row starts at a random generation, not at 1: DISCONNECT deletes the row, so a
+    /// refresh leased before it and answered after a new CONNECT would otherwise find "its"
+    /// generation again and write the old grant's tokens over the new ones.
     func writeToken(_ db: any SQLConnection, connectionId: Int64, token: StoredToken, refreshable: Bool, renewBy: String?, box: SecretBox) throws {
         try db.execute("""
             INSERT INTO "token" ("connectionId", "sealed", "expiresAt", "obtainedAt", "generation", "refreshable", "refreshFailures", "retryAt",
                                  "refreshError", "leaseOwner", "leaseUntil", "renewBy")
-            VALUES (?, ?, ?, ?, 1, ?, 0, NULL, NULL, NULL, NULL, ?)
+            VALUES (?, ?, ?, ?, ?, ?, 0, NULL, NULL, NULL, NULL, ?)
             ON CONFLICT ("connectionId") DO UPDATE SET
                 "sealed" = excluded."sealed", "expiresAt" = excluded."expiresAt", "obtainedAt" = excluded."obtainedAt",
                 "generation" = "token"."generation" + 1, "refreshable" = excluded."refreshable", "refreshFailures" = 0,
                 "retryAt" = NULL, "refreshError" = NULL, "leaseOwner" = NULL, "leaseUntil" = NULL,
                 "failingSince" = NULL, "gaveUpAt" = NULL, "renewBy" = excluded."renewBy"
-            """, [connectionId, try box.seal(token.encoded()), token.expiresAt, now(), refreshable, renewBy])
+            """, [connectionId, try box.seal(token.encoded()), token.expiresAt, now(), Self.firstGeneration(), refreshable, renewBy])
     }
+
+    /// 1 to 2^52: room for a lifetime of refreshes before any other row's start.
+    static func firstGeneration() -> Int64 { Int64.random(in: 1...(1 << 52)) }
 
     /// DISCONNECT's local part for a connection given by instance and variable. Works even
     /// when the connection's fields are no longer valid (then nothing can be revoked).

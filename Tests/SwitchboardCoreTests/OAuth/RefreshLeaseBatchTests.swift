@@ -29,7 +29,7 @@ import Testing
         let asked = Array(due[..<40]) + [due[3], 999_999] + Array(due[40...])
         let leases = try f.store.acquireRefreshLeases(asked, owner: "owner-a", selection: RefreshSelection(within: 300), leaseDuration: 120)
         #expect(leases.map(\.connection.connectionId) == due)
-        #expect(leases.allSatisfy { $0.owner == "owner-a" && $0.generation == 1 && $0.failures == 0 })
+        #expect(leases.allSatisfy { $0.owner == "owner-a" && $0.failures == 0 })
         #expect(Set(leases.map { $0.connection.token?.accessToken ?? "" }).count == due.count, "each lease carries its own tokens")
         #expect(try f.store.acquireRefreshLeases(due, owner: "owner-b", selection: RefreshSelection(within: 300), leaseDuration: 120).isEmpty)
         let held = try f.store.database.read { db in
@@ -153,5 +153,23 @@ import Testing
         #expect(try f.store.tokens(connectionId: id)?.accessToken == "AT-NEW")
         #expect(try f.store.logs(instance: "acme/batch-0", variable: "confidential", limit: 1).first?.message
                 == "Token refresh result discarded: the connection's tokens changed while it ran (reconnected?)")
+    }
+
+    /// DISCONNECT deletes the token row; CONNECT makes a new one. A refresh leased before
+    /// and answered after both must not take the new row for its own (its generation).
+    @Test("a result over a lease whose tokens were disconnected and connected again meanwhile is discarded")
+    func disconnectAndReconnectDiscardTheResult() throws {
+        let f = try OAuthStoreFixture()
+        _ = try Self.manyDue(f, count: 1)
+        let id = try #require(try f.store.dueRefreshes(RefreshSelection(within: 300)).first)
+        let lease = try #require(try f.store.acquireRefreshLeases([id], owner: "owner-a", selection: RefreshSelection(within: 300), leaseDuration: 120).first)
+        let connection = try f.store.oauthConnection(instance: "acme/batch-0", variable: "confidential")
+        try f.store.deleteTokens(connection)
+        try f.store.storeTokens(f.store.oauthConnection(instance: "acme/batch-0", variable: "confidential"),
+                                TokenResponse(accessToken: "AT-NEW", refreshToken: "RT-NEW", expiresIn: 3600), source: .authorizationCode)
+        #expect(try f.store.storeRefreshedTokens(lease, TokenResponse(accessToken: "AT-OLD-GRANT", refreshToken: "RT-OLD-GRANT", expiresIn: 3600)) == nil)
+        #expect(try f.store.tokens(connectionId: id)?.accessToken == "AT-NEW")
+        #expect(try f.store.recordRefreshFailure(lease, .network("connection refused"), backoffBase: 30, giveUpAfter: 600) == nil,
+                "a failure over the old grant is not the new one's either")
     }
 }
