@@ -39,7 +39,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// A detached handle: no transfer and no thread uses it until it is taken again.
     private struct SpareHandle: @unchecked Sendable { let easy: UnsafeMutableRawPointer }
     private static let maxSpareHandles = 64
-        /// Transfers attached to `multi`, keyed by easy handle. Loop thread only.
+    /// Transfers attached to `multi`, keyed by easy handle. Loop thread only.
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
 
     init(maxCachedConnections: Int, idleLinger: Duration = .seconds(5)) {
@@ -76,14 +76,16 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     /// Resets a detached transfer's handle and keeps it, unless enough are kept already.
+    /// Loop thread only. The share handle is detached here: a reset keeps it, and a spare
+    /// may be freed on another thread (a request whose setup fails), where touching the
+    /// share would race with this thread.
     private func keepSpare(_ easy: UnsafeMutableRawPointer) -> Bool {
+        guard spareHandles.withLock({ $0.count < Self.maxSpareHandles }) else { return false }
         sb_curl_easy_reset(easy)
+        _ = sb_curl_setopt_pointer(easy, CURLOPT_SHARE, nil)
         let spare = SpareHandle(easy: easy)
-        return spareHandles.withLock { spares in
-            guard spares.count < Self.maxSpareHandles else { return false }
-            spares.append(spare)
-            return true
-        }
+        spareHandles.withLock { $0.append(spare) }
+        return true
     }
 
     /// Hands `transfer` to the loop thread, starting it if needed. The transfer's

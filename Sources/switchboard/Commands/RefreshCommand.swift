@@ -40,8 +40,13 @@ struct RefreshCommand: AsyncParsableCommand {
         do {
             let store = try global.store(source: "refresh", createIfMissing: true)
             try store.verifyMasterKey()
+            // Workers on curl's thread only where the database work between requests is
+            // local and short (see TokenRefresher.workersOnTransportThread): not for a
+            // PostgreSQL store (each statement a round trip to the server) nor for --watch,
+            // whose lines may wait on a reader's full pipe.
+            let local = store.database.engine.dialect == .sqlite
             let refresher = TokenRefresher(store: store, transport: CurlTransport(), concurrency: concurrency, backoffBase: backoff.seconds,
-                                           giveUpAfter: giveUp.seconds, workersOnTransportThread: true)
+                                           giveUpAfter: giveUp.seconds, workersOnTransportThread: local && !watch)
             let selection = RefreshSelection(within: within.seconds, force: force, instance: instance, variable: variable)
             let command = self
             if watch {

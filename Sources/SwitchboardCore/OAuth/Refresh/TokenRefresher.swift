@@ -57,8 +57,12 @@ package struct TokenRefresher: Sendable {
     /// and a few quick database statements, and on the cooperative pool every alternation
     /// was a hand-off between threads (perf stat, 1,000 refreshes at concurrency 8: 4.6 context
     /// switches a refresh on the pool, 2.5 here; CPU 1.17 -> 1.07 ms).
-    /// Off for a single refresh inside the wizard, where a database kept busy by another
-    /// process (up to its 15 s busy timeout) would hold up the wizard's other requests.
+    /// The price: while a worker waits on the database, curl's thread waits with it, and a
+    /// transfer's clock runs on (libcurl checks its timeout before it reads an answer that
+    /// has arrived). So it is off where database work can take long: a PostgreSQL store,
+    /// `--watch` (its lines can wait on a reader's pipe), and a single refresh inside the
+    /// wizard; with SQLite a write waits at most its 15 s busy timeout, under the 30 s
+    /// request timeout, when another process holds the write lock.
     package var workersOnTransportThread: Bool
 
     package init(store: Store, transport: any HTTPTransport, concurrency: Int = 8, leaseDuration: TimeInterval = 120,
@@ -93,7 +97,8 @@ package struct TokenRefresher: Sendable {
         // switches a refresh, against curl's 1.5 a request). Unstructured on purpose:
         // cancelling the pass must not cut a refresh between the provider's answer and
         // the store; it only stops the workers from taking new leases.
-        let executor = workersOnTransportThread ? transport.taskExecutor : nil
+        // Asked only when something is due: asking loads libcurl.
+        let executor = workersOnTransportThread && pass.dueCount > 0 ? transport.taskExecutor : nil
         await withTaskCancellationHandler {
             let workers = (0..<min(concurrency, pass.dueCount)).map { _ in
                 Task(executorPreference: executor) {
