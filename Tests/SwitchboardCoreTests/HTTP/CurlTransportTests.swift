@@ -5,6 +5,14 @@ import Testing
 extension HTTPTests {
     /// Real libcurl against servers started in-process on 127.0.0.1.
     @Suite struct CurlTransportTests {
+        /// A long request timeout, for tests about something else: in a full parallel test
+        /// pass on two cores the in-process server waited over 30 s for a thread.
+        static var patient: CurlTransport.Configuration {
+            var configuration = CurlTransport.Configuration()
+            configuration.timeout = .seconds(180)
+            return configuration
+        }
+
         private func echo(_ response: SwitchboardCore.HTTPResponse) throws -> LocalHTTPServer.Echo {
             try JSONDecoder().decode(LocalHTTPServer.Echo.self, from: response.body)
         }
@@ -31,7 +39,7 @@ extension HTTPTests {
         /// no value. Non-ASCII text is not mistaken for one.
         @Test func headersWithLineBreaksAreNotSent() async throws {
             try await LocalHTTPServer.with { server in
-                let transport = CurlTransport()
+                let transport = CurlTransport(configuration: Self.patient)
                 for (name, value) in [("X-A", "v\r\nInjected: 1"), ("X-A", "v\nx"), ("X-A", "v\rx"), ("X-A", "v\u{0}x"), ("X-\nB", "v"), ("X-\u{0}", "v"),
                                       ("X-A", "secret\r\n")] {
                     await #expect(throws: SwitchboardError.self) {
@@ -55,7 +63,7 @@ extension HTTPTests {
         /// the connection for the next request, whichever handle makes it.)
         @Test func reusedHandlesCarryNothingOver() async throws {
             try await LocalHTTPServer.with { server in
-                let transport = CurlTransport()
+                let transport = CurlTransport(configuration: Self.patient)
                 for round in 0..<3 {
                     let posted = try echo(try await transport.send(.init(method: "POST", url: "\(server.base)/echo?r=\(round)",
                                                                            headers: ["X-Secret": "s-\(round)", "Content-Type": "text/plain"],
@@ -256,7 +264,10 @@ extension HTTPTests {
                 let bodies = try await withThrowingTaskGroup(of: (Int, String).self) { group in
                     for index in 0..<count {
                         group.addTask {
-                            let response = try await transport.send(.form(url: "\(server.base)/echo?i=\(index)", fields: [("i", "\(index)")]))
+                            // A long timeout: in a full parallel test pass on two cores the
+                            // in-process server waited over 30 s for a thread.
+                            let response = try await transport.send(.form(url: "\(server.base)/echo?i=\(index)", fields: [("i", "\(index)")],
+                                                                          timeout: .seconds(180)))
                             let echo = try JSONDecoder().decode(LocalHTTPServer.Echo.self, from: response.body)
                             #expect(echo.query == "i=\(index)")
                             return (index, echo.body)
@@ -284,7 +295,8 @@ extension HTTPTests {
                     for index in 0..<count {
                         group.addTask(executorPreference: executor) {
                             var seen = [Self.threadName()]
-                            let response = try await transport.send(.init(url: "\(server.base)/echo?i=\(index)"))
+                            // A long timeout, as in manyConcurrentRequestsAllSucceed.
+                            let response = try await transport.send(.init(url: "\(server.base)/echo?i=\(index)", timeout: .seconds(180)))
                             #expect(try JSONDecoder().decode(LocalHTTPServer.Echo.self, from: response.body).query == "i=\(index)")
                             seen.append(Self.threadName())
                             await Task.yield()

@@ -140,12 +140,18 @@ import Testing
                 == "refresh-recovered error→configured token refresh works again after 1 failed attempt")
     }
 
-    @Test("a result over a lease whose tokens were replaced meanwhile is discarded, and said so")
-    func replacedTokensDiscardTheResult() throws {
+    /// One due connection (acme/batch-0 confidential), leased by owner-a.
+    static func oneLeased() throws -> (OAuthStoreFixture, Int64, RefreshLease) {
         let f = try OAuthStoreFixture()
-        _ = try Self.manyDue(f, count: 1)
+        _ = try manyDue(f, count: 1)
         let id = try #require(try f.store.dueRefreshes(RefreshSelection(within: 300)).first)
         let lease = try #require(try f.store.acquireRefreshLeases([id], owner: "owner-a", selection: RefreshSelection(within: 300), leaseDuration: 120).first)
+        return (f, id, lease)
+    }
+
+    @Test("a result over a lease whose tokens were replaced meanwhile is discarded, and said so")
+    func replacedTokensDiscardTheResult() throws {
+        let (f, id, lease) = try Self.oneLeased()
         // A reconnect: new tokens, a new generation.
         try f.store.storeTokens(f.store.oauthConnection(instance: "acme/batch-0", variable: "confidential"),
                                 TokenResponse(accessToken: "AT-NEW", refreshToken: "RT-NEW", expiresIn: 3600), source: .authorizationCode)
@@ -159,10 +165,7 @@ import Testing
     /// and answered after both must not take the new row for its own (its generation).
     @Test("a result over a lease whose tokens were disconnected and connected again meanwhile is discarded")
     func disconnectAndReconnectDiscardTheResult() throws {
-        let f = try OAuthStoreFixture()
-        _ = try Self.manyDue(f, count: 1)
-        let id = try #require(try f.store.dueRefreshes(RefreshSelection(within: 300)).first)
-        let lease = try #require(try f.store.acquireRefreshLeases([id], owner: "owner-a", selection: RefreshSelection(within: 300), leaseDuration: 120).first)
+        let (f, id, lease) = try Self.oneLeased()
         let connection = try f.store.oauthConnection(instance: "acme/batch-0", variable: "confidential")
         try f.store.deleteTokens(connection)
         try f.store.storeTokens(f.store.oauthConnection(instance: "acme/batch-0", variable: "confidential"),
