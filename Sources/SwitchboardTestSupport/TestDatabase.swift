@@ -92,22 +92,24 @@ package enum TestDatabase {
 
     /// A throwaway cluster of a suite's own (`scripts/postgres.sh start DIRECTORY VARIANT`,
     /// e.g. "tls"): returns its maintenance database's URL; `stopCluster` ends it.
-    package static func startCluster(in directory: String, _ variant: String...) throws -> String {
+    package static func startCluster(in directory: String, _ variant: String...) async throws -> String {
         let url = directory + ".url"
         defer { try? FileManager.default.removeItem(atPath: url) }
-        try script(["start", directory] + variant, output: url)
+        try await script(["start", directory] + variant, output: url)
         return try String(contentsOfFile: url, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Stops a cluster `startCluster` started and removes its directory.
-    package static func stopCluster(in directory: String) {
-        try? script(["stop", directory], output: "/dev/null")
+    package static func stopCluster(in directory: String) async {
+        try? await script(["stop", directory], output: "/dev/null")
     }
 
     /// scripts/postgres.sh with its output in a file, spawned and waited for directly: the
-    /// server it starts outlives it, and Foundation's `Process` was seen never to notice the
-    /// script's exit when called from a suite's scope.
-    private static func script(_ arguments: [String], output: String) throws {
+    /// server it starts outlives it and must not hold any descriptor of the test process
+    /// (see `ChildDescriptors`). Waited for on a thread of its own: initdb, the
+    /// certificates and the start take many seconds on a loaded machine, too long to hold
+    /// a concurrency-pool thread.
+    private static func script(_ arguments: [String], output: String) async throws {
         let argv = ["/bin/bash", "-c", "exec \"$0\" \"$@\" >\"$OUT\"", Checkout.path("scripts/postgres.sh")] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["OUT"] = output
@@ -115,11 +117,14 @@ package enum TestDatabase {
         var cArguments = argv.map { strdup($0) } + [nil]
         var cEnvironment = envp.map { strdup($0) } + [nil]
         defer { (cArguments + cEnvironment).forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        ChildDescriptors.closeAllButStandardStreams(&actions)
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/bash", nil, nil, &cArguments, &cEnvironment)
+        let spawned = posix_spawn(&pid, "/bin/bash", &actions, nil, &cArguments, &cEnvironment)
         guard spawned == 0 else { throw SwitchboardError.database("scripts/postgres.sh \(arguments.joined(separator: " ")) could not start: \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let status = await ChildDescriptors.exitStatus(of: pid)
         guard status == 0 else { throw SwitchboardError.database("scripts/postgres.sh \(arguments.joined(separator: " ")) failed (status \(status))") }
     }
 

@@ -42,39 +42,50 @@ package enum StepRunner {
         guard written == payload.count else { throw SwitchboardError.io("cannot write the connection file") }
 
         signal(SIGPIPE, SIG_IGN)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["--"] + command
         var childEnvironment = environment
         childEnvironment[connectionFileVariable] = file
         // The step gets its own connection, not the key that opens every stored secret.
         childEnvironment[MasterKey.environmentVariable] = nil
-        process.environment = childEnvironment
-        let stdinPipe = Pipe()
-        let stderrPipe = Pipe()
-        process.standardInput = stdinPipe
-        process.standardError = stderrPipe
+        var stdinPipe: [Int32] = [-1, -1], stderrPipe: [Int32] = [-1, -1]
+        guard pipe(&stdinPipe) == 0, pipe(&stderrPipe) == 0 else { throw SwitchboardError.io("cannot create pipes for the step") }
+        // Our ends never reach another child (this one closes them in SpawnedChild).
+        for fd in stdinPipe + stderrPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let started = Date()
+        let child: SpawnedChild
         do {
-            try process.run()
+            child = try SpawnedChild.start("/usr/bin/env", ["--"] + command, environment: childEnvironment,
+                                           stdin: stdinPipe[0], stderr: stderrPipe[1])
         } catch {
-            throw SwitchboardError.io("cannot start \(executable): \(error.localizedDescription)")
+            for fd in stdinPipe + stderrPipe { close(fd) }
+            throw SwitchboardError.io("cannot start \(executable): \(String(cString: strerror(error.code.rawValue)))")
         }
-        control.attach(child: process.processIdentifier)
+        close(stdinPipe[0])
+        close(stderrPipe[1])
+        control.attach(child: child.pid)
         // Feed stdin on its own thread: a child that never reads must not block us.
+        let input = stdinPipe[1]
         let feeder = Thread {
-            let handle = stdinPipe.fileHandleForWriting
-            try? handle.write(contentsOf: payload)
-            try? handle.close()
+            payload.withUnsafeBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let count = write(input, bytes.baseAddress! + offset, bytes.count - offset)
+                    if count < 0 && errno == EINTR { continue }
+                    if count <= 0 { break }
+                    offset += count
+                }
+            }
+            close(input)
         }
         feeder.start()
-        let tail = StderrTail(fd: stderrPipe.fileHandleForReading.fileDescriptor)
+        let tail = StderrTail(fd: stderrPipe[0])
         let reader = Thread { tail.pump() }
         reader.start()
-        process.waitUntilExit()
+        let exitCode = child.waitForExit()
         control.detachChild()
-        tail.waitForEnd()
-        let exitCode: Int32 = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        // What the code wrote before exiting arrives at once; a process it left running in
+        // the background may hold stderr open for as long as it lives, which must not keep
+        // this run waiting: stop waiting after a moment.
+        tail.waitForEnd(within: .seconds(2))
         return Result(exitCode: exitCode, lastErrorLine: tail.lastLine, durationMs: Int(Date().timeIntervalSince(started) * 1000),
                       interruptedBy: control.interruption)
     }
@@ -162,10 +173,13 @@ final class StderrTail: @unchecked Sendable {
             }
             lock.unlock()
         }
+        close(fd)
         done.signal()
     }
 
-    func waitForEnd() { done.wait() }
+    func waitForEnd(within limit: Duration) {
+        _ = done.wait(timeout: .now() + .milliseconds(Int(limit.components.seconds * 1000)))
+    }
 
     var lastLine: String? {
         lock.lock()

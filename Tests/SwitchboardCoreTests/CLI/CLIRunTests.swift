@@ -151,6 +151,27 @@ struct CLIRunTests {
         }
     }
 
+    @Test("a process the code leaves running in the background (holding stderr) does not keep run waiting")
+    func backgroundProcessHoldingStderr() async throws {
+        let (sb, id, _) = try await prepare()
+        let out = try outputDirectory(sb)
+        let script = try sb.write("detach.sh", """
+            #!/bin/sh
+            sleep 600 >/dev/null &
+            echo $! > "$1/background.pid"
+            echo "token expired: reconnect" >&2
+            exit 78
+
+            """, mode: 0o755)
+        let result = try await sb.run(["run", id, "fetch", "--", script, out])
+        if let pid = Int32((try? String(contentsOfFile: out + "/background.pid", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") { kill(pid, SIGKILL) }
+        #expect(result.status == 78, "\(result)")
+        let connection = try await sb.connection(id, "api")
+        #expect(connection["status"] as? String == "error")
+        #expect((connection["reason"] as? String)?.contains("token expired: reconnect") == true, "\(connection)")
+    }
+
     @Test("run refuses an unknown step, and a missing command, without running anything")
     func badInvocation() async throws {
         let (sb, id, _) = try await prepare()

@@ -20,12 +20,17 @@ struct TLSClusterTrait: SuiteTrait, TestScoping {
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         guard TestDatabase.isPostgres else { return try await function() }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-tls-\(UUID().uuidString)").path
-        defer { TestDatabase.stopCluster(in: directory) }
-        let server = try TestDatabase.startCluster(in: directory, "tls")
-        let port = try #require(URLComponents(string: server)?.port, "the cluster's URL names its port: \(server)")
-        try await Self.$current.withValue(Cluster(directory: directory, server: server, port: port)) {
-            try await function()
+        do {
+            let server = try await TestDatabase.startCluster(in: directory, "tls")
+            let port = try #require(URLComponents(string: server)?.port, "the cluster's URL names its port: \(server)")
+            try await Self.$current.withValue(Cluster(directory: directory, server: server, port: port)) {
+                try await function()
+            }
+        } catch {
+            await TestDatabase.stopCluster(in: directory)
+            throw error
         }
+        await TestDatabase.stopCluster(in: directory)
     }
 }
 

@@ -54,9 +54,17 @@ final class OpenSSLTestServer: Sendable {
     }
 
     /// s_server prints `ACCEPT` once it listens; waiting for that line avoids any sleep.
-    private static func waitForAccept(_ handle: FileHandle) async throws {
+    /// Gives up after `limit` (a server that fails to listen while some other process holds
+    /// its output pipe would otherwise keep the test waiting forever).
+    private static func waitForAccept(_ handle: FileHandle, limit: Duration = .seconds(60)) async throws {
         let seen = Mutex<(text: String, done: Bool)>(("", false))
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread {
+                Thread.sleep(forTimeInterval: Double(limit.components.seconds))  // a deadline, not synchronisation
+                guard seen.withLock({ state in defer { state.done = true }; return !state.done }) else { return }
+                handle.readabilityHandler = nil
+                continuation.resume(throwing: POSIXError(.ETIMEDOUT))
+            }
             handle.readabilityHandler = { handle in
                 let data = handle.availableData
                 let outcome: Result<Void, any Error>? = seen.withLock { state in

@@ -120,7 +120,9 @@ import Testing
         let useCase = ConnectUseCase(store: f.store, transport: OAuthFixtures.scripted([]), settings: OAuthSettings())
         let started = AsyncStream.makeStream(of: Void.self)
         let task = Task {
-            try await useCase.run(.init(instance: f.instance, variable: "confidential", timeout: .seconds(60))) { event in
+            // Should run() end without asking to authorize, the wait below ends too.
+            defer { started.continuation.finish() }
+            _ = try await useCase.run(.init(instance: f.instance, variable: "confidential", timeout: .seconds(60))) { event in
                 if case .authorize = event { started.continuation.yield() }
             }
         }
@@ -232,7 +234,8 @@ import Testing
         let useCase = ConnectUseCase(store: f.store, transport: OAuthFixtures.scripted([]), settings: OAuthSettings(teamCallbackURL: "https://ignored.example/cb"))
         let authorized = AsyncStream.makeStream(of: String.self)
         let task = Task {
-            try await useCase.run(.init(instance: f.instance, variable: "confidential", timeout: .seconds(30))) { event in
+            defer { authorized.continuation.finish() }  // a run() that fails first ends the wait below
+            _ = try await useCase.run(.init(instance: f.instance, variable: "confidential", timeout: .seconds(30))) { event in
                 if case .authorize(let url, let redirectURI, let listening) = event {
                     #expect(redirectURI == registered)
                     #expect(listening == Int(port))
@@ -242,6 +245,11 @@ import Testing
         }
         var authorizeURL = ""
         for await url in authorized.stream { authorizeURL = url; break }
+        guard !authorizeURL.isEmpty else {
+            let outcome = await task.result
+            Issue.record("CONNECT ended before asking to authorize: \(outcome)")
+            return
+        }
         #expect(OAuthFixtures.query(authorizeURL).first { $0.name == "redirect_uri" }?.value == registered)
         // The default path is not served; the registered one is.
         #expect(try await curl.send(HTTPRequest(url: "http://127.0.0.1:\(port)/callback?code=x&state=y")).status == 404)

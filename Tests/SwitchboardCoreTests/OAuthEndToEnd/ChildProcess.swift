@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SwitchboardTestSupport
 import Testing
 
 /// A subprocess started with posix_spawn, its output collected as it arrives, for polling
@@ -34,6 +35,7 @@ final class ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, input[0], 0)
         posix_spawn_file_actions_adddup2(&actions, output[1], 1)
         posix_spawn_file_actions_adddup2(&actions, error[1], 2)
+        ChildDescriptors.closeAllButStandardStreams(&actions)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

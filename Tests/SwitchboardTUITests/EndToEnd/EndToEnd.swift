@@ -37,7 +37,7 @@ enum EndToEnd {
             do { try await Task.sleep(for: timeout) } catch { return }
             kill(pid, SIGKILL)  // a hung command must not hang the suite
         }
-        let status = await exitStatus(of: pid)
+        let status = await ChildDescriptors.exitStatus(of: pid)
         watchdog.cancel()
         let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
@@ -53,7 +53,10 @@ enum EndToEnd {
         posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        closeOnExec()
+        // Nothing of the test process beyond the three standard streams may reach a child,
+        // nor a tmux server the child starts: a server holding the test runner's
+        // descriptors stops reaping its panes.
+        ChildDescriptors.closeAllButStandardStreams(&actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -73,29 +76,6 @@ enum EndToEnd {
         let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard result == 0 else { throw EndToEndError("cannot run \(executable): \(String(cString: strerror(result)))") }
         return pid
-    }
-
-    /// Nothing of the test process beyond the three standard streams (its pipes and
-    /// sockets) may reach a child, nor a tmux server the child starts: a server holding the
-    /// test runner's descriptors stops reaping its panes.
-    static func closeOnExec() {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
-        for fd in names.compactMap({ Int32($0) }) where fd > 2 {
-            let flags = fcntl(fd, F_GETFD)
-            if flags >= 0 && flags & FD_CLOEXEC == 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
-        }
-    }
-
-    /// Waits for a child to end: its exit status, or 128 + the signal that ended it.
-    static func exitStatus(of pid: pid_t) async -> Int32 {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                let signal = status & 0x7F
-                continuation.resume(returning: signal == 0 ? (status >> 8) & 0xFF : 128 + signal)
-            }
-        }
     }
 
     /// Polls `probe` until it returns a value, or fails with `what` and the last state seen.
