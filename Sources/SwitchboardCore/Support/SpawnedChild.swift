@@ -18,11 +18,19 @@ package struct SpawnedChild: Sendable {
     /// unblocked and at their defaults in the child, whatever this process does with them.
     package static func start(_ executable: String, _ arguments: [String], environment: [String: String],
                               stdin: Int32? = nil, stderr: Int32? = nil) throws(POSIXError) -> SpawnedChild {
+        try start(executable, arguments, environment: environment) { actions in
+            if let stdin { posix_spawn_file_actions_adddup2(&actions, stdin, 0) }
+            if let stderr { posix_spawn_file_actions_adddup2(&actions, stderr, 2) }
+        }
+    }
+
+    /// The same, with the standard streams set up by `streams` (dup2 or open actions).
+    package static func start(_ executable: String, _ arguments: [String], environment: [String: String],
+                              streams: (inout posix_spawn_file_actions_t) -> Void) throws(POSIXError) -> SpawnedChild {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if let stdin { posix_spawn_file_actions_adddup2(&actions, stdin, 0) }
-        if let stderr { posix_spawn_file_actions_adddup2(&actions, stderr, 2) }
+        streams(&actions)
         closeAllButStandardStreams(&actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 import SwitchboardTestSupport
 import Testing
 
@@ -47,35 +48,18 @@ enum EndToEnd {
     /// Starts a process with its standard streams on files.
     static func spawn(_ executable: String, _ arguments: [String], environment: [String: String],
                       stdin: String, stdout: String, stderr: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        // Nothing of the test process beyond the three standard streams may reach a child,
+        // Nothing of the test process beyond the three standard streams reaches a child,
         // nor a tmux server the child starts: a server holding the test runner's
-        // descriptors stops reaping its panes.
-        ChildDescriptors.closeAllButStandardStreams(&actions)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
+        // descriptors stops reaping its panes (SpawnedChild closes the rest).
+        do {
+            return try SpawnedChild.start(executable, arguments, environment: environment) { actions in
+                posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+                posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+                posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            }.pid
+        } catch {
+            throw EndToEndError("cannot run \(executable): \(String(cString: strerror(error.code.rawValue)))")
         }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else { throw EndToEndError("cannot run \(executable): \(String(cString: strerror(result)))") }
-        return pid
     }
 
     /// Polls `probe` until it returns a value, or fails with `what` and the last state seen.
