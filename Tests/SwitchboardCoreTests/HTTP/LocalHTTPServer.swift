@@ -37,11 +37,7 @@ final class LocalHTTPServer: Sendable {
             let count = Int(request.query["count"] ?? "0") ?? 0
             return FlyingFox.HTTPResponse(statusCode: .ok, body: Data(repeating: UInt8(ascii: "x"), count: count))
         }
-        let task = Task { try await server.run() }
-        // FlyingFox waits 5 s by default; a CI machine with one core running a whole parallel
-        // pass took longer than that to schedule the listening task (12 provider tests failed).
-        try await server.waitUntilListening(timeout: 60)
-        guard case .ip4(_, let port) = await server.listeningAddress else { throw POSIXError(.EADDRNOTAVAIL) }
+        let (port, task) = try await startListening(server)
         return LocalHTTPServer(server: server, port: port, task: task)
     }
 

@@ -26,11 +26,7 @@ final class FakeProvider: Sendable {
         let core = FakeCore(profile: profile)
         let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: 0), timeout: 30, logger: .disabled,
                                 handler: FakeHandler(core: core))
-        let task = Task { try await server.run() }
-        // FlyingFox waits 5 s by default; a CI machine with one core running a whole parallel
-        // pass took longer than that to schedule the listening task (12 provider tests failed).
-        try await server.waitUntilListening(timeout: 60)
-        guard case .ip4(_, let port) = await server.listeningAddress else { throw POSIXError(.EADDRNOTAVAIL) }
+        let (port, task) = try await startListening(server)
         core.setBase("http://127.0.0.1:\(port)")
         return FakeProvider(profile: profile, port: port, core: core, server: server, task: task)
     }
