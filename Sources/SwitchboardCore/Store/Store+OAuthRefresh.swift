@@ -100,9 +100,11 @@ extension Store {
                 try db.forEachRow(Self.takeLeases, [owner, until] + Self.padded(chunk) + [nowText, selection.force, horizon, nowText, nowText]) { row in
                     taken.insert(try row.get(0))
                 }
+                guard !taken.isEmpty else { continue }
+                let rows = try leasedRows(db, chunk.filter(taken.contains)[...])
                 // In the order asked (most urgent first), each id once.
                 for id in chunk where taken.remove(id) != nil {
-                    if let lease = try lease(db, id, owner: owner, box: box, cache: cache, nowText: nowText) { leases.append(lease) }
+                    if let lease = try lease(db, id, rows[id], owner: owner, box: box, cache: cache, nowText: nowText) { leases.append(lease) }
                 }
             }
             return leases
@@ -134,10 +136,10 @@ extension Store {
 
     /// The lease of a token this transaction just took, with the connection loaded; nil
     /// (and the token marked, logged and in the feed) when the connection cannot refresh.
-    private func lease(_ db: any SQLConnection, _ id: Int64, owner: String, box: SecretBox, cache: IntegrationCache, nowText: String) throws -> RefreshLease? {
+    private func lease(_ db: any SQLConnection, _ id: Int64, _ row: Result<LeasedRow, any Error>?, owner: String, box: SecretBox, cache: IntegrationCache, nowText: String) throws -> RefreshLease? {
         let connection: OAuthConnection, state: LeasedTokenState
         do {
-            (connection, state) = try leasedConnection(db, connectionId: id, cache: cache)
+            (connection, state) = try leasedConnection(db, row, connectionId: id, cache: cache)
         } catch {
             // A connection whose fields became invalid cannot refresh; say why once.
             let message: Message = "Token refresh impossible: \(outside: error); automatic refresh stopped until the connection's values change or it is reconnected"
