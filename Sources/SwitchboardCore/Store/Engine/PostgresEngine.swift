@@ -328,12 +328,20 @@ final class PostgresSession: SQLConnection {
     /// Runs a statement without arguments; returns its command tag ("COMMIT", "ROLLBACK", ...).
     @discardableResult
     func run(_ sql: String) throws -> String {
-        try PostgresEngine.answer(connection.query(PostgresQuery(unsafeSQL: sql), logger: PostgresEngine.logger), on: connection).metadata.command
+        try inSentences { try PostgresEngine.answer(connection.query(PostgresQuery(unsafeSQL: sql), logger: PostgresEngine.logger), on: connection).metadata.command }
     }
 
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
-        let result = try PostgresEngine.answer(connection.query(try query(sql, arguments), logger: PostgresEngine.logger), on: connection)
+        let query = try query(sql, arguments)
+        let result = try inSentences { try PostgresEngine.answer(connection.query(query, logger: PostgresEngine.logger), on: connection) }
         return result.metadata.rows ?? 0
+    }
+
+    /// The server's failures as sentences already here, not only once they leave the
+    /// transaction: a caller that catches one inside it (a refresh whose bookkeeping
+    /// failed reports why) would otherwise tell postgres-nio's generic "PSQLError" text.
+    private func inSentences<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw PostgresEngine.wrap(error, target: engine.target) }
     }
 
     /// Rows are decoded on the engine's event loop as they arrive and handed over in
@@ -354,7 +362,7 @@ final class PostgresSession: SQLConnection {
         done.whenComplete { result in stream.finish(result.map { _ in () }) }
         defer { timer.cancel() }
         var failure: (any Error)?
-        while let (batch, columns) = try stream.next() {
+        while let (batch, columns) = try inSentences({ try stream.next() }) {
             // After the body failed the rest is drained, so the connection is ready for
             // the ROLLBACK that follows.
             guard failure == nil else { continue }
