@@ -88,21 +88,27 @@ extension Store {
             throw SwitchboardError.notFound("\(instance.name) has no connection '\(connection.variable)' any more")
         }
         let built = try oauthConnection(db, instance: instance, resolved: resolved, connection: connection, variable: variable, box: box,
-                                        known: loaded.known, cache: cache)
+                                        known: loaded.known, stored: try loaded.stored?.get(), cache: cache)
         return (built, loaded.state)
     }
 
     /// The leased connections of up to `leaseChunk` ids and their tokens' state, by
-    /// connection id, read by one statement (each connection, its instance, its token and
-    /// its last refresh event). The five separate reads of a connection were a fifth of a
-    /// refresh's instructions, and one joined read per lease, its columns found by name,
-    /// still 52,000 (callgrind, 300 refreshes).
-    /// A row that cannot be read is that connection's failure, not the batch's.
-    func leasedRows(_ db: any SQLConnection, _ ids: ArraySlice<Int64>) throws -> [Int64: Result<LeasedRow, any Error>] {
+    /// connection id, read by two statements: each connection, its instance, its token and
+    /// its last refresh event; then their stored values. The five separate reads of a
+    /// connection were a fifth of a refresh's instructions, and one joined read per lease,
+    /// its columns found by name, still 52,000 and its values 16,000 (callgrind, 300
+    /// refreshes). A row that cannot be read is that connection's failure, not the batch's.
+    func leasedRows(_ db: any SQLConnection, _ ids: ArraySlice<Int64>, box: SecretBox) throws -> [Int64: Result<LeasedRow, any Error>] {
         var rows: [Int64: Result<LeasedRow, any Error>] = [:]
         rows.reserveCapacity(ids.count)
         try db.forEachRow(Self.leasedRowsSQL, [ConnectionEvent.Kind.status.rawValue] + Self.padded(ids)) { row in
             rows[try row.get(0, as: Int64.self)] = Result { try LeasedRow(row) }
+        }
+        for (id, values) in try storedValuesAndWriters(db, connectionIds: ids, box: box) {
+            if case .success(var row) = rows[id] {
+                row.stored = values
+                rows[id] = .success(row)
+            }
         }
         return rows
     }
@@ -121,11 +127,11 @@ extension Store {
 
     func oauthConnection(_ db: any SQLConnection, instance: InstanceRecord, resolved: ResolvedIntegration, connection: ConnectionRecord,
                          variable: ResolvedVariable, box: SecretBox, discovery fresh: AuthorizationServerMetadata? = nil,
-                         known: KnownTokenRow? = nil, cache: IntegrationCache? = nil) throws -> OAuthConnection {
+                         known: KnownTokenRow? = nil, stored preloaded: StoredValues? = nil, cache: IntegrationCache? = nil) throws -> OAuthConnection {
         guard variable.connectionType.oauth2 != nil else {
             throw SwitchboardError.usage("\(instance.name) \(variable.key) is a \(variable.connectionType.label) connection, not OAuth 2.0; it needs no CONNECT")
         }
-        let (stored, customerWritten) = try storedValuesAndWriters(db, connectionId: connection.id!, box: box)
+        let (stored, customerWritten) = try preloaded.map { ($0.values, $0.customerWritten) } ?? storedValuesAndWriters(db, connectionId: connection.id!, box: box)
         let memo = IntegrationCache.VariableKey(version: instance.integrationVersionId, variable: variable.key)
         // What the values alone decide (field states, effective values, the client) is
         // remembered per variable for the values last seen: a pass over connections that
@@ -225,6 +231,12 @@ struct KnownTokenRow {
     var discovery: String?
 }
 
+/// A connection's stored values (secrets opened) and the keys a customer entered.
+struct StoredValues {
+    var values: [String: String] = [:]
+    var customerWritten: Set<String> = []
+}
+
 /// One row of `Store.leasedRowsSQL`, read by position: by name, each column was a lookup
 /// of its own.
 struct LeasedRow {
@@ -232,6 +244,8 @@ struct LeasedRow {
     var instance: InstanceRecord
     var known: KnownTokenRow
     var state: LeasedTokenState
+    /// The connection's stored values, read for the whole chunk (nil: read when needed).
+    var stored: Result<StoredValues, any Error>?
 
     init(_ row: SQLRow) throws {
         let id: Int64 = try row.get(0)

@@ -101,7 +101,7 @@ extension Store {
                     taken.insert(try row.get(0))
                 }
                 guard !taken.isEmpty else { continue }
-                let rows = try leasedRows(db, chunk.filter(taken.contains)[...])
+                let rows = try leasedRows(db, chunk.filter(taken.contains)[...], box: box)
                 // In the order asked (most urgent first), each id once.
                 for id in chunk where taken.remove(id) != nil {
                     if let lease = try lease(db, id, rows[id], owner: owner, box: box, cache: cache, nowText: nowText) { leases.append(lease) }

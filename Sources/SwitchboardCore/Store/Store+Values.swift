@@ -120,6 +120,38 @@ extension Store {
         return (values, customerWritten)
     }
 
+    /// `valuesAndWritersSQL` for up to `leaseChunk` connections at once (arguments: the ids,
+    /// NULL for the places left over): a refresh pass reads a chunk of leases' values in one
+    /// statement, not one each.
+    static let valuesAndWritersOfManySQL = """
+        SELECT "key", "value", "sealed", \(writtenByCustomer) AS by_customer, "connectionId" FROM "fieldValue"
+        WHERE "connectionId" IN (\(Array(repeating: "?", count: leaseChunk).joined(separator: ", ")))
+        """
+
+    /// `storedValuesAndWriters` of up to `leaseChunk` connections, by connection id (every
+    /// id asked has an entry); a value that cannot be opened is that connection's failure.
+    func storedValuesAndWriters(_ db: any SQLConnection, connectionIds ids: ArraySlice<Int64>, box: SecretBox) throws -> [Int64: Result<StoredValues, any Error>] {
+        var found: [Int64: Result<StoredValues, any Error>] = [:]
+        for id in ids { found[id] = .success(StoredValues()) }
+        try db.forEachRow(Self.valuesAndWritersOfManySQL, Self.padded(ids)) { row in
+            let id = try row.get(4, as: Int64.self)
+            guard case .success(var stored) = found[id] else { return }
+            do {
+                let key = try row.get(0, as: String.self)
+                if let sealed = try row.get(2, as: Data?.self) {
+                    stored.values[key] = try box.open(sealed)
+                } else if let value = try row.get(1, as: String?.self) {
+                    stored.values[key] = value
+                }
+                if try row.get(3, as: Bool?.self) == true { stored.customerWritten.insert(key) }
+                found[id] = .success(stored)
+            } catch {
+                found[id] = .failure(error)
+            }
+        }
+        return found
+    }
+
     /// Applies changes all or nothing. Every value is validated for its field's type and
     /// pattern first; customers cannot touch fields that are not customer visible; when
     /// `expectedRevision` is given and another session saved in between, nothing is written

@@ -38,6 +38,36 @@ import Testing
         #expect(held == due.count)
     }
 
+    @Test("each lease of a chunk carries its own connection's values, secrets and writers, as a connection read alone does")
+    func leasesCarryTheirOwnValues() throws {
+        let f = try OAuthStoreFixture()
+        let due = try Self.manyDue(f, count: Store.leaseChunk + 3)
+        // Values that differ per connection: a client id (plain), a client secret (sealed)
+        // on every other one, and a scope a customer typed on every third.
+        let customer = f.store.withActor(Actor(user: "cust", role: .customer("acme"), source: "test"))
+        for index in 0..<due.count {
+            let name = "acme/batch-\(index)"
+            var changes = [FieldChange(variable: "confidential", field: "clientId", value: "client-\(index)")]
+            if index % 2 == 0 { changes.append(FieldChange(variable: "confidential", field: "clientSecret", value: "secret-\(index)")) }
+            try f.store.configure(instance: name, changes: changes)
+            if index % 3 == 0 { try customer.configure(instance: name, changes: [FieldChange(variable: "confidential", field: "scopes", value: "read")]) }
+        }
+        let leases = try f.store.acquireRefreshLeases(due, owner: "owner-a", selection: RefreshSelection(within: 300), leaseDuration: 120,
+                                                      now: Date(), integrations: IntegrationCache(box: nil))
+        #expect(leases.map(\.connection.connectionId) == due)
+        for (index, lease) in leases.enumerated() {
+            let alone = try f.store.oauthConnection(instance: "acme/batch-\(index)", variable: "confidential")
+            #expect(lease.connection.connectionId == alone.connectionId)
+            #expect(lease.connection.values == alone.values)
+            #expect(lease.connection.client == alone.client)
+            #expect(Set(lease.connection.secrets) == Set(alone.secrets))
+            #expect(lease.connection.endpointsChosenByCustomer == alone.endpointsChosenByCustomer)
+            #expect(lease.connection.client.clientId == "client-\(index)")
+            #expect(lease.connection.client.clientSecret == (index % 2 == 0 ? "secret-\(index)" : "sb-confidential-secret"))
+            #expect(lease.connection.client.scopes == (index % 3 == 0 ? ["read"] : ["read", "write"]))
+        }
+    }
+
     @Test("a connection that is not due, or whose lease another owner holds, is skipped inside a chunk")
     func skipsInsideAChunk() throws {
         let f = try OAuthStoreFixture()
