@@ -13,7 +13,10 @@ package enum TerminalText {
     }
 
     package static func containsControl(_ text: String, allowing allowed: Set<Unicode.Scalar> = []) -> Bool {
-        text.unicodeScalars.contains { isControl($0) && !allowed.contains($0) }
+        // Printable ASCII, most text, holds none: answered from the bytes (scalar by
+        // scalar this was 4,000 instructions a refresh's log line, callgrind).
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return false }
+        return text.unicodeScalars.contains { isControl($0) && !allowed.contains($0) }
     }
 
     /// `text` with every control character written visibly: `\n`, `\t`, `\r`, `\e` and

@@ -85,6 +85,10 @@ struct TrustUnitTests {
         #expect(TerminalText.escaped("\u{1B}]0;owned\u{07}") == "\\e]0;owned\\u{7}")
         #expect(TerminalText.escaped("名前 – 🔑 C:\\path") == "名前 – 🔑 C:\\path")
         #expect(TerminalText.escaped("one\ntwo", keepNewlines: true) == "one\ntwo")
+        // Printable ASCII is answered from its bytes; a control anywhere after it still counts.
+        let printable = String((0x20...0x7E).map { Character(Unicode.Scalar($0)!) })
+        #expect(!TerminalText.containsControl(printable))
+        for scalar in controls { #expect(TerminalText.containsControl(printable + String(Character(scalar)))) }
     }
 
     @Test("hostile YAML is refused by its limits at once, naming the limit and the line", arguments: [
