@@ -88,7 +88,7 @@ extension Store {
             throw SwitchboardError.notFound("\(instance.name) has no connection '\(connection.variable)' any more")
         }
         let built = try oauthConnection(db, instance: instance, resolved: resolved, connection: connection, variable: variable, box: box,
-                                        known: loaded.known, stored: try loaded.stored?.get(), cache: cache)
+                                        known: loaded.known, stored: loaded.stored, cache: cache)
         return (built, loaded.state)
     }
 
@@ -120,18 +120,18 @@ extension Store {
                c."reasonParts", c."metadata", c."revision", c."updatedAt", c."discovery",
                i."name", i."customer", i."integrationVersionId", i."createdAt", i."createdBy",
                "token"."sealed", "token"."generation", "token"."refreshFailures", "token"."lastFailureAt", "token"."gaveUpAt",
-               "token"."renewBy", (\(lastRefreshEvent("token")))
+               "token"."renewBy", (\(lastRefreshEvent("token"))) AS "lastRefreshEvent"
         FROM "connection" c JOIN "instance" i ON i."id" = c."instanceId" JOIN "token" ON "token"."connectionId" = c."id"
         WHERE c."id" IN (\(Array(repeating: "?", count: leaseChunk).joined(separator: ", ")))
         """
 
     func oauthConnection(_ db: any SQLConnection, instance: InstanceRecord, resolved: ResolvedIntegration, connection: ConnectionRecord,
                          variable: ResolvedVariable, box: SecretBox, discovery fresh: AuthorizationServerMetadata? = nil,
-                         known: KnownTokenRow? = nil, stored preloaded: StoredValues? = nil, cache: IntegrationCache? = nil) throws -> OAuthConnection {
+                         known: KnownTokenRow? = nil, stored preloaded: Result<StoredValues, any Error>? = nil, cache: IntegrationCache? = nil) throws -> OAuthConnection {
         guard variable.connectionType.oauth2 != nil else {
             throw SwitchboardError.usage("\(instance.name) \(variable.key) is a \(variable.connectionType.label) connection, not OAuth 2.0; it needs no CONNECT")
         }
-        let (stored, customerWritten) = try preloaded.map { ($0.values, $0.customerWritten) } ?? storedValuesAndWriters(db, connectionId: connection.id!, box: box)
+        let (stored, customerWritten) = try preloaded.map { try $0.get() }.map { ($0.values, $0.customerWritten) } ?? storedValuesAndWriters(db, connectionId: connection.id!, box: box)
         let memo = IntegrationCache.VariableKey(version: instance.integrationVersionId, variable: variable.key)
         // What the values alone decide (field states, effective values, the client) is
         // remembered per variable for the values last seen: a pass over connections that

@@ -136,6 +136,8 @@ extension Store {
         try db.forEachRow(Self.valuesAndWritersOfManySQL, Self.padded(ids)) { row in
             let id = try row.get(4, as: Int64.self)
             guard case .success(var stored) = found[id] else { return }
+            // Out of the dictionary while it changes, so it is not copied for each row.
+            found[id] = nil
             do {
                 let key = try row.get(0, as: String.self)
                 if let sealed = try row.get(2, as: Data?.self) {

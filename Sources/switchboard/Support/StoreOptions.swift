@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import SwitchboardCore
 
 /// `--db`, `--role` and `--customer` as plain values, and the store they open. A struct of
@@ -34,23 +33,7 @@ struct StoreOptions: Sendable {
         if !createIfMissing && !AppDatabase.exists(path) { throw AppDatabase.missing(path) }
         let database = try AppDatabase.open(path: path, readOnly: readOnly)
         return Store(database: database, actor: Actor(user: Actor.osUser(), role: role, source: source)) {
-            try Self.masterKey()
+            try MasterKey.load()
         }
     }
-
-    /// The master key, loaded on first use and then kept for the process: a load reads the
-    /// whole environment (Foundation makes a dictionary of it) and maybe the key file, and
-    /// the store asks for the key in every transaction that opens or seals a secret, a
-    /// refresh pass once per batch of leases (callgrind: 500,000 instructions a load, 3% of
-    /// a refresh). The key cannot change under a running process without every sealed
-    /// value failing its check; a load that fails is not kept, so the next use tries again.
-    private static func masterKey() throws -> SecretBox {
-        try loadedKey.withLock { loaded in
-            if let loaded { return loaded }
-            let box = try MasterKey.load()
-            loaded = box
-            return box
-        }
-    }
-    private static let loadedKey = Mutex<SecretBox?>(nil)
 }

@@ -134,7 +134,10 @@ package struct TokenRefresher: Sendable {
                 // The provider answered but the database refused: nothing else can be done
                 // with the tokens; the next refresh will report the provider's view.
                 try? store.logOAuth(connection, level: .error, "Token refresh answered but could not be stored: \(outside: error)")
-                return result(.retryLater(reason: "\(error)", retryAt: nil))
+                // What the caller prints, as for a failure below: the database's words can
+                // quote a value (PostgreSQL's messages do), and a customer reads none of the
+                // hidden ones.
+                return result(.retryLater(reason: connection.readerText("\(error)"), retryAt: nil))
             }
         } catch let oauthError as OAuthError {
             failure = oauthError
