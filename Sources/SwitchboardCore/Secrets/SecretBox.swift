@@ -58,27 +58,25 @@ package struct SecretBox: Sendable {
 package enum MasterKey {
     package static let environmentVariable = "SWITCHBOARD_MASTER_KEY"
 
-    /// `load(environment:)` over this process's variables, read one by one with getenv:
-    /// Foundation's `ProcessInfo.environment` makes a dictionary of the whole environment on
-    /// each call (500,000 instructions, callgrind), and the store loads the key in every
-    /// transaction that opens or seals a secret, a refresh pass once per batch of leases
-    /// (3% of a refresh). Read anew each time, so a key installed while a process runs is
-    /// the one its next transaction uses.
+    /// `load(environment:)` over this process's variables, read with getenv as they are
+    /// asked for (`Paths.processVariable`): the store loads the key in every transaction
+    /// that opens or seals a secret, a refresh pass once per batch of leases, and
+    /// `ProcessInfo.environment` copied the whole environment each time (500,000
+    /// instructions, 3% of a refresh, callgrind). Read anew each time, so a key installed
+    /// while a process runs is the one its next transaction uses.
     package static func load() throws -> SecretBox {
-        try load(environment: Dictionary(uniqueKeysWithValues: variablesRead.compactMap { name in
-            getenv(name).map { (name, String(cString: $0)) }
-        }))
+        try load(variable: Paths.processVariable)
     }
 
-    /// Every variable `load(environment:)` reads: the key, and where the key file is
-    /// (`Paths.keyFile`: `XDG_CONFIG_HOME`, else `HOME`).
-    static let variablesRead = [environmentVariable, "XDG_CONFIG_HOME", "HOME"]
-
     package static func load(environment: [String: String]) throws -> SecretBox {
-        if let encoded = environment[environmentVariable] {
+        try load(variable: { environment[$0] })
+    }
+
+    private static func load(variable: (String) -> String?) throws -> SecretBox {
+        if let encoded = variable(environmentVariable) {
             return SecretBox(key: try decode(encoded, source: environmentVariable), keySource: environmentVariable)
         }
-        let path = Paths.keyFile(environment: environment)
+        let path = Paths.keyFile(variable: variable)
         let source = "key file \(path)"
         if FileManager.default.fileExists(atPath: path) {
             // As ssh does with a private key: a key others can read is refused, not used.
@@ -108,7 +106,7 @@ package enum MasterKey {
         close(fd)
         guard written == bytes.count else { throw SwitchboardError.secretKey("cannot write the \(source)") }
         if link(temporary, path) != 0 {
-            if errno == EEXIST { return try load(environment: environment) }
+            if errno == EEXIST { return try load(variable: variable) }
             throw SwitchboardError.secretKey("cannot create the \(source): \(String(cString: strerror(errno)))")
         }
         return SecretBox(key: key, keySource: source)

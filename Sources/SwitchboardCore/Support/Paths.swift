@@ -15,16 +15,16 @@ package enum Paths {
     /// the path at start, and `ProcessInfo.processInfo.environment` copies every variable
     /// into a dictionary first (about 470,000 instructions a call, callgrind) to read two.
     package static func database(option: String?) -> String {
-        database(option: option, variable: { getenv($0).map { String(cString: $0) } })
+        database(option: option, variable: processVariable)
     }
 
-    package static func keyFile(environment: [String: String]) -> String {
-        configHome(environment) + "/switchboard/master.key"
+    /// One variable of the process environment, read with `getenv`.
+    package static func processVariable(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
     }
 
     package static func configHome(_ environment: [String: String]) -> String {
-        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg }
-        return home(variable: { environment[$0] }) + "/.config"
+        configHome(variable: { environment[$0] })
     }
 
     package static func dataHome(_ environment: [String: String]) -> String {
@@ -36,6 +36,15 @@ package enum Paths {
     }
 
     // The rules, over a variable lookup (a dictionary in tests, getenv in the process).
+
+    static func keyFile(variable: (String) -> String?) -> String {
+        configHome(variable: variable) + "/switchboard/master.key"
+    }
+
+    private static func configHome(variable: (String) -> String?) -> String {
+        if let xdg = variable("XDG_CONFIG_HOME"), xdg.hasPrefix("/") { return xdg }
+        return home(variable: variable) + "/.config"
+    }
 
     private static func database(option: String?, variable: (String) -> String?) -> String {
         if let option, !option.isEmpty { return option }
