@@ -131,7 +131,8 @@ extension Store {
         guard variable.connectionType.oauth2 != nil else {
             throw SwitchboardError.usage("\(instance.name) \(variable.key) is a \(variable.connectionType.label) connection, not OAuth 2.0; it needs no CONNECT")
         }
-        let (stored, customerWritten) = try preloaded.map { try $0.get() }.map { ($0.values, $0.customerWritten) } ?? storedValuesAndWriters(db, connectionId: connection.id!, box: box)
+        let read = try preloaded?.get() ?? storedValuesAndWriters(db, connectionId: connection.id!, box: box)
+        let (stored, customerWritten) = (read.values, read.customerWritten)
         let memo = IntegrationCache.VariableKey(version: instance.integrationVersionId, variable: variable.key)
         // What the values alone decide (field states, effective values, the client) is
         // remembered per variable for the values last seen: a pass over connections that
@@ -229,12 +230,6 @@ struct KnownTokenRow {
     var sealed: Data?
     var generation: Int
     var discovery: String?
-}
-
-/// A connection's stored values (secrets opened) and the keys a customer entered.
-struct StoredValues {
-    var values: [String: String] = [:]
-    var customerWritten: Set<String> = []
 }
 
 /// One row of `Store.leasedRowsSQL`, read by position: by name, each column was a lookup

@@ -94,7 +94,7 @@ extension Store {
 
     /// Stored values of a connection, secrets opened.
     func storedValues(_ db: any SQLConnection, connectionId: Int64, box: SecretBox) throws -> [String: String] {
-        try storedValuesAndWriters(db, connectionId: connectionId, box: box).0
+        try storedValuesAndWriters(db, connectionId: connectionId, box: box).values
     }
 
     /// Written once: a refresh pass reads it for every lease.
@@ -105,19 +105,10 @@ extension Store {
     /// What `storedValues` and `customerWrittenKeys` answer, read in one (engine-cached)
     /// query: the stored values (secrets opened) and the keys a customer entered. Columns
     /// are read by position.
-    func storedValuesAndWriters(_ db: any SQLConnection, connectionId: Int64, box: SecretBox) throws -> ([String: String], Set<String>) {
-        var values: [String: String] = [:]
-        var customerWritten: Set<String> = []
-        try db.forEachRow(Self.valuesAndWritersSQL, [connectionId]) { row in
-            let key = try row.get(0, as: String.self)
-            if let sealed = try row.get(2, as: Data?.self) {
-                values[key] = try box.open(sealed)
-            } else if let value = try row.get(1, as: String?.self) {
-                values[key] = value
-            }
-            if try row.get(3, as: Bool?.self) == true { customerWritten.insert(key) }
-        }
-        return (values, customerWritten)
+    func storedValuesAndWriters(_ db: any SQLConnection, connectionId: Int64, box: SecretBox) throws -> StoredValues {
+        var stored = StoredValues()
+        try db.forEachRow(Self.valuesAndWritersSQL, [connectionId]) { row in try stored.add(row, box: box) }
+        return stored
     }
 
     /// `valuesAndWritersSQL` for up to `leaseChunk` connections at once (arguments: the ids,
@@ -138,18 +129,7 @@ extension Store {
             guard case .success(var stored) = found[id] else { return }
             // Out of the dictionary while it changes, so it is not copied for each row.
             found[id] = nil
-            do {
-                let key = try row.get(0, as: String.self)
-                if let sealed = try row.get(2, as: Data?.self) {
-                    stored.values[key] = try box.open(sealed)
-                } else if let value = try row.get(1, as: String?.self) {
-                    stored.values[key] = value
-                }
-                if try row.get(3, as: Bool?.self) == true { stored.customerWritten.insert(key) }
-                found[id] = .success(stored)
-            } catch {
-                found[id] = .failure(error)
-            }
+            found[id] = Result { try stored.add(row, box: box); return stored }
         }
         return found
     }
@@ -287,5 +267,23 @@ extension Store {
     static func preview(_ value: String) -> String {
         let line = value.replacingOccurrences(of: "\n", with: "⏎")
         return line.count > 80 ? "\"\(line.prefix(77))...\"" : "\"\(line)\""
+    }
+}
+
+/// A connection's stored values (secrets opened) and the keys a customer entered.
+struct StoredValues {
+    var values: [String: String] = [:]
+    var customerWritten: Set<String> = []
+
+    /// One row of `Store.valuesAndWritersSQL` (or its form for many connections): key,
+    /// value, sealed value, written by a customer.
+    mutating func add(_ row: SQLRow, box: SecretBox) throws {
+        let key = try row.get(0, as: String.self)
+        if let sealed = try row.get(2, as: Data?.self) {
+            values[key] = try box.open(sealed)
+        } else if let value = try row.get(1, as: String?.self) {
+            values[key] = value
+        }
+        if try row.get(3, as: Bool?.self) == true { customerWritten.insert(key) }
     }
 }
