@@ -209,7 +209,8 @@ extension Store {
             }
             guard let found else { return false }
             do {
-                if db.dialect == .sqlite && onlyTheLogLine(response, missing: missing, state: found) {
+                let steps = BookkeepingSteps(response, missing: missing, gaveUp: hasGivenUp(found), state: found)
+                if db.dialect == .sqlite && steps.onlyTheLogLine {
                     // SQLite undoes a failed statement alone and keeps the transaction (a
                     // failure that ends the transaction ends it with a savepoint too), so a
                     // bookkeeping of one statement needs none: SAVEPOINT and RELEASE were
@@ -218,7 +219,7 @@ extension Store {
                     try logRefreshed(db, lease, expiry: expiry, note: note)
                 } else {
                     try db.savepoint {
-                        try refreshBookkeeping(db, lease, response, token: token, expiry: expiry, note: note, missing: missing, state: found)
+                        try refreshBookkeeping(db, lease, response, token: token, expiry: expiry, note: note, missing: missing, state: found, steps: steps)
                     }
                 }
             } catch {
@@ -237,18 +238,18 @@ extension Store {
 
     /// What a stored refresh changes besides the token row, in the same transaction.
     private func refreshBookkeeping(_ db: any SQLConnection, _ lease: RefreshLease, _ response: TokenResponse, token: StoredToken, expiry: String, note: String,
-                                    missing: [String], state: TokenRefreshState) throws {
+                                    missing: [String], state: TokenRefreshState, steps: BookkeepingSteps) throws {
         let connectionId = lease.connection.connectionId
-        let gaveUp = hasGivenUp(state)
+        let gaveUp = steps.gaveUp
         // With the tokens, so a crash right after cannot lose the recovery; a recovery
         // that also turns the badge back is recorded with that change below.
-        if !gaveUp, state.lastEventWasFailure {
+        if steps.recordsRecovery {
             try appendEvent(db, connectionId: connectionId, kind: .refreshRecovered, reason: recovered(state))
         }
         try logRefreshed(db, lease, expiry: expiry, note: note)
-        let metadataChanged = !response.metadata.isEmpty
+        let metadataChanged = steps.metadataChanged
         // The common case (nothing to change, nothing given up) needs no connection row.
-        guard metadataChanged || gaveUp || !missing.isEmpty else { return }
+        guard steps.readsConnection else { return }
         guard var record = try db.record(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"id\" = ?", [connectionId]) else { return }
         var changed = false, kind = ConnectionEvent.Kind.status, cause: Message?
         if metadataChanged {
@@ -287,10 +288,24 @@ extension Store {
         }
     }
 
-    /// Whether a stored refresh changes nothing but its log line: no failures to end, no
-    /// give-up, no metadata, no scope missing (what `refreshBookkeeping` then does).
-    private func onlyTheLogLine(_ response: TokenResponse, missing: [String], state: TokenRefreshState) -> Bool {
-        !state.lastEventWasFailure && !hasGivenUp(state) && response.metadata.isEmpty && missing.isEmpty
+    /// Which of `refreshBookkeeping`'s steps a stored refresh takes, decided once: whether
+    /// it runs in a savepoint depends on them.
+    struct BookkeepingSteps {
+        let gaveUp: Bool
+        let metadataChanged: Bool
+        /// A run of failures ends here without the give-up turning the badge back.
+        let recordsRecovery: Bool
+        /// Metadata to merge, a give-up to end or a scope missing: the connection row changes.
+        let readsConnection: Bool
+        /// Nothing but the log line is written.
+        var onlyTheLogLine: Bool { !recordsRecovery && !readsConnection }
+
+        init(_ response: TokenResponse, missing: [String], gaveUp: Bool, state: TokenRefreshState) {
+            self.gaveUp = gaveUp
+            metadataChanged = !response.metadata.isEmpty
+            recordsRecovery = !gaveUp && state.lastEventWasFailure
+            readsConnection = metadataChanged || gaveUp || !missing.isEmpty
+        }
     }
 
     /// The log line of a stored refresh: `appendLog`'s row through one fixed statement
