@@ -110,33 +110,11 @@ package enum FieldValidator {
 
     /// Whole-string match of a field's `pattern`.
     package static func matches(_ value: String, pattern: String) -> Bool {
-        guard let regex = wholeMatch(pattern).regex else { return false }
+        guard let regex = try? NSRegularExpression(pattern: "^(?:\(pattern))$", options: [.dotMatchesLineSeparators]) else {
+            return false
+        }
         let range = NSRange(value.startIndex..., in: value)
         return regex.firstMatch(in: value, options: [], range: range) != nil
-    }
-
-    /// A pattern's whole-string expression, compiled once per pattern: compiling one cost
-    /// 7.8 M instructions (ICU's regex and property set-up, callgrind of a `refresh` pass),
-    /// and a field is checked again on every keystroke in the wizard and for every
-    /// connection whose values are read. Patterns come from imported definitions (a few per
-    /// integration); over-long ones are compiled each time rather than kept.
-    private static func wholeMatch(_ pattern: String) -> CompiledPattern {
-        // Keyed by the exact bytes: Strings that are canonically equivalent compare equal
-        // ("caf\u{E9}", "cafe\u{301}"), and ICU matches code points, so they are two
-        // expressions.
-        compiledPatterns.value(for: Array(pattern.utf8)) {
-            CompiledPattern(regex: try? NSRegularExpression(pattern: "^(?:\(pattern))$", options: [.dotMatchesLineSeparators]))
-        }
-    }
-
-    private static let compiledPatterns = BoundedMemo<[UInt8], CompiledPattern>(capacity: 256, admits: { $0.count <= 4096 })
-
-    /// Nil when the pattern does not compile. NSRegularExpression is immutable once made and
-    /// may match on several threads at once: CoreFoundation checks its ICU expression out
-    /// for one match and clones it for a concurrent one (CFRegularExpression.c,
-    /// `checkOutRegularExpression`).
-    private struct CompiledPattern: @unchecked Sendable {
-        let regex: NSRegularExpression?
     }
 
     package static func isValidPattern(_ pattern: String) -> Bool {

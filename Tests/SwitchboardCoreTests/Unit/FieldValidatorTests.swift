@@ -108,36 +108,6 @@ struct FieldValidatorTests {
         #expect(failure("abx", field) != nil)
     }
 
-    @Test("compiled patterns are kept per pattern: each answers for itself, again and from many threads at once")
-    func patternsKeptApart() async {
-        // Each pattern accepts one value and refuses the value the next one accepts, so a
-        // kept expression answering for another pattern is caught. "(" does not compile and
-        // matches nothing. The two spellings of "café" are equal as Strings but not to ICU,
-        // which matches code points.
-        let cases: [(pattern: String, accepted: String?, refused: String)] = [
-            ("[0-9]{4}", "1234", "abc"), ("[a-z]+", "abc", "cd1"), ("ab|cd", "cd", "1234"),
-            ("(", nil, "1234"), ("caf\u{E9}", "caf\u{E9}", "cafe\u{301}"), ("cafe\u{301}", "cafe\u{301}", "caf\u{E9}"),
-        ]
-        @Sendable func answersForItself(_ pattern: String, _ accepted: String?, _ refused: String) -> Bool {
-            let acceptsOwn = accepted.map { FieldValidator.matches($0, pattern: pattern) } ?? true
-            let refusesOther = !FieldValidator.matches(refused, pattern: pattern)
-            let refusesEmpty = pattern != "(" || !FieldValidator.matches("(", pattern: pattern)
-            return acceptsOwn && refusesOther && refusesEmpty
-        }
-        // In both orders one after the other (the second asks of what the first kept)...
-        for (pattern, accepted, refused) in cases + cases.reversed() {
-            #expect(answersForItself(pattern, accepted, refused), "pattern \(pattern)")
-        }
-        // ...and all at once.
-        await withTaskGroup(of: Bool.self) { group in
-            for round in 0..<96 {
-                let (pattern, accepted, refused) = cases[round % cases.count]
-                group.addTask { answersForItself(pattern, accepted, refused) }
-            }
-            for await answer in group { #expect(answer) }
-        }
-    }
-
     @Test("a pattern error never repeats the value")
     func patternErrorHidesValue() {
         let secret = FieldDefinition(key: "pin", label: "PIN", type: .password, pattern: "[0-9]{4}")
