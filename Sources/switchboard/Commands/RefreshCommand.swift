@@ -116,14 +116,15 @@ struct RefreshCommand: AsyncParsableCommand {
         return w.output
     }
 
+    /// Literal keys, copied as they are (escaping them was four escapes a refresh).
     static func fields(_ result: RefreshResult, into w: inout JSONWriter) {
-        w.field("instance", result.instance); w.field("variable", result.variable)
+        w.field(literal: "instance", result.instance); w.field(literal: "variable", result.variable)
         switch result.outcome {
-        case .refreshed(let expiresAt): w.field("outcome", "refreshed"); w.field("expiresAt", expiresAt)
-        case .retryLater(let reason, let retryAt): w.field("outcome", "retryLater"); w.field("reason", reason); w.field("retryAt", retryAt)
-        case .failing(let reason, let retryAt): w.field("outcome", "failing"); w.field("reason", reason); w.field("retryAt", retryAt)
-        case .failed(let reason): w.field("outcome", "failed"); w.field("reason", reason)
-        case .discarded: w.field("outcome", "discarded")
+        case .refreshed(let expiresAt): w.field(literal: "outcome", "refreshed"); w.field(literal: "expiresAt", expiresAt)
+        case .retryLater(let reason, let retryAt): w.field(literal: "outcome", "retryLater"); w.field(literal: "reason", reason); w.field(literal: "retryAt", retryAt)
+        case .failing(let reason, let retryAt): w.field(literal: "outcome", "failing"); w.field(literal: "reason", reason); w.field(literal: "retryAt", retryAt)
+        case .failed(let reason): w.field(literal: "outcome", "failed"); w.field(literal: "reason", reason)
+        case .discarded: w.field(literal: "outcome", "discarded")
         }
     }
 }

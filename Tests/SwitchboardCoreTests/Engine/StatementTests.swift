@@ -45,6 +45,46 @@ struct StatementTests {
         #expect(again == ["b"])
     }
 
+    @Test("text arguments arrive byte for byte: empty, short (held inline), non-ASCII, long, from a slice, and the same in a comparison")
+    func textArguments() throws {
+        let database = try AppDatabase.temporary()
+        try Self.scratch(database)
+        let long = String(repeating: "x\u{E9}\u{1F511}", count: 20_000)
+        let texts = ["", "a", "fifteen bytes!!", "sixteen bytes!!!", "caf\u{E9} \u{1F511} \u{65}\u{301}", long, String(long.dropFirst(3).prefix(40))]
+        let insert = "INSERT INTO \"scratch\" (\"k\", \"v\") VALUES (?, ?)"
+        try database.write { db in
+            for (index, text) in texts.enumerated() { _ = try db.execute(insert, ["\(index)", text]) }
+        }
+        for (index, text) in texts.enumerated() {
+            let stored = try database.read { db in
+                try db.row("SELECT \"v\", (SELECT count(*) FROM \"scratch\" WHERE \"v\" = ?) FROM \"scratch\" WHERE \"k\" = ?", [text, "\(index)"])
+            }
+            #expect(try stored?.get(0, as: String?.self).map { Array($0.utf8) } == Array(text.utf8), "text \(index)")
+            #expect(try stored?.get(1, as: Int.self) == 1, "text \(index) compared")
+        }
+    }
+
+    /// GRDB binds a String as a C string (`sqlite3_bind_text` of length -1): SQLite takes
+    /// the text up to its first NUL. The engine's own binding keeps that.
+    @Test("a text with a NUL is taken up to the NUL, as GRDB binds it, stored and compared",
+          .enabled(if: !TestDatabase.isPostgres, "PostgreSQL refuses a NUL in text"))
+    func textWithNUL() throws {
+        let database = try AppDatabase.temporary()
+        try Self.scratch(database)
+        try database.write { db in
+            _ = try db.execute("INSERT INTO \"scratch\" (\"k\", \"v\") VALUES (?, ?)", ["nul", "ab\u{0}cd"])
+            _ = try db.execute("INSERT INTO \"scratch\" (\"k\", \"v\") VALUES (?, ?)", ["lead", "\u{0}cd"])
+        }
+        let row = try database.read { db in
+            try db.row("""
+                SELECT hex("v"), (SELECT hex("v") FROM "scratch" WHERE "k" = 'lead'), (SELECT count(*) FROM "scratch" WHERE "v" = ?) FROM "scratch" WHERE "k" = 'nul'
+                """, ["ab\u{0}zz"])
+        }
+        #expect(try row?.get(0, as: String.self) == "6162")
+        #expect(try row?.get(1, as: String?.self) == "")
+        #expect(try row?.get(2, as: Int.self) == 1)
+    }
+
     @Test("too few or too many arguments fail with an error and store nothing")
     func wrongArgumentCount() throws {
         let database = try AppDatabase.temporary()

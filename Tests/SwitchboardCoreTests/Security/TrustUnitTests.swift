@@ -64,6 +64,15 @@ struct TrustUnitTests {
         #expect(hidden.rendered(for: .customer(HiddenFieldRedactor(hidden: []))) == "tenant is " + Message.mask)
     }
 
+    @Test("the cut counts characters, not bytes: a line of wide characters at the limit stays whole, one past it is cut")
+    func messageLimitCountsCharacters() {
+        let wide = String(repeating: "\u{E9}", count: 4) + "\u{1F511}"
+        #expect(Message([.text(wide)]).rendered(for: .team, limit: 5) == wide)
+        #expect(Message([.text(wide + "e\u{301}")]).rendered(for: .team, limit: 5) == String(repeating: "\u{E9}", count: 4) + "\u{2026}")
+        #expect(Message([.text("abcdef")]).rendered(for: .team, limit: 6) == "abcdef")
+        #expect(Message([.text("abcdefg")]).rendered(for: .team, limit: 6) == "abcde\u{2026}")
+    }
+
     @Test("naming a field a customer does not see turns the customer's whole line into the standard replacement")
     func hiddenFieldNamesNeverReachCustomers() {
         let message = Message([.field(key: "clientSecret", label: "Client Secret", customerVisible: false), .text(" changed (secret)")])
