@@ -196,7 +196,7 @@ final class CurlTransfer: @unchecked Sendable {
         guard end > 0 else { return }
         let line = UnsafeRawBufferPointer(rebasing: raw[..<end])
         if line.starts(with: "HTTP/".utf8) {
-            headers = HTTPHeaders() // a new response (after 1xx or a followed redirect)
+            headers = HTTPHeaders(capacity: 16) // a new response (after 1xx or a followed redirect)
             return
         }
         func trimmed(_ start: Int, _ end: Int) -> String {
