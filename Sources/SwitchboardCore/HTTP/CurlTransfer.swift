@@ -151,19 +151,31 @@ final class CurlTransfer: @unchecked Sendable {
         if !requestHeaders.contains("Content-Type") {
             guard append("Content-Type:") else { return CURLE_OUT_OF_MEMORY }
         }
+        // One buffer for every line: "Name: value", or "Name;" (libcurl's syntax for a
+        // header with an empty value; "Name:" removes it), then a NUL, as libcurl copies it.
+        // Concatenating Strings cost two allocations a line, and their bytes were scanned
+        // again for the check below (callgrind: 9,400 instructions a request's headers).
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
         for field in requestHeaders {
-            // libcurl sends a header line as given: a CR or LF from a rendered template would
-            // start a header (or a request) of someone else's making. (Bytes: in UTF-8 these
-            // three are never part of another character.)
-            if field.name.utf8.contains(where: Self.breaksHeaderLine) || field.value.utf8.contains(where: Self.breaksHeaderLine) {
-                return CURLE_BAD_FUNCTION_ARGUMENT
+            line.removeAll(keepingCapacity: true)
+            line.append(contentsOf: field.name.utf8)
+            if field.value.isEmpty {
+                line.append(UInt8(ascii: ";"))
+            } else {
+                line.append(UInt8(ascii: ":"))
+                line.append(UInt8(ascii: " "))
+                line.append(contentsOf: field.value.utf8)
             }
-            // "Name;" is libcurl's syntax for a header with an empty value ("Name:" removes
-            // it). The line is one C string, as libcurl copies it; made by concatenation
-            // (byte by byte into a [CChar] it was 10,000 instructions a request, callgrind).
-            // No NUL can cut it short: the check above refused those.
-            let line = field.value.isEmpty ? field.name + ";" : field.name + ": " + field.value
-            guard line.withCString({ append($0) }) else { return CURLE_OUT_OF_MEMORY }
+            // libcurl sends a header line as given: a CR or LF from a rendered template would
+            // start a header (or a request) of someone else's making, and a NUL would cut it
+            // short. (Bytes: in UTF-8 these three are never part of another character.)
+            if line.contains(where: Self.breaksHeaderLine) { return CURLE_BAD_FUNCTION_ARGUMENT }
+            line.append(0)
+            let appended = line.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { append($0.baseAddress!) }
+            }
+            guard appended else { return CURLE_OUT_OF_MEMORY }
         }
         return sb_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
     }

@@ -158,7 +158,9 @@ struct RefreshFastPathTests {
 
     @Test("timestamps are the text the interpolating writer gave, at the edges of the range and across it")
     func timestamps() {
+        // Leap days and the ends of years, centuries and the range among them.
         var dates: [TimeInterval] = [0, 0.0005, 0.999, 1, 59.9999, 951_782_400, 1_764_547_200.123, Timestamp.latest, Timestamp.latest + 1,
+                                     68_169_599.999, 68_169_600, 946_684_799.999, 951_868_799, 4_107_542_399, 4_107_542_400, 253_402_214_400,
                                      -1, -1e12, 1e30, .infinity, -.infinity, .nan]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2_000 { dates.append(Double.random(in: 0...Timestamp.latest, using: &generator)) }
@@ -167,6 +169,20 @@ struct RefreshFastPathTests {
             #expect(Timestamp.string(from: date) == Self.interpolatedTimestamp(date), "\(seconds)")
             #expect(Timestamp.string(from: date).utf8.count == 24)
         }
+    }
+
+    @Test("the date of every day from 1970 to 9999 is gmtime_r's")
+    func civilDates() {
+        var mismatches: [Int] = []
+        let last = Int(Timestamp.latest) / 86_400
+        for days in 0...last {
+            var whole = time_t(days * 86_400), parts = tm()
+            gmtime_r(&whole, &parts)
+            let (year, month, day) = Timestamp.civil(days: days)
+            if year != Int(parts.tm_year) + 1900 || month != Int(parts.tm_mon) + 1 || day != Int(parts.tm_mday) { mismatches.append(days) }
+        }
+        #expect(mismatches.isEmpty, "first days that differ: \(mismatches.prefix(5))")
+        #expect(last == 2_932_896)
     }
 
     @Test("a remembered template's references are the parsed ones, past the memo's bound, and long templates are parsed each time")
