@@ -54,10 +54,13 @@ struct RefreshFastPathTests {
 
     @Test("a refresh log line's parts JSON is byte for byte Message.json, control characters included (they take its path)")
     func partsJSON() {
-        for text in Self.awkward {
-            let message: Message = "Token refreshed: \(name: text), \(outside: text)"
-            #expect(Store.partsJSON(message) == message.json, "\(text.debugDescription)")
-            #expect(Store.partsJSON(Message(outside: text)) == Message(outside: text).json, "\(text.debugDescription)")
+        // Backspace and form feed are the controls JSONEncoder spells differently (\b, \f)
+        // from the hand-written escapes (\u0008, \u000c): only the fallback gets them right.
+        for text in Self.awkward + ["back\u{8}space", "form\u{C}feed"] {
+            for message: Message in ["Token refreshed: \(name: text), \(outside: text)", Message(outside: text),
+                                     "Token refreshed: \(name: "plain"), \(outside: "last part: " + text)"] {
+                #expect(Array(Store.partsJSON(message).utf8) == Array(message.json.utf8), "\(text.debugDescription)")
+            }
         }
     }
 

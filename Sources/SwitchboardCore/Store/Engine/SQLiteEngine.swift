@@ -305,9 +305,11 @@ final class SQLiteConnection: SQLConnection {
         var text = text
         return text.withUTF8 { bytes in
             let length = bytes.firstIndex(of: 0) ?? bytes.count
-            guard length <= Int(CInt.max) else { return SQLITE_TOOBIG }
             guard length > 0, let start = bytes.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, transient) }
-            return start.withMemoryRebound(to: CChar.self, capacity: length) { sqlite3_bind_text(handle, index, $0, CInt(length), transient) }
+            // The 64-bit length: SQLite itself refuses a text over its limit, with its message.
+            return start.withMemoryRebound(to: CChar.self, capacity: length) {
+                sqlite3_bind_text64(handle, index, $0, sqlite3_uint64(length), transient, UInt8(SQLITE_UTF8))
+            }
         }
     }
 
