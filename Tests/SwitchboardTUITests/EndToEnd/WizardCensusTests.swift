@@ -414,6 +414,14 @@ private enum Screen {
     }
 
     /// The label of the focused form field (the text after `│ ▸ `).
+    /// A field other than `field` has the focus. A capture taken while the wizard redraws
+    /// can show no focus mark at all (the old row rewritten, the new one not yet): that is
+    /// no move, or the census pressed Tab again and went past the field it was after.
+    static func hasFocus(_ screen: String, otherThan field: String?) -> Bool {
+        guard let focused = focusedField(screen) else { return false }
+        return focused != field
+    }
+
     static func focusedField(_ screen: String) -> String? {
         for row in rows(screen) {
             if let range = row.range(of: "│ ▸ ") {
@@ -617,7 +625,7 @@ private struct Walk {
             if screen.contains("Last field") || seen.contains(focused) { break }
             seen.append(focused)
             screen = try await step("\(variable): form, Tab \(tab)", keys: ["Tab"], until: { screen in
-                Screen.isForm(screen) && (Screen.focusedField(screen) != focused || screen.contains("Last field"))
+                Screen.isForm(screen) && (Screen.hasFocus(screen, otherThan: focused) || screen.contains("Last field"))
             })
         }
         #expect(screen.contains("Last field"), "Tab reached the last field of \(variable) [\(audience.rawValue) \(size)]:\n\(screen)")
@@ -652,7 +660,7 @@ private struct Walk {
         var screen = try await step("basic: Enter the form (control)", keys: ["Enter"], until: { Screen.isForm($0) && Screen.focusedField($0) != nil })
         for _ in 0..<8 where !(Screen.focusedField(screen) ?? "").hasPrefix("Password") {
             let focused = Screen.focusedField(screen)
-            screen = try await step("basic: Tab to the password (control)", keys: ["Tab"], until: { Screen.focusedField($0) != focused || $0.contains("Last field") })
+            screen = try await step("basic: Tab to the password (control)", keys: ["Tab"], until: { Screen.hasFocus($0, otherThan: focused) || $0.contains("Last field") })
         }
         try await tmux.press("C-r")
         let revealed = try await EndToEnd.poll("Ctrl-R to reveal the password (team, control)") {
@@ -873,7 +881,7 @@ private final class SafetyCensus {
                         if form.contains("Last field") || seen.contains(focused) { break }
                         seen.append(focused)
                         form = try await step("\(instance) \(variable) form, Tab", keys: ["Tab"], until: { screen in
-                            Screen.isForm(screen) && (Screen.focusedField(screen) != focused || screen.contains("Last field"))
+                            Screen.isForm(screen) && (Screen.hasFocus(screen, otherThan: focused) || screen.contains("Last field"))
                         })
                     }
                     _ = try await step("\(instance) \(variable) back", keys: ["Escape"], until: { Screen.isSteps($0, instance) && !Screen.isForm($0) })
