@@ -71,9 +71,10 @@ struct StatementTests {
     func textWithNUL() throws {
         let database = try AppDatabase.temporary()
         try Self.scratch(database)
+        let insert = "INSERT INTO \"scratch\" (\"k\", \"v\") VALUES (?, ?)"
         try database.write { db in
-            _ = try db.execute("INSERT INTO \"scratch\" (\"k\", \"v\") VALUES (?, ?)", ["nul", "ab\u{0}cd"])
-            _ = try db.execute("INSERT INTO \"scratch\" (\"k\", \"v\") VALUES (?, ?)", ["lead", "\u{0}cd"])
+            _ = try db.execute(insert, ["nul", "ab\u{0}cd"])
+            _ = try db.execute(insert, ["lead", "\u{0}cd"])
         }
         let row = try database.read { db in
             try db.row("""

@@ -413,7 +413,6 @@ private enum Screen {
         rows(screen).allSatisfy { $0.count <= width }
     }
 
-    /// The label of the focused form field (the text after `│ ▸ `).
     /// A field other than `field` has the focus. A capture taken while the wizard redraws
     /// can show no focus mark at all (the old row rewritten, the new one not yet): that is
     /// no move, or the census pressed Tab again and went past the field it was after.
@@ -422,6 +421,7 @@ private enum Screen {
         return focused != field
     }
 
+    /// The label of the focused form field (the text after `│ ▸ `).
     static func focusedField(_ screen: String) -> String? {
         for row in rows(screen) {
             if let range = row.range(of: "│ ▸ ") {
