@@ -54,7 +54,7 @@ extension Store {
     private func freezingOutsideParts(_ message: Message, _ db: any SQLConnection, _ record: ConnectionRecord) -> Message {
         guard message.parts.contains(where: { if case .outside = $0 { true } else { false } }) else { return message }
         let redactor: HiddenFieldRedactor? = try? db.record(InstanceRecord.self, "SELECT * FROM \"instance\" WHERE \"id\" = ?", [record.instanceId]).map {
-            try hiddenFieldRedactors(db, instance: $0)[record.variable] ?? HiddenFieldRedactor(hidden: [])
+            try hiddenFieldRedactor(db, instance: $0, connection: record)
         }
         return Message(message.parts.map { part in
             guard case .outside(let text) = part else { return part }

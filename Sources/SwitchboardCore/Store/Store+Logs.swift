@@ -100,6 +100,17 @@ extension Store {
         return try hiddenFieldRedactors(db, instance: instance, resolved: resolved, box: box)
     }
 
+    /// The redactor of one connection's hidden fields as they are stored now (empty when
+    /// none is hidden, or the version no longer has its variable): an event's reason needs
+    /// only its own connection's, and computing every connection's field states was a
+    /// tenth of a failed refresh's CPU (perf).
+    func hiddenFieldRedactor(_ db: any SQLConnection, instance: InstanceRecord, connection: ConnectionRecord) throws -> HiddenFieldRedactor {
+        let box = try secretBox(db)
+        let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
+        guard let id = connection.id, let variable = resolved.variable(connection.variable) else { return HiddenFieldRedactor(hidden: []) }
+        return HiddenFieldRedactor.customerView(of: FieldStates.compute(variable: variable, stored: try storedValues(db, connectionId: id, box: box)))
+    }
+
     /// The same, with the integration already opened (listings open each version once).
     func hiddenFieldRedactors(_ db: any SQLConnection, instance: InstanceRecord, resolved: ResolvedIntegration,
                               box: SecretBox) throws -> [String: HiddenFieldRedactor] {

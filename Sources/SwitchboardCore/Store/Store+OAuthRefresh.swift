@@ -317,33 +317,7 @@ extension Store {
         try db.execute("""
             INSERT INTO "logEntry" ("instanceId", "connectionId", "time", "level", "source", "user", "message", "parts") VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, [lease.connection.instanceId, lease.connection.connectionId, now(), LogLevel.info.rawValue, actor.source, actor.logUser,
-                  logged.rendered(for: .team), Self.partsJSON(logged)])
-    }
-
-    /// `Message.json` written directly for a message of text and outside parts (what a
-    /// refresh logs), byte for byte what its `JSONEncoder` writes (asserted in debug
-    /// builds); other messages, and text with control characters, go through `Message.json`.
-    static func partsJSON(_ message: Message) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
-        out.append(UInt8(ascii: "["))
-        for part in message.parts {
-            let name: StaticString, text: String
-            switch part {
-            case .text(let value): (name, text) = ("text", value)
-            case .outside(let value): (name, text) = ("outside", value)
-            case .field, .value, .perAudience: return message.json
-            }
-            if out.count > 1 { out.append(UInt8(ascii: ",")) }
-            append("{\"", to: &out); append(name, to: &out); append("\":{\"_0\":", to: &out)
-            // JSONEncoder escapes the slash too.
-            guard appendJSONString(text, to: &out, escapingSlash: true, refusingControls: true) else { return message.json }
-            append("}}", to: &out)
-        }
-        out.append(UInt8(ascii: "]"))
-        let json = String(decoding: out, as: UTF8.self)
-        assert(json == message.json, "partsJSON differs from Message.json: \(json) vs \(message.json)")
-        return json
+                  logged.rendered(for: .team), logged.json])
     }
 
     /// The sealed token's JSON, what `JSONEncoder` with sorted keys writes for `StoredToken`
@@ -357,69 +331,20 @@ extension Store {
         func field(_ name: StaticString, _ value: String?) {
             guard let value else { return }
             if out.count > 1 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\"")); append(name, to: &out); append("\":", to: &out)
-            appendJSONString(value, to: &out)
+            out.append(UInt8(ascii: "\"")); JSONText.append(name, to: &out); JSONText.append("\":", to: &out)
+            JSONText.appendString(value, to: &out)
         }
         field("accessToken", token.accessToken)
         field("expiresAt", token.expiresAt)
         if let assumed = token.expiryAssumed {
             if out.count > 1 { out.append(UInt8(ascii: ",")) }
-            append(assumed ? "\"expiryAssumed\":true" : "\"expiryAssumed\":false", to: &out)
+            JSONText.append(assumed ? "\"expiryAssumed\":true" : "\"expiryAssumed\":false", to: &out)
         }
         field("refreshToken", token.refreshToken)
         field("scope", token.scope)
         field("tokenType", token.tokenType)
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func append(_ text: StaticString, to out: inout [UInt8]) {
-        text.withUTF8Buffer { out.append(contentsOf: $0) }
-    }
-
-    /// A JSON string literal of `value` (quotes, backslashes and control characters
-    /// escaped; the slash too with `escapingSlash`), written as bytes: every escape is
-    /// ASCII, so UTF-8 passes through whole, in runs between escapes. Appending scalar by
-    /// scalar to a String was most of a refresh log line's and sealed token's cost (callgrind).
-    /// With `refusingControls`, a control character stops it (false, `out` half written):
-    /// the caller then writes the whole some other way. Checked here, not in a pass of its
-    /// own before (a refresh's log line: 3,400 instructions, callgrind).
-    @discardableResult
-    private static func appendJSONString(_ value: String, to out: inout [UInt8], escapingSlash: Bool = false, refusingControls: Bool = false) -> Bool {
-        out.append(UInt8(ascii: "\""))
-        // Runs of bytes that need no escape are copied whole.
-        var value = value
-        let written = value.withUTF8 { bytes -> Bool in
-            var start = 0
-            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-                || (escapingSlash && byte == UInt8(ascii: "/")) {
-                if refusingControls && byte < 0x20 { return false }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                appendEscape(byte, to: &out)
-                start = index + 1
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
-            return true
-        }
-        out.append(UInt8(ascii: "\""))
-        return written
-    }
-
-    /// The escape of one byte `appendJSONString` does not copy as it is.
-    private static func appendEscape(_ byte: UInt8, to out: inout [UInt8]) {
-        switch byte {
-        case UInt8(ascii: "\""): append("\\\"", to: &out)
-        case UInt8(ascii: "\\"): append("\\\\", to: &out)
-        case UInt8(ascii: "/"): append("\\/", to: &out)
-        case UInt8(ascii: "\n"): append("\\n", to: &out)
-        case UInt8(ascii: "\r"): append("\\r", to: &out)
-        case UInt8(ascii: "\t"): append("\\t", to: &out)
-        default:
-            let hex = String(byte, radix: 16)
-            append("\\u", to: &out)
-            out.append(contentsOf: Array(repeating: UInt8(ascii: "0"), count: 4 - hex.utf8.count))
-            out.append(contentsOf: hex.utf8)
-        }
     }
 
     /// When a type's keep-alive wants tokens obtained at `date` used again; nil without one.

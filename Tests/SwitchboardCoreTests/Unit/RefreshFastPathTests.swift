@@ -52,14 +52,29 @@ struct RefreshFastPathTests {
         }
     }
 
-    @Test("a refresh log line's parts JSON is byte for byte Message.json, control characters included (they take its path)")
+    @Test("a message's parts JSON reads back, and is byte for byte JSONEncoder's but for a per-audience part's key order; control characters take its path")
     func partsJSON() {
         // Backspace and form feed are the controls JSONEncoder spells differently (\b, \f)
         // from the hand-written escapes (\u0008, \u000c): only the fallback gets them right.
         for text in Self.awkward + ["back\u{8}space", "form\u{C}feed"] {
-            for message: Message in ["Token refreshed: \(name: text), \(outside: text)", Message(outside: text),
-                                     "Token refreshed: \(name: "plain"), \(outside: "last part: " + text)"] {
-                #expect(Array(Store.partsJSON(message).utf8) == Array(message.json.utf8), "\(text.debugDescription)")
+            var messages: [Message] = ["Token refreshed: \(name: text), \(outside: text)", Message(outside: text),
+                                       "Token refreshed: \(name: "plain"), \(outside: "last part: " + text)",
+                                       Message([.text("a "), .perAudience(team: text, customer: "team only / " + text)]),
+                                       Message([.perAudience(team: "plain", customer: text)]),
+                                       Message([.text(text), .field(key: "clientId", label: text, customerVisible: false)]),
+                                       Message([.value(text, .secret), .text("/")]), Message([])]
+            messages.append("Refresh failed: \(outside: text); retrying after \(name: "2026-12-01T00:00:00.000Z")")
+            for message in messages {
+                #expect(Message.decode(json: message.json) == message, "\(text.debugDescription)")
+                // Parts of one key are JSONEncoder's bytes; the order of several keys is
+                // JSONEncoder's dictionary's, which changes even between two calls.
+                let oneKey = message.parts.allSatisfy { switch $0 { case .text, .outside: true; default: false } }
+                if oneKey {
+                    #expect(Array(message.json.utf8) == Array(message.encodedJSON.utf8), "\(text.debugDescription)")
+                } else if case .perAudience = message.parts.last, !text.utf8.contains(where: { $0 < 0x20 }) {
+                    // Written, in declaration order (JSONEncoder's order varies by process).
+                    #expect(message.json.contains("{\"perAudience\":{\"team\":"), "\(message.json)")
+                }
             }
         }
     }
@@ -186,6 +201,63 @@ struct RefreshFastPathTests {
         }
         #expect(mismatches.isEmpty, "first days that differ: \(mismatches.prefix(5))")
         #expect(last == 2_932_896)
+    }
+
+    /// What `Timestamp.date(from:)` answered before its fast path: the formatter's reading.
+    static func formatterDate(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+
+    @Test("a written timestamp reads back as the formatter reads it, and other text is left to the formatter")
+    func timestampReading() {
+        var generator = SystemRandomNumberGenerator()
+        var seconds: [TimeInterval] = [0, 0.001, 0.999, 951_782_400, 951_868_799.5, 4_107_542_399.999, Timestamp.latest, 1_764_547_200.123]
+        for _ in 0..<3_000 { seconds.append(Double.random(in: 0...Timestamp.latest, using: &generator)) }
+        for value in seconds {
+            let text = Timestamp.string(from: Date(timeIntervalSince1970: value))
+            guard let fast = Timestamp.parsedWritten(text), let slow = Self.formatterDate(text) else {
+                Issue.record("\(text) not read"); continue
+            }
+            // The formatter's reading, not the instant written: both read the milliseconds
+            // back as a binary fraction, which `string(from:)` may then cut to one less.
+            #expect(abs(fast.timeIntervalSince1970 - slow.timeIntervalSince1970) < 1e-6, "\(text)")
+        }
+        // Not the written form (or not a valid date): the fast path declines, and
+        // `date(from:)` answers what the formatter does.
+        for text in ["2026-12-01T10:00:00Z", "2026-12-01T10:00:00.123+01:00", "2026-02-30T00:00:00.000Z", "2025-02-29T00:00:00.000Z",
+                     "2026-13-01T00:00:00.000Z", "2026-12-01T24:00:00.000Z", "2026-12-01T10:60:00.000Z", "2026-12-01T10:00:60.000Z",
+                     "1969-12-31T23:59:59.999Z", "0000-01-01T00:00:00.000Z", "2026-12-01t10:00:00.000Z", "2026-12-01T10:00:00.0a0Z",
+                     "+026-12-01T10:00:00.000Z", "２０２６-12-01T10:00:00.000Z", "", "garbage"] {
+            #expect(Timestamp.parsedWritten(text) == nil, "\(text)")
+            #expect(Timestamp.date(from: text) == Self.formatterDate(text), "\(text)")
+        }
+        #expect(Timestamp.parsedWritten("2024-02-29T23:59:59.999Z") != nil)
+        #expect(Timestamp.days(year: 1970, month: 1, day: 1) == 0)
+        #expect(Timestamp.days(year: 2000, month: 3, day: 1) == 11_017)
+    }
+
+    @Test("a decoded definition is reused only for the same text")
+    func decodedDefinitions() throws {
+        func definition(_ key: String, _ name: String) throws -> (resolved: ResolvedIntegration, json: String) {
+            let resolved = ResolvedIntegration(key: key, name: name, variables: [], steps: [])
+            return (resolved, try JSON.encode(resolved))
+        }
+        let first = try definition("memo-a", "First"), second = try definition("memo-b", "Second")
+        let id: Int64 = 987_654
+        #expect(try DecodedDefinitions.resolved(id: id, definition: first.json) == first.resolved)
+        #expect(try DecodedDefinitions.resolved(id: id, definition: first.json) == first.resolved)
+        // The same id with other text (another store, an upgraded row) is decoded afresh.
+        #expect(try DecodedDefinitions.resolved(id: id, definition: second.json) == second.resolved)
+        #expect(try DecodedDefinitions.resolved(id: id, definition: first.json) == first.resolved)
+        #expect(throws: (any Error).self) { try DecodedDefinitions.resolved(id: id, definition: "{not json") }
+        for other in 0..<Int64(DecodedDefinitions.limit + 5) {
+            #expect(try DecodedDefinitions.resolved(id: other, definition: second.json) == second.resolved)
+        }
+        #expect(try DecodedDefinitions.resolved(id: id, definition: first.json) == first.resolved)
     }
 
     @Test("a remembered template's references are the parsed ones, past the memo's bound, and long templates are parsed each time")
