@@ -193,12 +193,21 @@ enum DecodedDefinitions {
     static let limit = 64
 
     static func resolved(id: Int64, definition: String) throws -> ResolvedIntegration {
-        if let entry = entries.withLock({ $0[id] }), entry.definition == definition { return entry.resolved }
+        if let entry = entries.withLock({ $0[id] }), sameBytes(entry.definition, definition) { return entry.resolved }
         let resolved = try JSON.decode(ResolvedIntegration.self, from: definition)
         entries.withLock {
             if $0.count >= limit { $0.removeAll(keepingCapacity: true) }
             $0[id] = Entry(definition: definition, resolved: resolved)
         }
         return resolved
+    }
+
+    /// Byte for byte, not String's `==`, which calls canonically equivalent texts equal
+    /// ("é" precomposed or not): an entry is reused only for the very bytes it was read from.
+    static func sameBytes(_ first: String, _ second: String) -> Bool {
+        var first = first, second = second
+        return first.withUTF8 { a in
+            second.withUTF8 { b in a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0) }
+        }
     }
 }

@@ -107,7 +107,10 @@ extension Store {
     func hiddenFieldRedactor(_ db: any SQLConnection, instance: InstanceRecord, connection: ConnectionRecord) throws -> HiddenFieldRedactor {
         let box = try secretBox(db)
         let (_, resolved) = try integrationVersion(db, id: instance.integrationVersionId, box: box)
-        guard let id = connection.id, let variable = resolved.variable(connection.variable) else { return HiddenFieldRedactor(hidden: []) }
+        // Without an id its stored values cannot be read: fail (the reason is withheld from
+        // customers), never an empty redactor that would show them hidden values.
+        guard let id = connection.id else { throw SwitchboardError.notFound("a connection without an id has no stored values") }
+        guard let variable = resolved.variable(connection.variable) else { return HiddenFieldRedactor(hidden: []) }
         return HiddenFieldRedactor.customerView(of: FieldStates.compute(variable: variable, stored: try storedValues(db, connectionId: id, box: box)))
     }
 
