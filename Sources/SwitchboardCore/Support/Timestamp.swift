@@ -76,7 +76,8 @@ package enum Timestamp {
         }
     }
 
-    /// Days from 1970-01-01 to a proleptic Gregorian date of year 0 or later: Hinnant's
+    /// Days from 1970-01-01 to a proleptic Gregorian date of 1970 or later (before year 1 the
+    /// truncating division would need Hinnant's floor adjustment): Hinnant's
     /// `days_from_civil`, the inverse of `civil(days:)`.
     static func days(year: Int, month: Int, day: Int) -> Int {
         let year = month <= 2 ? year - 1 : year
