@@ -100,6 +100,18 @@ extension Store {
         return try hiddenFieldRedactors(db, instance: instance, resolved: resolved, box: box)
     }
 
+    /// The same, with the integration already opened (listings open each version once).
+    func hiddenFieldRedactors(_ db: any SQLConnection, instance: InstanceRecord, resolved: ResolvedIntegration,
+                              box: SecretBox) throws -> [String: HiddenFieldRedactor] {
+        var result: [String: HiddenFieldRedactor] = [:]
+        for connection in try db.records(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"instanceId\" = ? ORDER BY \"id\"", [instance.id]) {
+            guard let variable = resolved.variable(connection.variable) else { continue }
+            let redactor = try customerView(db, variable, connectionId: connection.id!, box: box)
+            if !redactor.isEmpty { result[variable.key] = redactor }
+        }
+        return result
+    }
+
     /// The redactor of one connection's hidden fields as they are stored now (empty when
     /// none is hidden, or the version no longer has its variable): an event's reason needs
     /// only its own connection's, and computing every connection's field states was a
@@ -111,19 +123,11 @@ extension Store {
         // customers), never an empty redactor that would show them hidden values.
         guard let id = connection.id else { throw SwitchboardError.notFound("a connection without an id has no stored values") }
         guard let variable = resolved.variable(connection.variable) else { return HiddenFieldRedactor(hidden: []) }
-        return HiddenFieldRedactor.customerView(of: FieldStates.compute(variable: variable, stored: try storedValues(db, connectionId: id, box: box)))
+        return try customerView(db, variable, connectionId: id, box: box)
     }
 
-    /// The same, with the integration already opened (listings open each version once).
-    func hiddenFieldRedactors(_ db: any SQLConnection, instance: InstanceRecord, resolved: ResolvedIntegration,
-                              box: SecretBox) throws -> [String: HiddenFieldRedactor] {
-        var result: [String: HiddenFieldRedactor] = [:]
-        for connection in try db.records(ConnectionRecord.self, "SELECT * FROM \"connection\" WHERE \"instanceId\" = ? ORDER BY \"id\"", [instance.id]) {
-            guard let variable = resolved.variable(connection.variable) else { continue }
-            let states = FieldStates.compute(variable: variable, stored: try storedValues(db, connectionId: connection.id!, box: box))
-            let redactor = HiddenFieldRedactor.customerView(of: states)
-            if !redactor.isEmpty { result[variable.key] = redactor }
-        }
-        return result
+    /// What a customer may not see of one connection: its hidden fields over its stored values.
+    private func customerView(_ db: any SQLConnection, _ variable: ResolvedVariable, connectionId: Int64, box: SecretBox) throws -> HiddenFieldRedactor {
+        HiddenFieldRedactor.customerView(of: FieldStates.compute(variable: variable, stored: try storedValues(db, connectionId: connectionId, box: box)))
     }
 }

@@ -103,7 +103,12 @@ package enum Timestamp {
     }
 
     package static func date(from string: String) -> Date? {
-        if let date = parsedWritten(string) { return date }
+        parsedWritten(string) ?? formatterDate(string)
+    }
+
+    /// Any ISO 8601 internet date-time, with or without fractional seconds, as Foundation
+    /// reads it: `date(from:)` for what `parsedWritten` declines.
+    static func formatterDate(_ string: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: string) { return date }

@@ -72,7 +72,7 @@ struct RefreshFastPathTests {
                 if oneKey {
                     #expect(Array(message.json.utf8) == Array(message.encodedJSON.utf8), "\(text.debugDescription)")
                 } else if case .perAudience = message.parts.last, !text.utf8.contains(where: { $0 < 0x20 }) {
-                    // Written, in declaration order (JSONEncoder's order varies by process).
+                    // Written in declaration order (JSONEncoder's varies between calls).
                     #expect(message.json.contains("{\"perAudience\":{\"team\":"), "\(message.json)")
                 }
             }
@@ -203,15 +203,6 @@ struct RefreshFastPathTests {
         #expect(last == 2_932_896)
     }
 
-    /// What `Timestamp.date(from:)` answered before its fast path: the formatter's reading.
-    static func formatterDate(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
-    }
-
     @Test("a written timestamp reads back as the formatter reads it, and other text is left to the formatter")
     func timestampReading() {
         var generator = SystemRandomNumberGenerator()
@@ -219,15 +210,15 @@ struct RefreshFastPathTests {
         for _ in 0..<3_000 { seconds.append(Double.random(in: 0...Timestamp.latest, using: &generator)) }
         for value in seconds {
             let text = Timestamp.string(from: Date(timeIntervalSince1970: value))
-            guard let fast = Timestamp.parsedWritten(text), let slow = Self.formatterDate(text) else {
+            guard let fast = Timestamp.parsedWritten(text), let slow = Timestamp.formatterDate(text) else {
                 Issue.record("\(text) not read"); continue
             }
             // The formatter's reading, not the instant written: both read the milliseconds
             // back as a binary fraction, which `string(from:)` may then cut to one less.
             #expect(abs(fast.timeIntervalSince1970 - slow.timeIntervalSince1970) <= max(1e-6, abs(slow.timeIntervalSince1970) * 1e-15), "\(text)")
         }
-        // Not the written form (or not a valid date): the fast path declines, and
-        // `date(from:)` answers what the formatter does.
+        // Not the written form, or not a valid date: the fast path declines (and
+        // `date(from:)` asks the formatter).
         for text in ["2026-12-01T10:00:00Z", "2026-12-01T10:00:00.123+01:00", "2026-02-30T00:00:00.000Z", "2025-02-29T00:00:00.000Z",
                      "2026-13-01T00:00:00.000Z", "2026-12-01T24:00:00.000Z", "2026-12-01T10:60:00.000Z", "2026-12-01T10:00:60.000Z",
                      "1969-12-31T23:59:59.999Z", "0000-01-01T00:00:00.000Z", "2026-12-01t10:00:00.000Z", "2026-12-01T10:00:00.0a0Z",
@@ -238,7 +229,7 @@ struct RefreshFastPathTests {
         // Dates the formatter does read, each a leap rule's case: the fast path's reading.
         for text in ["2024-02-29T23:59:59.999Z", "2000-02-29T12:00:00.000Z", "2400-02-29T00:00:00.000Z", "2026-12-31T23:59:59.999Z"] {
             #expect(Timestamp.parsedWritten(text) != nil, "\(text)")
-            #expect(Timestamp.date(from: text)?.timeIntervalSince1970 == Self.formatterDate(text)?.timeIntervalSince1970, "\(text)")
+            #expect(Timestamp.date(from: text)?.timeIntervalSince1970 == Timestamp.formatterDate(text)?.timeIntervalSince1970, "\(text)")
         }
         #expect(Timestamp.days(year: 1970, month: 1, day: 1) == 0)
         #expect(Timestamp.days(year: 2000, month: 3, day: 1) == 11_017)
